@@ -1,0 +1,55 @@
+# Evident: `make run` serves the app with a Celery worker; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
+
+.PHONY: run test lint format setup browser clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Playwright drives Debian's Chromium; it cannot download a browser of its own here.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else \
+	    echo "The browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; \
+	  fi; }
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddemo
+	@echo
+	@echo "  Evident is starting on http://127.0.0.1:$(PORT)/  (API docs: /api/docs/)"
+	@echo "  Demo logins (password 'evident-demo'): lead: demo-lead  reviewer: demo-reviewer  viewer: demo-viewer"
+	@echo "  Ctrl-C stops the web server and the worker."
+	@echo
+	@trap 'kill 0' INT TERM; \
+	  $(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT) & \
+	  wait
+
+test: setup browser
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from reviews import api as reviews_api
+
+urlpatterns = [
+    path("auth/token/", reviews_api.TokenView.as_view(), name="token"),
+    path("reviews/", reviews_api.ReviewListView.as_view(), name="review-list"),
+    path("reviews/<int:review_id>/", reviews_api.ReviewDetailView.as_view(), name="review-detail"),
+    path(
+        "reviews/<int:review_id>/members/",
+        reviews_api.MemberListView.as_view(),
+        name="member-list",
+    ),
+    path(
+        "reviews/<int:review_id>/members/<int:membership_id>/",
+        reviews_api.MemberDetailView.as_view(),
+        name="member-detail",
+    ),
+    path("reviews/<int:review_id>/audit/", reviews_api.AuditLogView.as_view(), name="audit-log"),
+    path(
+        "reviews/<int:review_id>/worker-check/",
+        reviews_api.WorkerCheckView.as_view(),
+        name="worker-check",
+    ),
+    path("jobs/<int:job_id>/", reviews_api.JobDetailView.as_view(), name="job-detail"),
+]

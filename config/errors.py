@@ -1,0 +1,80 @@
+"""Error responses: JSON with a `detail` message under /api/, a plain page elsewhere."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def api_exception_handler(exc, context):
+    # Keep the access helper's and the services' own messages instead of DRF's generic ones.
+    if isinstance(exc, DjangoPermissionDenied) and str(exc):
+        exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, Http404) and str(exc):
+        exc = exceptions.NotFound(str(exc))
+    elif isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
+        # Field errors: keep them per field and add one readable summary line.
+        response.data = {"detail": _summarise(response.data), "errors": response.data}
+    elif response is not None and isinstance(response.data, list):
+        response.data = {"detail": " ".join(str(item) for item in response.data)}
+    return response
+
+
+def _summarise(errors: dict) -> str:
+    parts = []
+    for field, messages in errors.items():
+        text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+        parts.append(text if field == "non_field_errors" else f"{field}: {text}")
+    return "; ".join(parts)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "errors/404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else ""
+    if _is_api(request):
+        return JsonResponse({"detail": message or "You do not have permission."}, status=403)
+    return render(request, "errors/403.html", {"message": message}, status=403)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return render(request, "errors/400.html", status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": "Internal server error; the administrators have the details in the log."},
+            status=500,
+        )
+    # Rendered without the request: a context processor may be what failed.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = (
+        "The form was missing its security token or the token had expired. "
+        "Go back, reload the page and try again."
+    )
+    if _is_api(request):
+        return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=403)
+    return render(request, "errors/403.html", {"message": message}, status=403)

@@ -1,0 +1,67 @@
+"""The one place that decides who may see and change a review and the objects inside it.
+
+Views, API endpoints and services all call these helpers, so each permission rule lives
+here once. Outsiders get 404 (a review's existence is not disclosed); members whose role
+is too low for the action get 403.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from reviews.models import Job, Membership, Review
+
+
+def review_for_user(
+    user: AbstractBaseUser | AnonymousUser,
+    review_id: int | str,
+    *,
+    write: bool = False,
+    lead: bool = False,
+) -> Review:
+    """Return the review with the user's membership attached as ``review.membership``.
+
+    ``write`` needs a reviewer or lead; ``lead`` needs a lead.
+    """
+    try:
+        review_pk = int(review_id)
+    except (TypeError, ValueError):
+        raise Http404("No such review.") from None
+    if not user.is_authenticated:
+        raise Http404("No such review.")
+    membership = (
+        Membership.objects.select_related("review").filter(review_id=review_pk, user=user).first()
+    )
+    if membership is None:
+        raise Http404("No such review.")
+    if lead and not membership.is_lead:
+        raise PermissionDenied("Only a lead of this review can do this.")
+    if write and not membership.can_write:
+        raise PermissionDenied("Viewers of a review cannot change it.")
+    review = membership.review
+    review.membership = membership
+    return review
+
+
+def membership_for_user(
+    user: AbstractBaseUser, review_id: int | str, membership_id: int | str
+) -> Membership:
+    """A membership of a review the user leads (only leads manage members)."""
+    review = review_for_user(user, review_id, lead=True)
+    try:
+        return Membership.objects.select_related("user").get(pk=int(membership_id), review=review)
+    except (Membership.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such member in this review.") from None
+
+
+def job_for_user(user: AbstractBaseUser | AnonymousUser, job_id: int | str) -> Job:
+    """A job is visible to the members of its review, or to its creator when it has none."""
+    try:
+        job = Job.objects.get(pk=int(job_id))
+    except (Job.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such job.") from None
+    if job.review_id is not None:
+        review_for_user(user, job.review_id)
+    elif not user.is_authenticated or job.created_by_id != user.pk:
+        raise Http404("No such job.")
+    return job

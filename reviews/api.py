@@ -1,0 +1,248 @@
+"""REST API for reviews, members, jobs and tokens (/api/v1/). Thin: parse, call, serialise."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reviews import selectors, services
+from reviews.access import job_for_user, membership_for_user, review_for_user
+from reviews.models import AuditEvent, Job, Membership, Review, Role
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    inclusion_criteria = serializers.ListField(
+        child=serializers.CharField(max_length=2000), required=False
+    )
+    exclusion_criteria = serializers.ListField(
+        child=serializers.CharField(max_length=2000), required=False
+    )
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "title",
+            "question",
+            "population",
+            "intervention",
+            "comparator",
+            "outcomes",
+            "inclusion_criteria",
+            "exclusion_criteria",
+            "protocol_registration",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "my_role",
+        ]
+        read_only_fields = ["id", "created_by", "created_at", "updated_at", "my_role"]
+
+    def get_my_role(self, review: Review) -> str | None:
+        if hasattr(review, "my_role"):
+            return review.my_role
+        membership = getattr(review, "membership", None)
+        return membership.role if membership else None
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(
+        source="user.username",
+        help_text="On creation: the username or the email address of an existing account.",
+    )
+    email = serializers.EmailField(source="user.email", read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "email", "role", "created_at"]
+        read_only_fields = ["id", "email", "created_at"]
+
+
+class MembershipRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "review",
+            "kind",
+            "status",
+            "progress",
+            "message",
+            "result",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+        ]
+        read_only_fields = fields
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest",
+            {"username": serializers.CharField(), "password": serializers.CharField()},
+        ),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        username = request.data.get("username")
+        password = request.data.get("password")
+        if not isinstance(username, str) or not isinstance(password, str):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send a JSON object with “username” and “password”."]}
+            )
+        user = authenticate(request=request._request, username=username, password=password)
+        if user is None:
+            raise serializers.ValidationError({"non_field_errors": ["Wrong username or password."]})
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class ReviewListView(generics.GenericAPIView):
+    serializer_class = ReviewSerializer
+
+    def get_queryset(self):
+        return selectors.reviews_for_user(self.request.user).select_related("created_by")
+
+    @extend_schema(operation_id="reviews_list")
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.review_create(user=request.user, data=serializer.validated_data)
+        review = review_for_user(request.user, review.pk)
+        return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewDetailView(generics.GenericAPIView):
+    serializer_class = ReviewSerializer
+    # PUT would demand every field; PATCH covers editing.
+    http_method_names = ["get", "patch", "delete", "options"]
+
+    def get(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id)
+        return Response(self.get_serializer(review).data)
+
+    def patch(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id, lead=True)
+        serializer = self.get_serializer(review, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        review = services.review_update(
+            user=request.user, review=review, data=serializer.validated_data
+        )
+        return Response(self.get_serializer(review).data)
+
+    def delete(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id, lead=True)
+        services.review_delete(user=request.user, review=review)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberListView(generics.GenericAPIView):
+    serializer_class = MembershipSerializer
+    pagination_class = None
+
+    @extend_schema(operation_id="reviews_members_list")
+    def get(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id)
+        members = selectors.review_members(review)
+        return Response(self.get_serializer(members, many=True).data)
+
+    def post(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id, lead=True)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.member_add(
+            actor=request.user,
+            review=review,
+            identifier=serializer.validated_data["user"]["username"],
+            role=serializer.validated_data["role"],
+        )
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailView(generics.GenericAPIView):
+    serializer_class = MembershipSerializer
+    http_method_names = ["patch", "delete", "options"]
+
+    @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
+    def patch(self, request: Request, review_id: int, membership_id: int) -> Response:
+        membership = membership_for_user(request.user, review_id, membership_id)
+        serializer = MembershipRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.member_change_role(
+            actor=request.user, membership=membership, role=serializer.validated_data["role"]
+        )
+        return Response(self.get_serializer(membership).data)
+
+    def delete(self, request: Request, review_id: int, membership_id: int) -> Response:
+        membership = membership_for_user(request.user, review_id, membership_id)
+        services.member_remove(actor=request.user, membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WorkerCheckView(APIView):
+    """Queue a job that proves a Celery worker is running; poll the job for its result."""
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    def post(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id, lead=True)
+        job = services.worker_check_start(user=request.user, review=review)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobDetailView(generics.GenericAPIView):
+    serializer_class = JobSerializer
+
+    def get(self, request: Request, job_id: int) -> Response:
+        return Response(self.get_serializer(job_for_user(request.user, job_id)).data)
+
+
+class AuditLogView(generics.GenericAPIView):
+    """The review's audit log, newest first (leads only)."""
+
+    serializer_class = AuditEventSerializer
+
+    @extend_schema(operation_id="reviews_audit_list")
+    def get(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id, lead=True)
+        page = self.paginate_queryset(selectors.review_audit_events(review))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

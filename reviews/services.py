@@ -1,0 +1,230 @@
+"""Every change to reviews, memberships and jobs. Each service is atomic and audited."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from reviews.audit import audit_record, field_changes
+from reviews.models import Job, Membership, Review, Role
+
+REVIEW_FIELDS = (
+    "title",
+    "question",
+    "population",
+    "intervention",
+    "comparator",
+    "outcomes",
+    "inclusion_criteria",
+    "exclusion_criteria",
+    "protocol_registration",
+)
+
+
+def _review_values(review: Review) -> dict[str, Any]:
+    return {field: getattr(review, field) for field in REVIEW_FIELDS}
+
+
+@transaction.atomic
+def review_create(*, user: AbstractBaseUser, data: dict[str, Any]) -> Review:
+    """Create a review; its creator becomes its first lead."""
+    review = Review(created_by=user, **{f: data[f] for f in REVIEW_FIELDS if f in data})
+    review.full_clean()
+    review.save()
+    membership = Membership.objects.create(review=review, user=user, role=Role.LEAD, added_by=user)
+    audit_record(
+        actor=user,
+        review=review,
+        action="review.created",
+        obj=review,
+        changes={f: [None, v] for f, v in _review_values(review).items() if v},
+    )
+    audit_record(
+        actor=user,
+        review=review,
+        action="member.added",
+        obj=membership,
+        changes={"role": [None, Role.LEAD]},
+    )
+    return review
+
+
+@transaction.atomic
+def review_update(*, user: AbstractBaseUser, review: Review, data: dict[str, Any]) -> Review:
+    before = _review_values(review)
+    for field in REVIEW_FIELDS:
+        if field in data:
+            setattr(review, field, data[field])
+    changes = field_changes(before, _review_values(review))
+    if not changes:
+        return review
+    review.full_clean()
+    review.save(update_fields=[*changes, "updated_at"])
+    audit_record(actor=user, review=review, action="review.updated", obj=review, changes=changes)
+    return review
+
+
+@transaction.atomic
+def review_delete(*, user: AbstractBaseUser, review: Review) -> None:
+    audit_record(
+        actor=user,
+        review=review,
+        action="review.deleted",
+        obj=review,
+        changes={"title": [review.title, None]},
+    )
+    review.delete()
+
+
+def _find_user(identifier: str) -> AbstractBaseUser:
+    identifier = identifier.strip()
+    if not identifier:
+        raise ValidationError({"username": "Give the username or email address of the person."})
+    users = get_user_model().objects.filter(
+        Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True
+    )
+    matches = list(users[:2])
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ValidationError(
+            {
+                "username": f"No active account has the username or email “{identifier}”. "
+                "An administrator can create one with `python manage.py adduser`."
+            }
+        )
+    raise ValidationError(
+        {"username": f"Several accounts share the email “{identifier}”: use the username."}
+    )
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": f"“{role}” is not a role; choose one of {Role.values}."})
+
+
+@transaction.atomic
+def member_add(
+    *, actor: AbstractBaseUser, review: Review, identifier: str, role: str
+) -> Membership:
+    """Invite an existing account, found by username or email, into the review."""
+    _check_role(role)
+    user = _find_user(identifier)
+    if Membership.objects.filter(review=review, user=user).exists():
+        raise ValidationError(
+            {"username": f"{user.get_username()} is already a member of this review."}
+        )
+    membership = Membership.objects.create(review=review, user=user, role=role, added_by=actor)
+    audit_record(
+        actor=actor,
+        review=review,
+        action="member.added",
+        obj=membership,
+        changes={"role": [None, role]},
+    )
+    return membership
+
+
+def _lock_leads(review: Review) -> list[int]:
+    # Lock the lead rows in primary-key order so two leads demoting each other at the same
+    # moment cannot both succeed and leave the review without a lead.
+    return list(
+        Membership.objects.select_for_update()
+        .filter(review=review, role=Role.LEAD)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _refuse_if_last_lead(membership: Membership, lead_ids: list[int], doing: str) -> None:
+    if lead_ids == [membership.pk]:
+        raise ValidationError(
+            f"{membership.user.get_username()} is the only lead: make someone else a lead "
+            f"before you {doing}."
+        )
+
+
+@transaction.atomic
+def member_change_role(*, actor: AbstractBaseUser, membership: Membership, role: str) -> Membership:
+    _check_role(role)
+    if role == membership.role:
+        return membership
+    lead_ids = _lock_leads(membership.review)
+    if membership.role == Role.LEAD:
+        _refuse_if_last_lead(membership, lead_ids, "change this role")
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        review=membership.review,
+        action="member.role_changed",
+        obj=membership,
+        changes={"role": [old, role]},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, actor: AbstractBaseUser, membership: Membership) -> None:
+    lead_ids = _lock_leads(membership.review)
+    if membership.role == Role.LEAD:
+        _refuse_if_last_lead(membership, lead_ids, "remove them")
+    audit_record(
+        actor=actor,
+        review=membership.review,
+        action="member.removed",
+        obj=membership,
+        changes={"role": [membership.role, None]},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def worker_check_start(*, user: AbstractBaseUser, review: Review) -> Job:
+    """Queue a job that proves a Celery worker is alive and can write to the database."""
+    from reviews.tasks import check_worker
+
+    job = Job.objects.create(review=review, kind="worker_check", created_by=user)
+    transaction.on_commit(lambda: check_worker.delay(job.pk))
+    return job
+
+
+def job_claim(job_id: int) -> bool:
+    """Move a queued job to running; False when another delivery already claimed it."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now()
+    )
+    return claimed == 1
+
+
+def job_progress(job_id: int, *, percent: int, message: str = "") -> None:
+    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+        progress=max(0, min(100, percent)), message=message[:500]
+    )
+
+
+def job_run(job_id: int, work: Callable[[Job], dict[str, Any]]) -> None:
+    """Claim the job, do the work, record the outcome. Safe to call twice for one job."""
+    if not job_claim(job_id):
+        return
+    job = Job.objects.get(pk=job_id)
+    try:
+        result = work(job)
+    except Exception as exc:
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, message=str(exc)[:500], finished_at=timezone.now()
+        )
+        raise
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.SUCCEEDED,
+        progress=100,
+        message="Done.",
+        result=result,
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,175 @@
+"""Pages for reviews, their members and their audit log. Thin: parse, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviews import selectors, services
+from reviews.access import job_for_user, membership_for_user, review_for_user
+from reviews.forms import MemberAddForm, MemberRoleForm, ReviewForm
+from reviews.models import Role
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form field it names, or on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_GET
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    reviews = selectors.reviews_for_user(request.user)
+    return render(request, "reviews/review_list.html", {"reviews": reviews})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def review_create(request: HttpRequest) -> HttpResponse:
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        review = services.review_create(user=request.user, data=form.cleaned_data)
+        messages.success(request, "Review created. You are its lead.")
+        return redirect("reviews:dashboard", review_id=review.pk)
+    return render(request, "reviews/review_form.html", {"form": form, "review": None})
+
+
+@require_GET
+@login_required
+def review_dashboard(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id)
+    context = {
+        "review": review,
+        "stages": selectors.review_stages(review),
+        "members": selectors.review_members(review),
+        "recent_events": selectors.review_audit_events(review)[:5]
+        if review.membership.is_lead
+        else [],
+    }
+    if request.htmx:
+        return render(request, "reviews/dashboard.html#stages", context)
+    return render(request, "reviews/dashboard.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id, lead=True)
+    # Not `instance=review`: validating would write the new values onto the review before
+    # the service compares old and new for the audit log.
+    form = ReviewForm(request.POST or None, initial=model_to_dict(review, ReviewForm.Meta.fields))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_update(user=request.user, review=review, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Review details saved.")
+            return redirect("reviews:dashboard", review_id=review.pk)
+    return render(request, "reviews/review_form.html", {"form": form, "review": review})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def review_delete(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id, lead=True)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm_title", "").strip() == review.title.strip():
+            services.review_delete(user=request.user, review=review)
+            messages.success(request, f"Review “{review.title}” deleted.")
+            return redirect("reviews:list")
+        error = "The title you typed does not match; nothing was deleted."
+    return render(request, "reviews/review_delete.html", {"review": review, "error": error})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_list(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id, lead=request.method == "POST")
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.member_add(
+                actor=request.user,
+                review=review,
+                identifier=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, f"{membership.user.get_username()} joined as {membership.role}."
+            )
+            return redirect("reviews:members", review_id=review.pk)
+    context = {
+        "review": review,
+        "members": selectors.review_members(review),
+        "form": form,
+        "roles": Role.choices,
+    }
+    return render(request, "reviews/members.html", context)
+
+
+@require_POST
+@login_required
+def member_role(request: HttpRequest, review_id: int, membership_id: int) -> HttpResponse:
+    membership = membership_for_user(request.user, review_id, membership_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose lead, reviewer or viewer.")
+    else:
+        try:
+            services.member_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{membership.user.get_username()} is now {membership.role}.")
+    return redirect("reviews:members", review_id=membership.review_id)
+
+
+@require_POST
+@login_required
+def member_remove(request: HttpRequest, review_id: int, membership_id: int) -> HttpResponse:
+    membership = membership_for_user(request.user, review_id, membership_id)
+    try:
+        services.member_remove(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{membership.user.get_username()} left the review.")
+    return redirect("reviews:members", review_id=membership.review_id)
+
+
+@require_GET
+@login_required
+def audit_log(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id, lead=True)
+    page = Paginator(selectors.review_audit_events(review), 50).get_page(request.GET.get("page"))
+    return render(request, "reviews/audit_log.html", {"review": review, "page": page})
+
+
+@require_POST
+@login_required
+def worker_check(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id, lead=True)
+    job = services.worker_check_start(user=request.user, review=review)
+    return render(request, "reviews/job.html", {"job": job})
+
+
+@require_GET
+@login_required
+def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = job_for_user(request.user, job_id)
+    return render(request, "reviews/job.html", {"job": job})

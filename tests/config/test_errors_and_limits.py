@@ -1,0 +1,33 @@
+from django.test import override_settings
+
+
+@override_settings(MAX_UPLOAD_SIZE=1024)
+def test_oversized_api_request_is_refused_with_json(client):
+    response = client.post("/api/v1/auth/token/", data="x" * 2048, content_type="application/json")
+    assert response.status_code == 413
+    assert "limit on this server is" in response.json()["detail"]
+    assert "MAX_UPLOAD_MB" in response.json()["detail"]
+
+
+@override_settings(MAX_UPLOAD_SIZE=1024)
+def test_oversized_page_request_gets_a_page(client, lead):
+    client.force_login(lead)
+    response = client.post("/reviews/new/", {"title": "x" * 3000})
+    assert response.status_code == 413
+    assert "Upload too large" in response.content.decode()
+
+
+def test_unknown_page_is_friendly_404(client, lead):
+    client.force_login(lead)
+    response = client.get("/reviews/999999/")
+    assert response.status_code == 404
+    assert "not a member" in response.content.decode()
+
+
+def test_server_error_under_api_is_json(rf):
+    from config.errors import server_error
+
+    response = server_error(rf.get("/api/v1/reviews/"))
+    assert response.status_code == 500
+    assert b'"detail"' in response.content
+    assert server_error(rf.get("/reviews/")).content.startswith(b"<!doctype html>")

@@ -1,0 +1,98 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def anon():
+    return APIClient(enforce_csrf_checks=True)
+
+
+def test_token_from_username_and_password_authenticates(anon, review, lead):
+    response = anon.post(
+        "/api/v1/auth/token/", {"username": "lead", "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    listed = client.get("/api/v1/reviews/").json()
+    assert [r["title"] for r in listed["results"]] == [review.title]
+
+
+def test_token_is_stable_across_logins(anon, lead):
+    first = anon.post("/api/v1/auth/token/", {"username": "lead", "password": PASSWORD}).json()
+    second = anon.post("/api/v1/auth/token/", {"username": "lead", "password": PASSWORD}).json()
+    assert first["token"] == second["token"]
+
+
+def test_wrong_password_gets_clear_json_error(anon, lead):
+    response = anon.post(
+        "/api/v1/auth/token/", {"username": "lead", "password": "nope"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Wrong username or password."
+
+
+def test_malformed_json_gets_clear_error(anon, lead):
+    response = anon.post(
+        "/api/v1/auth/token/", '{"username": "lead"', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+
+
+def test_token_request_without_fields_says_what_is_missing(anon):
+    response = anon.post("/api/v1/auth/token/", {}, format="json")
+    assert response.status_code == 400
+    assert "username" in response.json()["detail"]
+
+
+def test_bad_token_is_401(anon, review):
+    anon.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = anon.get("/api/v1/reviews/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid token."
+
+
+def test_anonymous_request_is_401_with_challenge(anon):
+    response = anon.get("/api/v1/reviews/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_session_write_without_csrf_token_is_refused_and_changes_nothing(anon, lead):
+    from reviews.models import Review
+
+    anon.login(username="lead", password=PASSWORD)
+    response = anon.post("/api/v1/reviews/", {"title": "Sneaky"}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert not Review.objects.filter(title="Sneaky").exists()
+
+
+def test_expired_session_is_treated_as_anonymous(anon, lead, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    anon.login(username="lead", password=PASSWORD)
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    assert anon.get("/api/v1/reviews/").status_code == 401
+
+
+def test_unknown_api_path_is_json_404(anon):
+    response = anon.get("/api/v1/does-not-exist/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_schema_and_docs_are_served(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/reviews/{review_id}/members/" in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    # Swagger UI comes from our own static files, never a CDN.
+    assert b"cdn" not in docs.content.lower()
+    assert b"/static/drf_spectacular_sidecar/" in docs.content
