@@ -39,9 +39,11 @@ run: setup
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT) & \
 	  wait
 
+# pytest exits 5 when it collected nothing: for us that means the suite is broken.
 test: setup browser
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing."; fi; exit $$rc
 
 lint: setup
 	$(VENV)/bin/ruff check .

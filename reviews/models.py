@@ -66,7 +66,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.role}) in {self.review_id}"
+        return f"{self.user} as {self.role}"
 
     @property
     def can_write(self) -> bool:
