@@ -34,10 +34,7 @@ run: setup
 	@echo "  Demo logins (password 'evident-demo'): lead: demo-lead  reviewer: demo-reviewer  viewer: demo-viewer"
 	@echo "  Ctrl-C stops the web server and the worker."
 	@echo
-	@trap 'kill 0' INT TERM; \
-	  $(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
-	  $(PY) manage.py runserver 127.0.0.1:$(PORT) & \
-	  wait
+	@$(PY) manage.py rundev --port $(PORT)
 
 # pytest exits 5 when it collected nothing: for us that means the suite is broken.
 test: setup browser

@@ -105,6 +105,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema(tags=["auth"])
 class TokenView(APIView):
     """Exchange a username and password for an API token."""
 
@@ -133,6 +134,7 @@ class TokenView(APIView):
         return Response({"token": token.key})
 
 
+@extend_schema(tags=["reviews"])
 class ReviewListView(generics.GenericAPIView):
     serializer_class = ReviewSerializer
 
@@ -152,6 +154,7 @@ class ReviewListView(generics.GenericAPIView):
         return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=["reviews"])
 class ReviewDetailView(generics.GenericAPIView):
     serializer_class = ReviewSerializer
     # PUT would demand every field; PATCH covers editing.
@@ -176,6 +179,7 @@ class ReviewDetailView(generics.GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=["members"])
 class MemberListView(generics.GenericAPIView):
     serializer_class = MembershipSerializer
     pagination_class = None
@@ -199,6 +203,7 @@ class MemberListView(generics.GenericAPIView):
         return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=["members"])
 class MemberDetailView(generics.GenericAPIView):
     serializer_class = MembershipSerializer
     http_method_names = ["patch", "delete", "options"]
@@ -219,6 +224,7 @@ class MemberDetailView(generics.GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=["jobs"])
 class WorkerCheckView(APIView):
     """Queue a job that proves a Celery worker is running; poll the job for its result."""
 
@@ -229,6 +235,7 @@ class WorkerCheckView(APIView):
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema(tags=["jobs"])
 class JobDetailView(generics.GenericAPIView):
     serializer_class = JobSerializer
 
@@ -236,6 +243,7 @@ class JobDetailView(generics.GenericAPIView):
         return Response(self.get_serializer(job_for_user(request.user, job_id)).data)
 
 
+@extend_schema(tags=["audit"])
 class AuditLogView(generics.GenericAPIView):
     """The review's audit log, newest first (leads only)."""
 

@@ -45,9 +45,7 @@ class ReviewForm(forms.ModelForm):
 
 
 class MemberAddForm(forms.Form):
-    username = forms.CharField(
-        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
-    )
+    username = forms.CharField(label="Username or email", max_length=254)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)
 
 

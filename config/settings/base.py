@@ -166,7 +166,7 @@ SPECTACULAR_SETTINGS = {
 # Celery: Redis in production; a broker in a folder under var/ by default, which needs no
 # server (kombu's filesystem transport). Task state is kept in reviews.Job, not in a
 # result backend, so pages can show progress.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://localhost//"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_DIR = Path(env_str("CELERY_BROKER_DIR", str(VAR_DIR / "celery-broker")))
     CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)

@@ -48,3 +48,20 @@ def test_field_changes_lists_old_and_new_values_of_changed_fields_only():
     before = {"title": "A", "population": "", "outcomes": "pain"}
     after = {"title": "B", "population": "", "outcomes": "pain"}
     assert field_changes(before, after) == {"title": ["A", "B"]}
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "∅"),
+        ("", "∅"),
+        ([], "(none)"),
+        (["RCTs", "Split-face trials"], "RCTs; Split-face trials"),
+        ("Adults", "Adults"),
+        (3, "3"),
+    ],
+)
+def test_audit_values_are_shown_readably(value, shown):
+    from reviews.templatetags.audit import audit_value
+
+    assert audit_value(value) == shown
