@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reviews import api as reviews_api
+from reviews import api_imports
 
 urlpatterns = [
     path("auth/token/", reviews_api.TokenView.as_view(), name="token"),
@@ -21,6 +22,17 @@ urlpatterns = [
         "reviews/<int:review_id>/worker-check/",
         reviews_api.WorkerCheckView.as_view(),
         name="worker-check",
+    ),
+    path(
+        "reviews/<int:review_id>/imports/", api_imports.ImportListView.as_view(), name="import-list"
+    ),
+    path(
+        "reviews/<int:review_id>/imports/<int:import_id>/",
+        api_imports.ImportDetailView.as_view(),
+        name="import-detail",
+    ),
+    path(
+        "reviews/<int:review_id>/records/", api_imports.RecordListView.as_view(), name="record-list"
     ),
     path("jobs/<int:job_id>/", reviews_api.JobDetailView.as_view(), name="job-detail"),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from reviews.models import Job, Membership, Review
+from reviews.models import Job, Membership, Review, SearchImport
 
 
 def review_for_user(
@@ -65,3 +65,18 @@ def job_for_user(user: AbstractBaseUser | AnonymousUser, job_id: int | str) -> J
     elif not user.is_authenticated or job.created_by_id != user.pk:
         raise Http404("No such job.")
     return job
+
+
+def import_for_user(
+    user: AbstractBaseUser, review_id: int | str, import_id: int | str, *, write: bool = False
+) -> SearchImport:
+    """A search import of a review the user belongs to (reviewers and leads to change it)."""
+    review = review_for_user(user, review_id, write=write)
+    try:
+        search_import = SearchImport.objects.select_related("uploaded_by", "job").get(
+            pk=int(import_id), review=review
+        )
+    except (SearchImport.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such import in this review.") from None
+    search_import.review = review
+    return search_import

@@ -70,6 +70,8 @@ class MembershipRoleSerializer(serializers.Serializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
+    progress = serializers.IntegerField(source="current_progress", read_only=True)
+
     class Meta:
         model = Job
         fields = [

@@ -1,6 +1,7 @@
 from django import forms
 
-from reviews.models import Review, Role
+from reviews.importers.formats import format_choices
+from reviews.models import Database, Review, Role
 
 
 class LinesField(forms.CharField):
@@ -51,3 +52,37 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class ImportForm(forms.Form):
+    # Empty files reach our own check, whose message names the file.
+    file = forms.FileField(label="Export file", allow_empty_file=True)
+    database = forms.ChoiceField(choices=[("", "Choose…"), *Database.choices])
+    interface = forms.CharField(
+        max_length=100, required=False, help_text="e.g. Ovid, Embase.com, EBSCOhost"
+    )
+    search_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Date searched"
+    )
+    search_string = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Search string"
+    )
+    format = forms.ChoiceField(required=False, label="Format")
+    encoding = forms.ChoiceField(
+        required=False,
+        label="Encoding",
+        choices=[
+            ("", "Detect"),
+            ("utf-8", "UTF-8"),
+            ("utf-8-sig", "UTF-8 with BOM"),
+            ("utf-16", "UTF-16"),
+            ("gb18030", "GB18030 / GBK (Chinese)"),
+            ("big5", "Big5 (traditional Chinese)"),
+            ("cp1252", "Windows-1252"),
+            ("latin-1", "ISO-8859-1"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = [("", "Detect"), *format_choices()]

@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 
-from reviews.models import AuditEvent, Job, Membership, Review
+from reviews.models import AuditEvent, Database, Job, Membership, Record, Review, SearchImport
 
 
 def reviews_for_user(user: AbstractBaseUser) -> QuerySet[Review]:
@@ -62,5 +62,63 @@ LIFECYCLE = (
 )
 
 
+def _import_stage(review: Review, stage: Stage) -> Stage:
+    counts = imported_counts(review)
+    if not counts:
+        return stage
+    return Stage(
+        key=stage.key,
+        label=stage.label,
+        description=stage.description,
+        status="in_progress",
+        counts={**counts, "Total": sum(counts.values())},
+    )
+
+
 def review_stages(review: Review) -> list[Stage]:
-    return [Stage(key=key, label=label, description=text) for key, label, text in LIFECYCLE]
+    stages = [Stage(key=key, label=label, description=text) for key, label, text in LIFECYCLE]
+    stages[0] = _import_stage(review, stages[0])
+    return stages
+
+
+def review_imports(review: Review) -> QuerySet[SearchImport]:
+    return SearchImport.objects.filter(review=review).select_related("uploaded_by", "job")
+
+
+def review_records(review: Review) -> QuerySet[Record]:
+    """Records of completed imports, in import order: file by file, position in the file."""
+    return (
+        Record.objects.filter(review=review, search_import__status=SearchImport.Status.COMPLETE)
+        .select_related("search_import")
+        .order_by("search_import__created_at", "search_import_id", "source_index")
+    )
+
+
+def imported_counts(review: Review) -> dict[str, int]:
+    """Records identified per database, for the dashboard and PRISMA."""
+    rows = (
+        SearchImport.objects.filter(review=review, status=SearchImport.Status.COMPLETE)
+        .values("database")
+        .annotate(records=Sum("record_count"))
+        .order_by("database")
+    )
+    labels = dict(Database.choices)
+    return {labels[row["database"]]: row["records"] for row in rows}
+
+
+def filter_records(records: QuerySet[Record], params) -> QuerySet[Record]:
+    """Narrow a record list by the filters the records page and API offer."""
+    if q := params.get("q", "").strip():
+        for word in q.split():
+            records = records.filter(title__icontains=word)
+    if database := params.get("database"):
+        records = records.filter(search_import__database=database)
+    if (search_import := params.get("search_import", "")).isdigit():
+        records = records.filter(search_import_id=int(search_import))
+    if (year := params.get("year", "")).isdigit():
+        records = records.filter(year=int(year))
+    if doi := params.get("doi", "").strip():
+        records = records.filter(doi=doi.lower())
+    if pmid := params.get("pmid", "").strip():
+        records = records.filter(pmid=pmid)
+    return records

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -203,9 +204,14 @@ def job_claim(job_id: int) -> bool:
     return claimed == 1
 
 
-def job_progress(job_id: int, *, percent: int, message: str = "") -> None:
-    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
-        progress=max(0, min(100, percent)), message=message[:500]
+def job_progress(job_id: int, percent: int) -> None:
+    """Report progress of a running job; pages read it through `Job.current_progress`."""
+    cache.set(Job.progress_key(job_id), max(0, min(100, int(percent))), timeout=24 * 3600)
+
+
+def _job_failed(job_id: int, message: str) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.FAILED, message=message[:500], finished_at=timezone.now()
     )
 
 
@@ -216,10 +222,12 @@ def job_run(job_id: int, work: Callable[[Job], dict[str, Any]]) -> None:
     job = Job.objects.get(pk=job_id)
     try:
         result = work(job)
+    except ValidationError as exc:
+        # Bad input, already explained to the user: the job failed, the worker did not.
+        _job_failed(job_id, " ".join(exc.messages))
+        return
     except Exception as exc:
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED, message=str(exc)[:500], finished_at=timezone.now()
-        )
+        _job_failed(job_id, str(exc))
         raise
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.SUCCEEDED,

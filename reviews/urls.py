@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from reviews import views
+from reviews import views, views_imports
 
 app_name = "reviews"
 
@@ -24,4 +24,27 @@ urlpatterns = [
     path("<int:review_id>/audit/", views.audit_log, name="audit"),
     path("<int:review_id>/worker-check/", views.worker_check, name="worker_check"),
     path("jobs/<int:job_id>/", views.job_status, name="job"),
+    path("<int:review_id>/imports/", views_imports.import_page, name="imports"),
+    path("<int:review_id>/imports/stage/", views_imports.import_stage_view, name="import_stage"),
+    path(
+        "<int:review_id>/imports/<int:import_id>/",
+        views_imports.import_status,
+        name="import_status",
+    ),
+    path(
+        "<int:review_id>/imports/<int:import_id>/start/",
+        views_imports.import_start_view,
+        name="import_start",
+    ),
+    path(
+        "<int:review_id>/imports/<int:import_id>/discard/",
+        views_imports.import_discard,
+        name="import_discard",
+    ),
+    path("<int:review_id>/records/", views_imports.record_list, name="records"),
+    re_path(
+        r"^(?P<review_id>\d+)/records/export\.(?P<format_name>ris|csv|json)$",
+        views_imports.record_export,
+        name="record_export",
+    ),
 ]

@@ -127,6 +127,8 @@ MEDIA_URL = "media/"
 # Largest request body (uploads included) Evident accepts, in megabytes.
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_MB", 200, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# API uploads up to this size are imported during the request; larger ones by a worker.
+IMPORT_INLINE_MAX_SIZE = env_int("IMPORT_INLINE_MAX_MB", 5, minimum=0) * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -166,7 +168,9 @@ SPECTACULAR_SETTINGS = {
 # Celery: Redis in production; a broker in a folder under var/ by default, which needs no
 # server (kombu's filesystem transport). Task state is kept in reviews.Job, not in a
 # result backend, so pages can show progress.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://localhost//"
+CELERY_BROKER_URL = (
+    env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://localhost//"
+)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_DIR = Path(env_str("CELERY_BROKER_DIR", str(VAR_DIR / "celery-broker")))
     CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
@@ -176,6 +180,19 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+# Progress of running jobs goes through the cache, not the database: a long import holds
+# one transaction open, and rows it writes are invisible to the pages until it commits.
+_REDIS_CACHE = env_str("REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis://") else None
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_CACHE}
+    if _REDIS_CACHE
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -1,10 +1,30 @@
 """Every review endpoint and page, for every persona: outsiders get 404, members below the
 role an action needs get 403, and nothing changes when a request is refused."""
 
-import pytest
+from pathlib import Path
 
-from reviews.models import AuditEvent, Job, Membership
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reviews.imports import import_file, import_stage
+from reviews.models import AuditEvent, Job, Membership, Record, SearchImport
 from tests.factories import UserFactory
+
+NBIB = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures/imports/pubmed_medline/biopython_pubmed_result2.txt"
+)
+RIS = Path(__file__).resolve().parents[1] / "fixtures/imports/ris/synthesisr_Ovid_ris_example.ris"
+
+
+def nbib_upload():
+    return SimpleUploadedFile(NBIB.name, NBIB.read_bytes())
+
+
+def state():
+    """What a refused request must leave unchanged."""
+    return (AuditEvent.objects.count(), SearchImport.objects.count(), Record.objects.count())
+
 
 RANK = {"viewer": 0, "reviewer": 1, "lead": 2}
 
@@ -16,13 +36,23 @@ def expected_status(persona: str, needs: str, success: int) -> int:
 
 
 @pytest.fixture
-def targets(review, viewer):
+def targets(review, viewer, lead, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     UserFactory(username="newbie")
     job = Job.objects.create(review=review, kind="worker_check")
+    done = import_file(
+        user=lead,
+        review=review,
+        upload=SimpleUploadedFile(RIS.name, RIS.read_bytes()),
+        database="other",
+    )
+    staged = import_stage(user=lead, review=review, upload=nbib_upload(), database="pubmed")
     return {
         "review": review.pk,
         "membership": Membership.objects.get(review=review, user=viewer).pk,
         "job": job.pk,
+        "import": done.pk,
+        "staged": staged.pk,
     }
 
 
@@ -44,6 +74,16 @@ API = [
     ("get", "/api/v1/reviews/{review}/audit/", None, "lead", 200),
     ("post", "/api/v1/reviews/{review}/worker-check/", None, "lead", 202),
     ("get", "/api/v1/jobs/{job}/", None, "viewer", 200),
+    ("get", "/api/v1/reviews/{review}/imports/", None, "viewer", 200),
+    ("get", "/api/v1/reviews/{review}/imports/{import}/", None, "viewer", 200),
+    ("get", "/api/v1/reviews/{review}/records/", None, "viewer", 200),
+    (
+        "post",
+        "/api/v1/reviews/{review}/imports/",
+        lambda: {"file": nbib_upload(), "database": "pubmed"},
+        "reviewer",
+        201,
+    ),
 ]
 
 
@@ -52,14 +92,17 @@ API = [
 def test_api_endpoint_enforces_roles(
     api_as, personas, targets, persona, method, path, payload, needs, success
 ):
-    events_before = AuditEvent.objects.count()
+    before = state()
     client = api_as(personas[persona])
-    response = getattr(client, method)(path.format(**targets), payload, format="json")
+    if callable(payload):
+        response = getattr(client, method)(path.format(**targets), payload(), format="multipart")
+    else:
+        response = getattr(client, method)(path.format(**targets), payload, format="json")
     expected = expected_status(persona, needs, success)
     assert response.status_code == expected, response.content
     if expected in (403, 404):
         assert response.json()["detail"]
-        assert AuditEvent.objects.count() == events_before
+        assert state() == before
 
 
 @pytest.mark.parametrize("persona", ["outsider", "viewer", "reviewer", "lead"])
@@ -82,6 +125,20 @@ PAGES = [
     ("get", "/reviews/{review}/delete/", None, "lead", 200),
     ("post", "/reviews/{review}/worker-check/", {}, "lead", 200),
     ("get", "/reviews/jobs/{job}/", None, "viewer", 200),
+    ("get", "/reviews/{review}/imports/", None, "viewer", 200),
+    ("get", "/reviews/{review}/imports/{import}/", None, "viewer", 200),
+    ("get", "/reviews/{review}/records/", None, "viewer", 200),
+    ("get", "/reviews/{review}/records/export.ris", None, "viewer", 200),
+    ("get", "/reviews/{review}/records/export.csv", None, "viewer", 200),
+    (
+        "post",
+        "/reviews/{review}/imports/stage/",
+        lambda: {"file": nbib_upload(), "database": "pubmed"},
+        "reviewer",
+        200,
+    ),
+    ("post", "/reviews/{review}/imports/{staged}/start/", {}, "reviewer", 200),
+    ("post", "/reviews/{review}/imports/{staged}/discard/", {}, "reviewer", 200),
 ]
 
 
@@ -90,12 +147,13 @@ PAGES = [
 def test_page_enforces_roles(
     client, personas, targets, persona, method, path, payload, needs, success
 ):
-    events_before = AuditEvent.objects.count()
+    before = state()
     client.force_login(personas[persona])
-    response = getattr(client, method)(path.format(**targets), payload or {})
+    data = payload() if callable(payload) else payload or {}
+    response = getattr(client, method)(path.format(**targets), data)
     assert response.status_code == expected_status(persona, needs, success)
     if response.status_code in (403, 404):
-        assert AuditEvent.objects.count() == events_before
+        assert state() == before
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,173 @@
+"""REST API for search imports and records (/api/v1/reviews/{id}/imports/, …/records/)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from reviews import selectors
+from reviews.access import import_for_user, review_for_user
+from reviews.importers.formats import BY_NAME
+from reviews.imports import import_file, import_stage, import_start
+from reviews.models import Database, Record, SearchImport
+
+
+class SearchImportSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    job = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = SearchImport
+        fields = [
+            "id",
+            "database",
+            "interface",
+            "search_date",
+            "search_string",
+            "file_name",
+            "file_sha256",
+            "file_size",
+            "format",
+            "encoding",
+            "status",
+            "record_count",
+            "warning_count",
+            "warnings",
+            "error",
+            "uploaded_by",
+            "created_at",
+            "completed_at",
+            "job",
+        ]
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+    database = serializers.ChoiceField(choices=Database.choices)
+    interface = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    search_date = serializers.DateField(required=False, allow_null=True)
+    search_string = serializers.CharField(required=False, allow_blank=True)
+    format = serializers.ChoiceField(choices=sorted(BY_NAME), required=False, allow_blank=True)
+    encoding = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    confirm_duplicate = serializers.BooleanField(required=False, default=False)
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    database = serializers.CharField(source="search_import.database", read_only=True)
+
+    class Meta:
+        model = Record
+        fields = [
+            "id",
+            "search_import",
+            "database",
+            "source_index",
+            "source_line",
+            "title",
+            "abstract",
+            "authors",
+            "year",
+            "journal",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "pmid",
+            "other_ids",
+            "keywords",
+            "language",
+            "publication_type",
+            "translated_title",
+            "raw",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema(tags=["imports"])
+class ImportListView(generics.GenericAPIView):
+    serializer_class = SearchImportSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(operation_id="reviews_imports_list")
+    def get(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id)
+        page = self.paginate_queryset(selectors.review_imports(review))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: SearchImportSerializer, 202: SearchImportSerializer},
+        description=(
+            "Upload one export file. Files up to IMPORT_INLINE_MAX_MB are imported during the "
+            "request (201, or 400 naming the record and line of the problem); larger ones are "
+            "imported by a worker (202; poll the import or its job)."
+        ),
+    )
+    def post(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id, write=True)
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        args = {
+            "user": request.user,
+            "review": review,
+            "upload": data["file"],
+            "database": data["database"],
+            "interface": data.get("interface", ""),
+            "search_date": data.get("search_date"),
+            "search_string": data.get("search_string", ""),
+            "format_name": data.get("format", ""),
+            "encoding": data.get("encoding", ""),
+        }
+        if data["file"].size <= settings.IMPORT_INLINE_MAX_SIZE:
+            search_import = import_file(confirm_duplicate=data["confirm_duplicate"], **args)
+            return Response(self.get_serializer(search_import).data, status=status.HTTP_201_CREATED)
+        search_import = import_stage(**args)
+        try:
+            import_start(
+                user=request.user,
+                search_import=search_import,
+                confirm_duplicate=data["confirm_duplicate"],
+            )
+        except ValidationError:
+            search_import.file.delete(save=False)
+            search_import.delete()
+            raise
+        search_import.refresh_from_db()
+        return Response(self.get_serializer(search_import).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["imports"])
+class ImportDetailView(generics.GenericAPIView):
+    serializer_class = SearchImportSerializer
+
+    def get(self, request: Request, review_id: int, import_id: int) -> Response:
+        search_import = import_for_user(request.user, review_id, import_id)
+        return Response(self.get_serializer(search_import).data)
+
+
+@extend_schema(tags=["records"])
+class RecordListView(generics.GenericAPIView):
+    serializer_class = RecordSerializer
+
+    @extend_schema(
+        operation_id="reviews_records_list",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Words in the title"),
+            OpenApiParameter("database", OpenApiTypes.STR, enum=Database.values),
+            OpenApiParameter("search_import", OpenApiTypes.INT),
+            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("doi", OpenApiTypes.STR),
+            OpenApiParameter("pmid", OpenApiTypes.STR),
+        ],
+    )
+    def get(self, request: Request, review_id: int) -> Response:
+        review = review_for_user(request.user, review_id)
+        records = selectors.filter_records(selectors.review_records(review), request.query_params)
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

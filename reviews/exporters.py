@@ -1,0 +1,99 @@
+"""Writing records out as RIS, CSV or JSON, streamed in import order."""
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from rispy import RisWriter
+
+from reviews.models import Record
+
+FIELDS = (
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "other_ids",
+    "keywords",
+    "language",
+    "publication_type",
+    "translated_title",
+)
+
+
+def record_as_dict(record: Record) -> dict:
+    data = {"id": record.pk, **{name: getattr(record, name) for name in FIELDS}}
+    data["database"] = record.search_import.database
+    data["import"] = record.search_import_id
+    data["source_line"] = record.source_line
+    data["raw"] = record.raw
+    return data
+
+
+def as_json(records: Iterable[Record]) -> Iterator[str]:
+    """A JSON array, written record by record so memory does not grow with the review."""
+    yield "["
+    for index, record in enumerate(records):
+        yield (
+            ("," if index else "") + "\n  " + json.dumps(record_as_dict(record), ensure_ascii=False)
+        )
+    yield "\n]\n"
+
+
+def as_csv(records: Iterable[Record]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    columns = ["id", "database", "import", *FIELDS]
+    writer.writerow(columns)
+    for record in records:
+        data = record_as_dict(record)
+        data["authors"] = "; ".join(record.authors)
+        data["keywords"] = "; ".join(record.keywords)
+        data["other_ids"] = "; ".join(f"{k}: {v}" for k, v in record.other_ids.items())
+        writer.writerow([data[c] if data[c] is not None else "" for c in columns])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+class _UnnumberedRisWriter(RisWriter):
+    # rispy numbers references ("1.") like Ovid does; reference managers don't need it.
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def _ris_entry(record: Record) -> dict:
+    start, _, end = record.pages.partition("-")
+    entry = {
+        "type_of_reference": "JOUR",
+        "title": record.title,
+        "authors": record.authors,
+        "year": str(record.year or ""),
+        "secondary_title": record.journal,
+        "volume": record.volume,
+        "number": record.issue,
+        "start_page": start,
+        "end_page": end,
+        "doi": record.doi,
+        "abstract": record.abstract,
+        "keywords": record.keywords,
+        "language": record.language,
+        "id": str(record.pk),
+        "name_of_database": record.search_import.get_database_display(),
+        "accession_number": record.pmid,
+        "translated_title": record.translated_title,
+    }
+    return {key: value for key, value in entry.items() if value}
+
+
+def as_ris(records: Iterable[Record]) -> Iterator[str]:
+    writer = _UnnumberedRisWriter()
+    for record in records:
+        yield writer.formats([_ris_entry(record)])

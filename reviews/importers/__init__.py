@@ -1,0 +1,1 @@
+"""Readers for every search database's export format, and their registry (`formats.py`)."""

@@ -1,0 +1,59 @@
+"""What every format reader produces, and the error it raises on unusable input."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ParsedRecord:
+    """One bibliographic record as read from an export, before it is saved.
+
+    `other_ids` holds database-specific identifiers under fixed keys: ``embase`` (L-number),
+    ``central`` (CN-…), ``cnki``, ``wanfang``, ``wos`` (UT/accession), ``scopus`` (EID),
+    ``pmcid``, ``issn``, ``isbn``, ``url``, ``accession`` (any other accession number).
+    """
+
+    title: str = ""
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    other_ids: dict[str, str] = field(default_factory=dict)
+    keywords: list[str] = field(default_factory=list)
+    language: str = ""
+    publication_type: str = ""
+    translated_title: str = ""
+    raw: str = ""
+    line: int = 0  # first line of the record in the file, counted from 1
+
+
+class ImportFailure(Exception):
+    """Input that cannot be imported, located as precisely as the format allows."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        record: int | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.record = record
+        self.line = line
+        self.field = field
+
+    def __str__(self) -> str:
+        where = []
+        if self.record is not None:
+            where.append(f"record {self.record}")
+        if self.line is not None:
+            where.append(f"(line {self.line})" if where else f"line {self.line}")
+        if self.field:
+            where.append(f"field {self.field}")
+        return f"{' '.join(where)}: {self.message}" if where else self.message

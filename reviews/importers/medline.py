@@ -1,0 +1,67 @@
+"""PubMed's MEDLINE / .nbib tagged text: 4-character padded tags, 6-space continuations."""
+
+import re
+from collections.abc import Iterable, Iterator
+
+from reviews.importers.base import ParsedRecord
+from reviews.importers.normalise import clean, normalise_doi, parse_year
+from reviews.importers.tagged import read_tagged
+
+NAME = "medline"
+LABEL = "PubMed MEDLINE/.nbib"
+
+_TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
+_SNIFF = re.compile(r"^PMID- ?\d", re.MULTILINE)
+
+
+def sniff(head: str) -> bool:
+    return bool(_SNIFF.search(head))
+
+
+def _continuation(line: str) -> str | None:
+    return line.strip() if line.startswith("      ") or line.startswith("\t") else None
+
+
+def _doi(record) -> str:
+    # LID and AID carry several identifiers, each labelled: "10.1055/… [doi]", "S0… [pii]".
+    for value in record.every("LID", "AID"):
+        if value.rstrip().lower().endswith("[doi]"):
+            return normalise_doi(value)
+    return ""
+
+
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
+    for record in read_tagged(
+        lines,
+        tag_line=_TAG,
+        is_start=lambda tag: tag == "PMID",
+        blank_ends_record=True,
+        continuation=_continuation,
+    ):
+        other_ids = {}
+        pmcid = record.first("PMC")
+        if pmcid:
+            other_ids["pmcid"] = pmcid
+        issn = record.first("IS")
+        if issn:
+            other_ids["issn"] = clean(issn.split("(")[0])
+        yield ParsedRecord(
+            title=clean(record.first("TI", "BTI")),
+            abstract=clean(record.first("AB")),
+            authors=[clean(a) for a in record.every("FAU")]
+            or [clean(a) for a in record.every("AU")],
+            year=parse_year(record.first("DP", "DEP")),
+            journal=clean(record.first("JT", "TA")),
+            volume=clean(record.first("VI")),
+            issue=clean(record.first("IP")),
+            pages=clean(record.first("PG")),
+            doi=_doi(record),
+            pmid=clean(record.first("PMID")),
+            other_ids=other_ids,
+            keywords=[clean(k) for k in record.every("OT", "MH")],
+            language=clean(record.first("LA")),
+            publication_type="; ".join(clean(p) for p in record.every("PT")),
+            translated_title=clean(record.first("TT")),
+            raw=record.raw,
+            line=record.line,
+        )

@@ -1,0 +1,59 @@
+"""Field clean-up shared by the readers: DOIs, years, pages, names, whitespace."""
+
+import re
+
+_DOI_PREFIX = re.compile(
+    r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+|https?://doi\.[a-z]+/)", re.IGNORECASE
+)
+_DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
+_SPACE = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """Collapse runs of whitespace (including newlines from continuation lines)."""
+    if not text:
+        return ""
+    return _SPACE.sub(" ", text).strip()
+
+
+def normalise_doi(text: str | None) -> str:
+    """A DOI in lower case without resolver prefix, e.g. ``10.1001/jama.1994.03510330076038``.
+
+    Accepts bare DOIs, ``doi:`` prefixes, resolver URLs (Ovid exports DOIs as URLs) and
+    PubMed's ``10.xxx/yyy [doi]``. Returns "" when the text holds no DOI.
+    """
+    if not text:
+        return ""
+    text = text.strip()
+    text = re.sub(r"\s*\[doi\]\s*$", "", text, flags=re.IGNORECASE)
+    text = _DOI_PREFIX.sub("", text)
+    match = _DOI_IN_TEXT.search(text)
+    if not match:
+        return ""
+    doi = match.group(0).rstrip(".,;)]}>\"'")
+    return doi.lower()
+
+
+def parse_year(text: str | None) -> int | None:
+    """The first plausible publication year in a date string (``2020//``, ``2019 Spring``,
+    ``1998 Dec-1999 Jan``, ``2021-03-04``)."""
+    if not text:
+        return None
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+def join_pages(start: str | None, end: str | None) -> str:
+    start, end = clean(start), clean(end)
+    if start and end and end != start:
+        return f"{start}-{end}"
+    return start or end
+
+
+def split_list(text: str | None, separators: str = ";") -> list[str]:
+    """Split ``a; b;c`` into ``["a", "b", "c"]``, dropping empty items."""
+    if not text:
+        return []
+    items = re.split("[" + re.escape(separators) + "]", text)
+    return [clean(item) for item in items if clean(item)]

@@ -1,0 +1,329 @@
+"""Importing search exports: stage (save, detect, preview), start, run (all or nothing).
+
+A file is first *staged*: saved, hashed, its format and encoding detected and its first
+records shown for confirmation. Nothing is added to the review until the whole file has
+been read without an unusable record; then every record is added in one transaction.
+"""
+
+import hashlib
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from reviews.audit import audit_record
+from reviews.importers.base import ImportFailure, ParsedRecord
+from reviews.importers.decoding import check_encoding, detect_encoding, numbered_lines, read_head
+from reviews.importers.formats import detect_format, format_named
+from reviews.models import Job, Record, Review, SearchImport
+
+BATCH_SIZE = 2000
+PREVIEW_RECORDS = 5
+_LIMITS = {
+    field.name: field.max_length
+    for field in Record._meta.get_fields()
+    if getattr(field, "max_length", None)
+}
+
+
+class ImportRefused(ValidationError):
+    """An import refused with a message naming the file, record, line and problem."""
+
+
+def _failure(file_name: str, failure: ImportFailure) -> ImportRefused:
+    return ImportRefused(f"{file_name}: {failure}")
+
+
+def _records(search_import: SearchImport) -> Iterator[ParsedRecord]:
+    reader = format_named(search_import.format)
+    path = Path(search_import.file.path)
+    if getattr(reader, "XML", False):
+        return reader.parse(path)
+    lines = numbered_lines(path, search_import.encoding)
+    if search_import.column_mapping:
+        return reader.parse(lines, mapping=search_import.column_mapping)
+    return reader.parse(lines)
+
+
+def _detect(path: Path, *, format_name: str, encoding: str) -> tuple[ModuleType, str]:
+    head = read_head(path)
+    encoding = check_encoding(encoding) if encoding else detect_encoding(head)
+    if format_name:
+        return format_named(format_name), encoding
+    try:
+        text = head.decode(encoding, errors="ignore")
+    except LookupError:
+        raise ImportFailure(f"“{encoding}” is not an encoding Python knows") from None
+    return detect_format(text), encoding
+
+
+def _save_upload(upload: File, search_import: SearchImport) -> None:
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    if size > settings.MAX_UPLOAD_SIZE:
+        raise ImportFailure(
+            f"the file is {size / 1048576:.1f} MB; the limit is "
+            f"{settings.MAX_UPLOAD_SIZE / 1048576:.0f} MB (setting MAX_UPLOAD_MB)"
+        )
+    search_import.file_sha256 = digest.hexdigest()
+    search_import.file_size = size
+    upload.seek(0)
+    search_import.file.save(Path(upload.name).name, upload, save=False)
+
+
+def _preview(search_import: SearchImport) -> dict[str, Any]:
+    records = list(itertools.islice(_records(search_import), PREVIEW_RECORDS))
+    if not records:
+        raise ImportFailure(f"no records were found in this {search_import.format} file")
+    return {
+        "records": [
+            {
+                "title": r.title,
+                "authors": r.authors[:6],
+                "year": r.year,
+                "journal": r.journal,
+                "doi": r.doi,
+                "line": r.line,
+            }
+            for r in records
+        ]
+    }
+
+
+def import_stage(
+    *,
+    user: AbstractBaseUser,
+    review: Review,
+    upload: File,
+    database: str,
+    interface: str = "",
+    search_date: date | None = None,
+    search_string: str = "",
+    format_name: str = "",
+    encoding: str = "",
+    column_mapping: dict[str, str] | None = None,
+) -> SearchImport:
+    """Save an uploaded export and read enough of it to show what it holds.
+
+    Raises ImportRefused (and keeps nothing) for empty, binary, undecodable or unrecognised
+    files.
+    """
+    file_name = Path(upload.name or "upload").name
+    search_import = SearchImport(
+        review=review,
+        database=database,
+        interface=interface,
+        search_date=search_date,
+        search_string=search_string,
+        file_name=file_name,
+        uploaded_by=user,
+        format_forced=bool(format_name),
+        encoding_forced=bool(encoding),
+        column_mapping=column_mapping or {},
+    )
+    try:
+        _save_upload(upload, search_import)
+        path = Path(search_import.file.path)
+        reader, search_import.encoding = _detect(path, format_name=format_name, encoding=encoding)
+        search_import.format = reader.NAME
+        search_import.preview = _preview(search_import)
+    except ImportFailure as failure:
+        if search_import.file:
+            search_import.file.delete(save=False)
+        raise _failure(file_name, failure) from None
+    search_import.duplicate_of = (
+        SearchImport.objects.filter(
+            review=review,
+            file_sha256=search_import.file_sha256,
+            status=SearchImport.Status.COMPLETE,
+        )
+        .order_by("pk")
+        .first()
+    )
+    search_import.full_clean(exclude=["file", "job"])
+    search_import.save()
+    return search_import
+
+
+def import_start(
+    *, user: AbstractBaseUser, search_import: SearchImport, confirm_duplicate: bool = False
+) -> Job:
+    """Queue a staged import; a file already imported into the review needs confirmation."""
+    from reviews.tasks import run_import
+
+    with transaction.atomic():
+        search_import = SearchImport.objects.select_for_update().get(pk=search_import.pk)
+        if search_import.status != SearchImport.Status.STAGED:
+            raise ValidationError(
+                f"{search_import.file_name} is {search_import.get_status_display().lower()}, "
+                "not waiting for confirmation."
+            )
+        _refuse_unconfirmed_duplicate(search_import, confirm_duplicate)
+        job = Job.objects.create(review=search_import.review, kind="import", created_by=user)
+        search_import.status = SearchImport.Status.QUEUED
+        search_import.job = job
+        search_import.save(update_fields=["status", "job"])
+        transaction.on_commit(lambda: run_import.delay(job.pk, search_import.pk))
+    return job
+
+
+def _refuse_unconfirmed_duplicate(search_import: SearchImport, confirmed: bool) -> None:
+    earlier = search_import.duplicate_of
+    if earlier is not None and not confirmed:
+        raise ValidationError(
+            f"{search_import.file_name} is the same file (SHA-256 "
+            f"{search_import.file_sha256[:12]}…) as import #{earlier.pk}, “{earlier.file_name}”, "
+            f"imported on {earlier.created_at:%Y-%m-%d}. Importing it again would add every "
+            "record twice; confirm if you really mean to."
+        )
+
+
+def _check(parsed: ParsedRecord, index: int) -> list[str]:
+    """Refuse an unusable record; list the minor gaps of a usable one."""
+    if not parsed.title:
+        raise ImportFailure("no title", record=index, line=parsed.line or None)
+    gaps = []
+    if not parsed.abstract:
+        gaps.append("no abstract")
+    if not parsed.doi:
+        gaps.append("no DOI")
+    if not parsed.authors:
+        gaps.append("no authors")
+    if parsed.year is None:
+        gaps.append("no year")
+    for name, limit in _LIMITS.items():
+        value = getattr(parsed, name, None)
+        if isinstance(value, str) and len(value) > limit:
+            setattr(parsed, name, value[:limit])
+            gaps.append(f"{name} shortened")
+    return gaps
+
+
+def _to_model(parsed: ParsedRecord, search_import: SearchImport, index: int) -> Record:
+    values = asdict(parsed)
+    line = values.pop("line")
+    return Record(
+        review_id=search_import.review_id,
+        search_import=search_import,
+        source_index=index,
+        source_line=line,
+        **values,
+    )
+
+
+def import_run(
+    search_import_id: int, *, on_progress: Callable[[int], None] | None = None
+) -> SearchImport:
+    """Read the whole file and add its records in one transaction: all of them or none.
+
+    On an unusable record the import is marked failed with a message naming the file, the
+    record and the line, nothing is added, and ImportRefused is raised.
+    """
+    claimed = SearchImport.objects.filter(
+        pk=search_import_id,
+        status__in=[SearchImport.Status.QUEUED, SearchImport.Status.STAGED],
+    ).update(status=SearchImport.Status.IMPORTING)
+    search_import = SearchImport.objects.select_related("review", "uploaded_by").get(
+        pk=search_import_id
+    )
+    if not claimed:
+        return search_import  # another delivery of the same task already ran it
+    try:
+        with transaction.atomic():
+            count, warned, gaps = _insert_all(search_import, on_progress)
+    except ImportFailure as failure:
+        error = _failure(search_import.file_name, failure)
+        SearchImport.objects.filter(pk=search_import.pk).update(
+            status=SearchImport.Status.FAILED, error=error.message, completed_at=timezone.now()
+        )
+        raise error from None
+    return _complete(search_import, count, warned, gaps)
+
+
+def _insert_all(
+    search_import: SearchImport, on_progress: Callable[[int], None] | None
+) -> tuple[int, int, Counter]:
+    gaps: Counter = Counter()
+    warned = 0
+    batch: list[Record] = []
+    count = 0
+    total_lines = _count_lines(Path(search_import.file.path)) if on_progress else 0
+    for count, parsed in enumerate(_records(search_import), start=1):
+        record_gaps = _check(parsed, count)
+        if record_gaps:
+            warned += 1
+            gaps.update(record_gaps)
+        batch.append(_to_model(parsed, search_import, count))
+        if len(batch) >= BATCH_SIZE:
+            Record.objects.bulk_create(batch)
+            batch.clear()
+            if on_progress:
+                on_progress(min(99, 100 * parsed.line // max(total_lines, 1)))
+    if batch:
+        Record.objects.bulk_create(batch)
+    if count == 0:
+        raise ImportFailure(f"no records were found in this {search_import.format} file")
+    return count, warned, gaps
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in the file, for the progress bar (\r-only files count their \r)."""
+    newlines = returns = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
+    return max(newlines, returns, 1)
+
+
+def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counter) -> SearchImport:
+    search_import.status = SearchImport.Status.COMPLETE
+    search_import.record_count = count
+    search_import.warning_count = warned
+    search_import.warnings = dict(gaps.most_common())
+    search_import.completed_at = timezone.now()
+    search_import.save(
+        update_fields=["status", "record_count", "warning_count", "warnings", "completed_at"]
+    )
+    audit_record(
+        actor=search_import.uploaded_by,
+        review=search_import.review,
+        action="import.completed",
+        obj=search_import,
+        changes={
+            "records": [None, count],
+            "database": [None, search_import.database],
+            "format": [None, search_import.format],
+            "encoding": [None, search_import.encoding],
+            "sha256": [None, search_import.file_sha256],
+        },
+    )
+    return search_import
+
+
+def import_file(
+    *, user: AbstractBaseUser, review: Review, confirm_duplicate: bool = False, **stage_args
+) -> SearchImport:
+    """Stage and run an import in this process (the CLI, and small uploads through the API)."""
+    search_import = import_stage(user=user, review=review, **stage_args)
+    try:
+        _refuse_unconfirmed_duplicate(search_import, confirm_duplicate)
+    except ValidationError:
+        search_import.file.delete(save=False)
+        search_import.delete()
+        raise
+    return import_run(search_import.pk)

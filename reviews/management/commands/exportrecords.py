@@ -1,0 +1,40 @@
+import os
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reviews import exporters
+from reviews.models import Review
+from reviews.selectors import review_records
+
+WRITERS = {"ris": exporters.as_ris, "csv": exporters.as_csv, "json": exporters.as_json}
+
+
+class Command(BaseCommand):
+    help = "Write every record of a review, in import order, as RIS, CSV or JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("review_id", type=int)
+        parser.add_argument("--format", dest="format_name", choices=sorted(WRITERS), default="ris")
+        parser.add_argument("--output", type=Path, help="File to write (default: standard output)")
+
+    def handle(self, *args, review_id: int, format_name: str, output: Path | None, **options):
+        try:
+            review = Review.objects.get(pk=review_id)
+        except Review.DoesNotExist:
+            raise CommandError(f"There is no review #{review_id}.") from None
+        records = review_records(review).iterator(chunk_size=2000)
+        chunks = WRITERS[format_name](records)
+        if output is None:
+            try:
+                for chunk in chunks:
+                    sys.stdout.write(chunk)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                # The reader (`head`, a pager) stopped early: that is not an error.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)

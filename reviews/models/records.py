@@ -1,0 +1,117 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from reviews.models.jobs import Job
+from reviews.models.review import Review
+
+
+class Database(models.TextChoices):
+    """The bibliographic databases a review searches (PRISMA: records identified from each)."""
+
+    PUBMED = "pubmed", "PubMed / MEDLINE"
+    EMBASE = "embase", "Embase"
+    CENTRAL = "central", "Cochrane CENTRAL"
+    CNKI = "cnki", "CNKI"
+    WANFANG = "wanfang", "Wanfang Data"
+    VIP = "vip", "VIP (CQVIP)"
+    CBM = "cbm", "CBM (SinoMed)"
+    WOS = "wos", "Web of Science"
+    SCOPUS = "scopus", "Scopus"
+    OTHER = "other", "Other source"
+
+
+class SearchImport(models.Model):
+    """One uploaded export file: where it came from, how it was read, what it added."""
+
+    class Status(models.TextChoices):
+        STAGED = "staged", "Awaiting confirmation"
+        QUEUED = "queued", "Queued"
+        IMPORTING = "importing", "Importing"
+        COMPLETE = "complete", "Imported"
+        FAILED = "failed", "Failed"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="imports")
+    database = models.CharField(max_length=16, choices=Database.choices)
+    interface = models.CharField(
+        max_length=100, blank=True, help_text="The platform searched, e.g. Ovid or Embase.com."
+    )
+    search_date = models.DateField(null=True, blank=True)
+    search_string = models.TextField(blank=True)
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=300)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    file_size = models.BigIntegerField()
+    format = models.CharField(max_length=32, blank=True)
+    encoding = models.CharField(max_length=32, blank=True)
+    format_forced = models.BooleanField(
+        default=False, help_text="The user chose the format instead of detection."
+    )
+    encoding_forced = models.BooleanField(default=False)
+    column_mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.STAGED)
+    record_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(
+        default=0, help_text="Records imported with minor gaps (no abstract, DOI, year …)."
+    )
+    warnings = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_database_display()})"
+
+
+class Record(models.Model):
+    """One bibliographic record as imported, with its source text kept verbatim."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="records")
+    search_import = models.ForeignKey(
+        SearchImport, on_delete=models.CASCADE, related_name="records"
+    )
+    source_index = models.PositiveIntegerField(help_text="Position in its file, from 1.")
+    source_line = models.PositiveIntegerField(help_text="First line of the record in its file.")
+    title = models.TextField()
+    abstract = models.TextField(blank=True)
+    authors = models.JSONField(default=list, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    journal = models.CharField(max_length=500, blank=True)
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=50, blank=True)
+    pages = models.CharField(max_length=50, blank=True)
+    doi = models.CharField(max_length=255, blank=True, db_index=True)
+    pmid = models.CharField(max_length=20, blank=True, db_index=True)
+    other_ids = models.JSONField(default=dict, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=50, blank=True)
+    publication_type = models.CharField(max_length=200, blank=True)
+    translated_title = models.TextField(blank=True)
+    raw = models.TextField(help_text="The record exactly as it appeared in the file.")
+
+    class Meta:
+        ordering = ["search_import_id", "source_index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["search_import", "source_index"], name="one_record_per_file_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1000, year__lte=2200),
+                name="record_year_plausible",
+            ),
+        ]
+        indexes = [models.Index(fields=["review", "search_import", "source_index"])]
+
+    def __str__(self) -> str:
+        return self.title[:120]

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Review(models.Model):
+    """One systematic review: its question, PICO, eligibility criteria and protocol."""
+
+    title = models.CharField(max_length=300)
+    question = models.TextField(blank=True)
+    population = models.TextField(blank=True)
+    intervention = models.TextField(blank=True)
+    comparator = models.TextField(blank=True)
+    outcomes = models.TextField(blank=True)
+    inclusion_criteria = models.JSONField(default=list, blank=True)
+    exclusion_criteria = models.JSONField(default=list, blank=True)
+    protocol_registration = models.CharField(
+        max_length=200, blank=True, help_text="For example a PROSPERO ID: CRD42023123456."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        through_fields=("review", "user"),
+        related_name="reviews",
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Lead"
+    REVIEWER = "reviewer", "Reviewer"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    """A user's role in one review. Leads do everything, reviewers do the review work,
+    viewers only read."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="one_membership_per_user"),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.role}"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (Role.LEAD, Role.REVIEWER)
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == Role.LEAD

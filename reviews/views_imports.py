@@ -1,0 +1,137 @@
+"""Pages for importing search exports and browsing records. Thin: parse, call, render."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from reviews import exporters, selectors
+from reviews.access import import_for_user, review_for_user
+from reviews.forms import ImportForm
+from reviews.importers.formats import format_choices
+from reviews.imports import import_stage, import_start
+from reviews.models import Database, SearchImport
+
+EXPORTS = {
+    "ris": (exporters.as_ris, "application/x-research-info-systems"),
+    "csv": (exporters.as_csv, "text/csv; charset=utf-8"),
+    "json": (exporters.as_json, "application/json"),
+}
+
+
+@require_GET
+@login_required
+def import_page(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id)
+    context = {
+        "review": review,
+        "imports": selectors.review_imports(review),
+        "form": ImportForm(),
+        "formats": format_choices(),
+    }
+    if request.htmx:
+        return render(request, "reviews/imports.html#history", context)
+    return render(request, "reviews/imports.html", context)
+
+
+@require_POST
+@login_required
+def import_stage_view(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id, write=True)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "reviews/imports/_error.html", {"form": form})
+    data = form.cleaned_data
+    try:
+        search_import = import_stage(
+            user=request.user,
+            review=review,
+            upload=data["file"],
+            database=data["database"],
+            interface=data["interface"],
+            search_date=data["search_date"],
+            search_string=data["search_string"],
+            format_name=data["format"],
+            encoding=data["encoding"],
+        )
+    except ValidationError as exc:
+        return render(request, "reviews/imports/_error.html", {"message": " ".join(exc.messages)})
+    return render(
+        request, "reviews/imports/_staged.html", {"review": review, "item": search_import}
+    )
+
+
+@require_POST
+@login_required
+def import_start_view(request: HttpRequest, review_id: int, import_id: int) -> HttpResponse:
+    search_import = import_for_user(request.user, review_id, import_id, write=True)
+    try:
+        import_start(
+            user=request.user,
+            search_import=search_import,
+            confirm_duplicate=request.POST.get("confirm_duplicate") == "on",
+        )
+    except ValidationError as exc:
+        return render(
+            request,
+            "reviews/imports/_staged.html",
+            {
+                "review": search_import.review,
+                "item": search_import,
+                "error": " ".join(exc.messages),
+            },
+        )
+    search_import.refresh_from_db()
+    return _status(request, search_import)
+
+
+@require_POST
+@login_required
+def import_discard(request: HttpRequest, review_id: int, import_id: int) -> HttpResponse:
+    search_import = import_for_user(request.user, review_id, import_id, write=True)
+    if search_import.status == SearchImport.Status.STAGED:
+        search_import.file.delete(save=False)
+        search_import.delete()
+    return HttpResponse("")
+
+
+@require_GET
+@login_required
+def import_status(request: HttpRequest, review_id: int, import_id: int) -> HttpResponse:
+    return _status(request, import_for_user(request.user, review_id, import_id))
+
+
+def _status(request: HttpRequest, search_import: SearchImport) -> HttpResponse:
+    response = render(request, "reviews/imports/_status.html", {"item": search_import})
+    if search_import.status in (SearchImport.Status.COMPLETE, SearchImport.Status.FAILED):
+        response["HX-Trigger"] = "import-finished"
+    return response
+
+
+@require_GET
+@login_required
+def record_list(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id)
+    records = selectors.filter_records(selectors.review_records(review), request.GET)
+    page = Paginator(records, 25).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "page": page,
+        "databases": Database.choices,
+        "query": request.GET,
+    }
+    return render(request, "reviews/records.html", context)
+
+
+@require_GET
+@login_required
+def record_export(request: HttpRequest, review_id: int, format_name: str) -> HttpResponse:
+    review = review_for_user(request.user, review_id)
+    writer, content_type = EXPORTS[format_name]
+    records = selectors.filter_records(selectors.review_records(review), request.GET)
+    response = StreamingHttpResponse(writer(records.iterator(chunk_size=2000)), content_type)
+    filename = f"review-{review.pk}-records.{format_name}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,62 @@
+// Import page: turn each dropped or chosen file into its own upload form (from the
+// <template>), so every file gets its own database, search date and search string.
+(function () {
+  "use strict";
+  const zone = document.getElementById("dropzone");
+  const picker = document.getElementById("file-picker");
+  const uploads = document.getElementById("uploads");
+  const template = document.getElementById("upload-template");
+  if (!zone || !template) return;
+
+  // A first guess at the database from the file name; the user checks it before uploading.
+  const HINTS = [
+    [/pubmed|medline|\.nbib$/i, "pubmed"], [/embase/i, "embase"], [/cochrane|central/i, "central"],
+    [/cnki|知网/i, "cnki"], [/wanfang|万方/i, "wanfang"], [/vip|维普/i, "vip"],
+    [/sinomed|cbm/i, "cbm"], [/wos|web.?of.?science|savedrecs/i, "wos"], [/scopus/i, "scopus"],
+  ];
+
+  function sizeText(bytes) {
+    if (bytes < 1024) return bytes + " B";
+    if (bytes < 1048576) return (bytes / 1024).toFixed(1) + " KB";
+    return (bytes / 1048576).toFixed(1) + " MB";
+  }
+
+  function addFile(file, index) {
+    const form = template.content.firstElementChild.cloneNode(true);
+    const input = form.querySelector('input[type="file"]');
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    input.files = transfer.files;
+    form.querySelector(".file-name").textContent = file.name;
+    form.querySelector(".file-size").textContent = sizeText(file.size);
+    // Each copy of the template needs its own ids for its labels.
+    form.querySelectorAll("[id]").forEach((el) => { el.id = el.id + "-" + index; });
+    const database = form.querySelector('select[name="database"]');
+    for (const [pattern, value] of HINTS) {
+      if (pattern.test(file.name)) { database.value = value; break; }
+    }
+    form.querySelector(".remove-upload").addEventListener("click", () => form.remove());
+    uploads.appendChild(form);
+    window.htmx.process(form);
+  }
+
+  let counter = 0;
+  function addFiles(files) {
+    for (const file of files) addFile(file, ++counter);
+    const first = uploads.querySelector(".upload-row:last-child select");
+    if (first) first.focus();
+  }
+
+  zone.addEventListener("click", () => picker.click());
+  zone.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); picker.click(); }
+  });
+  picker.addEventListener("change", () => { addFiles(picker.files); picker.value = ""; });
+  zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("over");
+    addFiles(event.dataTransfer.files);
+  });
+})();

@@ -1,0 +1,251 @@
+"""Import services: staging, confirmation, the all-or-nothing run and PRISMA provenance."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reviews.imports import ImportRefused, import_file, import_run, import_stage, import_start
+from reviews.models import AuditEvent, Job, Record, SearchImport
+from reviews.selectors import imported_counts, review_records
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
+NBIB = FIXTURES / "pubmed_medline" / "mrhelper_demo_pubmed_202101.nbib"
+EMBASE = FIXTURES / "ris" / "asreview_embase.ris"
+
+
+def upload(path: Path) -> SimpleUploadedFile:
+    return SimpleUploadedFile(path.name, path.read_bytes())
+
+
+def text_file(name: str, text: str, encoding: str = "utf-8") -> ContentFile:
+    return ContentFile(text.encode(encoding), name=name)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_stage_detects_format_and_previews_without_adding_records(review, lead):
+    staged = import_stage(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+    assert staged.status == "staged"
+    assert (staged.format, staged.encoding) == ("medline", "utf-8")
+    assert staged.file_size == NBIB.stat().st_size
+    assert len(staged.file_sha256) == 64
+    first = staged.preview["records"][0]
+    assert first["title"] == "Switching of Hormone Therapies in Breast Cancer Women."
+    assert first["year"] == 2021
+    assert first["line"] == 1
+    assert len(staged.preview["records"]) == 5
+    assert not Record.objects.exists()
+
+
+def test_import_file_adds_every_record_with_provenance(review, lead):
+    done = import_file(
+        user=lead,
+        review=review,
+        upload=upload(EMBASE),
+        database="embase",
+        interface="Embase.com",
+        search_string="'acne scar'/exp AND 'fat graft'",
+    )
+    assert done.status == "complete"
+    assert (done.record_count, done.format, done.encoding) == (6, "ris", "utf-8-sig")
+    records = list(review_records(review))
+    assert [r.source_index for r in records] == [1, 2, 3, 4, 5, 6]
+    first = records[0]
+    assert first.title.startswith("Duplication cysts: Diagnosis, management")
+    assert first.authors == ["Liu R.", "Adler D.G."]
+    assert first.doi == "10.4103/2303-9027.138783"
+    assert first.other_ids["embase"] == "L373791783"
+    assert first.raw.splitlines()[0] == "TY  - JOUR"  # the BOM is the encoding's, not the record's
+    assert first.raw.splitlines()[-1].startswith("ER  -")
+    assert imported_counts(review) == {"Embase": 6}
+    event = AuditEvent.objects.get(action="import.completed")
+    assert event.changes["records"] == [None, 6]
+    assert event.actor == lead
+
+
+def test_records_with_minor_gaps_import_with_warning_count(review, lead):
+    text = (
+        "TY  - JOUR\nTI  - A trial with everything\nAU  - Doe, J\nPY  - 2020\n"
+        "AB  - Abstract.\nDO  - 10.1000/full\nER  - \n"
+        "TY  - JOUR\nTI  - A trial with no abstract and no DOI\nAU  - Roe, R\nPY  - 2019\nER  - \n"
+    )
+    done = import_file(
+        user=lead, review=review, upload=text_file("gaps.ris", text), database="other"
+    )
+    assert done.record_count == 2
+    assert done.warning_count == 1
+    assert done.warnings == {"no abstract": 1, "no DOI": 1}
+
+
+def test_record_without_title_fails_whole_import_naming_record_and_line(review, lead):
+    text = (
+        "TY  - JOUR\nTI  - Fine\nER  - \n"
+        "TY  - JOUR\nAU  - Nobody, N\nPY  - 2020\nER  - \n"
+        "TY  - JOUR\nTI  - Never reached\nER  - \n"
+    )
+    with pytest.raises(ImportRefused) as excinfo:
+        import_file(user=lead, review=review, upload=text_file("bad.ris", text), database="other")
+    assert excinfo.value.message == "bad.ris: record 2 (line 4): no title"
+    assert not Record.objects.exists()
+    failed = SearchImport.objects.get()
+    assert failed.status == "failed"
+    assert failed.error == "bad.ris: record 2 (line 4): no title"
+    assert imported_counts(review) == {}
+
+
+def test_failure_late_in_a_large_file_rolls_back_earlier_batches(review, lead, monkeypatch):
+    import reviews.imports
+
+    monkeypatch.setattr(reviews.imports, "BATCH_SIZE", 10)
+    good = "".join(f"TY  - JOUR\nTI  - Record {i}\nER  - \n" for i in range(1, 36))
+    text = good + "TY  - JOUR\nPY  - 2001\nER  - \n"
+    with pytest.raises(ImportRefused, match=r"record 36 \(line 106\): no title"):
+        import_file(user=lead, review=review, upload=text_file("big.ris", text), database="other")
+    assert Record.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.ris", b"", "empty.ris: the file is empty"),
+        ("blank.ris", b"\n\n  \n", "blank.ris: the file is empty"),
+        (
+            "paper.pdf",
+            b"%PDF-1.7\n%\xe2\xe3",
+            "paper.pdf: this is a PDF document, not a search export",
+        ),
+        ("zipped.ris", b"PK\x03\x04\x14\x00", "zipped.ris: this is a ZIP archive"),
+        (
+            "data.bin",
+            b"\x00\x01\x02\x03" * 300 + b"\xff" * 10,
+            "data.bin: this looks like a binary",
+        ),
+        (
+            "notes.txt",
+            b"Dear colleague,\nhere are the results.\n",
+            "notes.txt: the format was not recognised",
+        ),
+    ],
+)
+def test_unusable_files_are_refused_before_anything_is_saved(review, lead, name, content, message):
+    with pytest.raises(ImportRefused) as excinfo:
+        import_stage(
+            user=lead, review=review, upload=ContentFile(content, name=name), database="other"
+        )
+    assert excinfo.value.message.startswith(message)
+    assert not SearchImport.objects.exists()
+
+
+def test_wrong_encoding_chosen_by_hand_names_the_line(review, lead):
+    text = "TY  - JOUR\nTI  - 针刺治疗痤疮瘢痕\nER  - \n"
+    with pytest.raises(ImportRefused) as excinfo:
+        import_file(
+            user=lead,
+            review=review,
+            upload=text_file("cnki.ris", text, "gb18030"),
+            database="cnki",
+            encoding="utf-8",
+        )
+    assert "line 2" in excinfo.value.message
+    assert "not valid utf-8" in excinfo.value.message
+    assert not Record.objects.exists()
+
+
+def test_gb18030_file_is_detected_and_read(review, lead):
+    text = (
+        "TY  - JOUR\nTI  - 自体脂肪移植治疗萎缩性痤疮瘢痕的临床研究\n"  # synthetic test record
+        "AU  - 王伟\nPY  - 2019\nER  - \n"
+    ) * 3
+    done = import_file(
+        user=lead, review=review, upload=text_file("wf.ris", text, "gb18030"), database="wanfang"
+    )
+    assert done.encoding == "gb18030"
+    assert Record.objects.first().title == "自体脂肪移植治疗萎缩性痤疮瘢痕的临床研究"
+
+
+def test_unknown_forced_format_or_encoding_is_refused(review, lead):
+    with pytest.raises(ImportRefused, match="not a format Evident knows"):
+        import_stage(
+            user=lead, review=review, upload=upload(NBIB), database="pubmed", format_name="bibtex"
+        )
+    with pytest.raises(ImportRefused, match="not an encoding Python knows"):
+        import_stage(
+            user=lead, review=review, upload=upload(NBIB), database="pubmed", encoding="klingon"
+        )
+
+
+def test_same_file_twice_is_refused_unless_confirmed(review, lead):
+    import_file(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+    with pytest.raises(ValidationError, match="same file") as excinfo:
+        import_file(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+    assert "import #" in str(excinfo.value)
+    assert Record.objects.count() == 10
+    assert SearchImport.objects.count() == 1
+    import_file(
+        user=lead, review=review, upload=upload(NBIB), database="pubmed", confirm_duplicate=True
+    )
+    assert Record.objects.count() == 20
+
+
+def test_upload_over_the_limit_is_refused(review, lead, settings):
+    settings.MAX_UPLOAD_SIZE = 1000
+    with pytest.raises(ImportRefused, match="the limit is 0 MB"):
+        import_stage(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+    assert not SearchImport.objects.exists()
+
+
+def test_start_queues_a_job_and_the_task_imports(review, lead, django_capture_on_commit_callbacks):
+    staged = import_stage(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_start(user=lead, search_import=staged)
+    job.refresh_from_db()
+    staged.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result == {"import": staged.pk, "records": 10}
+    assert staged.status == "complete"
+
+
+def test_failed_task_marks_job_failed_with_the_message(
+    review, lead, django_capture_on_commit_callbacks
+):
+    text = "TY  - JOUR\nTI  - Fine\nER  - \nTY  - JOUR\nPY  - 2020\nER  - \n"
+    staged = import_stage(
+        user=lead, review=review, upload=text_file("x.ris", text), database="other"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_start(user=lead, search_import=staged)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message == "x.ris: record 2 (line 4): no title"
+
+
+def test_starting_twice_is_refused(review, lead, django_capture_on_commit_callbacks):
+    staged = import_stage(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_start(user=lead, search_import=staged)
+    with pytest.raises(ValidationError, match="not waiting for confirmation"):
+        import_start(user=lead, search_import=staged)
+
+
+def test_running_a_finished_import_again_changes_nothing(review, lead):
+    done = import_file(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+    import_run(done.pk)
+    assert Record.objects.count() == 10
+
+
+def test_progress_is_reported_while_importing(review, lead, monkeypatch):
+    import reviews.imports
+
+    monkeypatch.setattr(reviews.imports, "BATCH_SIZE", 2)
+    staged = import_stage(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+    seen = []
+    import_run(staged.pk, on_progress=seen.append)
+    assert seen == sorted(seen)
+    assert 0 < seen[0] < seen[-1] < 100
+    assert len(seen) == 5
