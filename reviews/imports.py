@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from reviews.audit import audit_record
 from reviews.importers.base import ImportFailure, ParsedRecord
+from reviews.importers.csv_exports import header_of
 from reviews.importers.decoding import check_encoding, detect_encoding, numbered_lines, read_head
 from reviews.importers.formats import detect_format, format_named
 from reviews.models import Job, Record, Review, SearchImport
@@ -85,23 +86,36 @@ def _save_upload(upload: File, search_import: SearchImport) -> None:
     search_import.file.save(Path(upload.name).name, upload, save=False)
 
 
-def _preview(search_import: SearchImport) -> dict[str, Any]:
-    records = list(itertools.islice(_records(search_import), PREVIEW_RECORDS))
+def _preview(search_import: SearchImport, reader: ModuleType) -> dict[str, Any]:
+    """The first records as they will be imported; for CSV read through a column mapping,
+    also the file's columns and the mapping, which the user may correct before importing."""
+    preview: dict[str, Any] = {}
+    if hasattr(reader, "guess_mapping"):
+        head = read_head(Path(search_import.file.path)).decode(search_import.encoding, "ignore")
+        columns = header_of(head)
+        if not search_import.column_mapping:
+            search_import.column_mapping = reader.guess_mapping(columns)
+        preview = {"columns": columns, "mapping": search_import.column_mapping}
+    try:
+        records = list(itertools.islice(_records(search_import), PREVIEW_RECORDS))
+    except ImportFailure as failure:
+        if "columns" not in preview:
+            raise
+        return {**preview, "records": [], "problem": str(failure)}
     if not records:
         raise ImportFailure(f"no records were found in this {search_import.format} file")
-    return {
-        "records": [
-            {
-                "title": r.title,
-                "authors": r.authors[:6],
-                "year": r.year,
-                "journal": r.journal,
-                "doi": r.doi,
-                "line": r.line,
-            }
-            for r in records
-        ]
-    }
+    preview["records"] = [
+        {
+            "title": r.title,
+            "authors": r.authors[:6],
+            "year": r.year,
+            "journal": r.journal,
+            "doi": r.doi,
+            "line": r.line,
+        }
+        for r in records
+    ]
+    return preview
 
 
 def import_stage(
@@ -140,7 +154,7 @@ def import_stage(
         path = Path(search_import.file.path)
         reader, search_import.encoding = _detect(path, format_name=format_name, encoding=encoding)
         search_import.format = reader.NAME
-        search_import.preview = _preview(search_import)
+        search_import.preview = _preview(search_import, reader)
     except ImportFailure as failure:
         if search_import.file:
             search_import.file.delete(save=False)
@@ -172,6 +186,11 @@ def import_start(
                 f"{search_import.file_name} is {search_import.get_status_display().lower()}, "
                 "not waiting for confirmation."
             )
+        if search_import.preview.get("problem"):
+            raise ValidationError(
+                f"{search_import.file_name}: {search_import.preview['problem']}. "
+                "Correct the column mapping first."
+            )
         _refuse_unconfirmed_duplicate(search_import, confirm_duplicate)
         job = Job.objects.create(review=search_import.review, kind="import", created_by=user)
         search_import.status = SearchImport.Status.QUEUED
@@ -179,6 +198,19 @@ def import_start(
         search_import.save(update_fields=["status", "job"])
         transaction.on_commit(lambda: run_import.delay(job.pk, search_import.pk))
     return job
+
+
+def import_remap(*, search_import: SearchImport, mapping: dict[str, str]) -> SearchImport:
+    """Read a staged CSV again through the columns the user chose."""
+    if search_import.status != SearchImport.Status.STAGED:
+        raise ValidationError(f"{search_import.file_name} is no longer waiting for confirmation.")
+    search_import.column_mapping = {field: column for field, column in mapping.items() if column}
+    try:
+        search_import.preview = _preview(search_import, format_named(search_import.format))
+    except ImportFailure as failure:
+        raise _failure(search_import.file_name, failure) from None
+    search_import.save(update_fields=["column_mapping", "preview"])
+    return search_import
 
 
 def _refuse_unconfirmed_duplicate(search_import: SearchImport, confirmed: bool) -> None:
@@ -247,11 +279,21 @@ def import_run(
             count, warned, gaps = _insert_all(search_import, on_progress)
     except ImportFailure as failure:
         error = _failure(search_import.file_name, failure)
-        SearchImport.objects.filter(pk=search_import.pk).update(
-            status=SearchImport.Status.FAILED, error=error.message, completed_at=timezone.now()
-        )
+        _mark_failed(search_import, error.message)
         raise error from None
+    except Exception:
+        # A bug, not bad input: record that the import failed, and let the error surface.
+        _mark_failed(
+            search_import, f"{search_import.file_name}: an internal error stopped the import"
+        )
+        raise
     return _complete(search_import, count, warned, gaps)
+
+
+def _mark_failed(search_import: SearchImport, message: str) -> None:
+    SearchImport.objects.filter(pk=search_import.pk).update(
+        status=SearchImport.Status.FAILED, error=message, completed_at=timezone.now()
+    )
 
 
 def _insert_all(

@@ -37,6 +37,11 @@ urlpatterns = [
         name="import_start",
     ),
     path(
+        "<int:review_id>/imports/<int:import_id>/mapping/",
+        views_imports.import_mapping,
+        name="import_mapping",
+    ),
+    path(
         "<int:review_id>/imports/<int:import_id>/discard/",
         views_imports.import_discard,
         name="import_discard",

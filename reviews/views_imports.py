@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 from reviews import exporters, selectors
 from reviews.access import import_for_user, review_for_user
 from reviews.forms import ImportForm
+from reviews.importers import generic_csv
 from reviews.importers.formats import format_choices
-from reviews.imports import import_stage, import_start
+from reviews.imports import import_remap, import_stage, import_start
 from reviews.models import Database, SearchImport
 
 EXPORTS = {
@@ -58,9 +59,21 @@ def import_stage_view(request: HttpRequest, review_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return render(request, "reviews/imports/_error.html", {"message": " ".join(exc.messages)})
-    return render(
-        request, "reviews/imports/_staged.html", {"review": review, "item": search_import}
-    )
+    return _staged(request, search_import)
+
+
+def _staged(request: HttpRequest, search_import: SearchImport, error: str = "") -> HttpResponse:
+    mapping = search_import.preview.get("mapping")
+    context = {
+        "review": search_import.review,
+        "item": search_import,
+        "error": error,
+        # For CSV read through a column mapping: one (field, chosen column) row per field.
+        "mapping_rows": [(f, mapping.get(f, "")) for f in generic_csv.FIELDS]
+        if mapping is not None
+        else [],
+    }
+    return render(request, "reviews/imports/_staged.html", context)
 
 
 @require_POST
@@ -74,17 +87,21 @@ def import_start_view(request: HttpRequest, review_id: int, import_id: int) -> H
             confirm_duplicate=request.POST.get("confirm_duplicate") == "on",
         )
     except ValidationError as exc:
-        return render(
-            request,
-            "reviews/imports/_staged.html",
-            {
-                "review": search_import.review,
-                "item": search_import,
-                "error": " ".join(exc.messages),
-            },
-        )
+        return _staged(request, search_import, " ".join(exc.messages))
     search_import.refresh_from_db()
     return _status(request, search_import)
+
+
+@require_POST
+@login_required
+def import_mapping(request: HttpRequest, review_id: int, import_id: int) -> HttpResponse:
+    search_import = import_for_user(request.user, review_id, import_id, write=True)
+    mapping = {field: request.POST.get(f"map_{field}", "") for field in generic_csv.FIELDS}
+    try:
+        search_import = import_remap(search_import=search_import, mapping=mapping)
+    except ValidationError as exc:
+        return _staged(request, search_import, " ".join(exc.messages))
+    return _staged(request, search_import)
 
 
 @require_POST

@@ -32,8 +32,24 @@ def read_head(path: Path) -> bytes:
         return handle.read(HEAD_BYTES)
 
 
-def refuse_binary(head: bytes) -> None:
+def _blank(head: bytes) -> bool:
+    """Nothing but a byte-order mark and white space (in UTF-8, ASCII or UTF-16)."""
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            head = head[len(bom) :]
+            break
     if not head.strip():
+        return True
+    # UTF-16 white space: every other byte is zero and the rest are spaces or line ends.
+    return (
+        len(head) % 2 == 0
+        and head.count(0) == len(head) // 2
+        and not head.replace(b"\x00", b"").strip()
+    )
+
+
+def refuse_binary(head: bytes) -> None:
+    if _blank(head):
         raise ImportFailure("the file is empty")
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
@@ -79,27 +95,43 @@ def numbered_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
     """Lines without their line ends, numbered from 1; \\n, \\r\\n and \\r all end a line."""
     with open(path, "rb") as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, newline=None, errors="strict")
-        number = 0
         try:
             for number, line in enumerate(text, start=1):
                 yield number, line.rstrip("\n")
         except UnicodeDecodeError:
             raise ImportFailure(
                 f"the text is not valid {encoding}; choose the file's encoding by hand",
-                line=_first_bad_line(path, encoding, after=number),
+                line=_first_bad_line(path, encoding),
             ) from None
 
 
-def _first_bad_line(path: Path, encoding: str, *, after: int) -> int:
-    """The exact line that fails to decode (the text layer decodes ahead in chunks)."""
-    if codecs.lookup(encoding).name.startswith("utf-16"):
-        return after + 1  # lines cannot be split on single bytes; the next line is close
+def _first_bad_line(path: Path, encoding: str) -> int:
+    """The exact line that fails to decode. The text layer decodes ahead in chunks and
+    cannot say; so decode again, counting line ends (\\n, \\r\\n and \\r, as the text
+    layer does) up to the first byte the decoder refuses. Only runs on the error path."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    line, after_cr = 1, False
+
+    def count(text: str) -> None:
+        nonlocal line, after_cr
+        if not text:
+            return
+        line += text.count("\n") + text.count("\r") - text.count("\r\n")
+        if after_cr and text.startswith("\n"):
+            line -= 1  # a \r\n split between two decoded pieces
+        after_cr = text.endswith("\r")
+
     with open(path, "rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            if number <= after:
-                continue
+        while chunk := raw.read(HEAD_BYTES):
+            state = decoder.getstate()
             try:
-                line.decode(encoding)
+                count(decoder.decode(chunk))
+                continue
             except UnicodeDecodeError:
-                return number
-    return after + 1
+                decoder.setstate(state)
+            for index in range(len(chunk)):  # the bad chunk again, one byte at a time
+                try:
+                    count(decoder.decode(chunk[index : index + 1]))
+                except UnicodeDecodeError:
+                    return line
+    return line  # the bad bytes are a character cut short by the end of the file

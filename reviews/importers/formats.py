@@ -8,12 +8,42 @@ file's path for XML formats (``XML = True``), which decode themselves.
 
 from types import ModuleType
 
-from reviews.importers import medline, ris
+from reviews.importers import (
+    cnki,
+    cochrane,
+    embase_csv,
+    endnote_refer,
+    endnote_xml,
+    generic_csv,
+    medline,
+    noteexpress,
+    pubmed_xml,
+    refworks,
+    ris,
+    scopus_csv,
+    wos,
+)
 from reviews.importers.base import ImportFailure
+from reviews.importers.csv_exports import header_of
 
-# Most specific first: e.g. Web of Science tagged text has tags that RIS sniffing would
-# also accept, and NoteExpress files from CNKI and Wanfang look alike.
-FORMATS: tuple[ModuleType, ...] = (medline, ris)
+# Most specific first. Every sniff was checked against every fixture file: each file is
+# claimed by exactly one reader. The generic CSV reader never claims a file by sniffing;
+# it is the fallback for any other table with a header row.
+FORMATS: tuple[ModuleType, ...] = (
+    noteexpress,
+    cnki,
+    endnote_refer,
+    refworks,
+    cochrane,
+    medline,
+    wos,
+    ris,
+    pubmed_xml,
+    endnote_xml,
+    scopus_csv,
+    embase_csv,
+    generic_csv,
+)
 
 BY_NAME = {module.NAME: module for module in FORMATS}
 
@@ -26,6 +56,9 @@ def detect_format(head: str) -> ModuleType:
     for module in FORMATS:
         if module.sniff(head):
             return module
+    columns = header_of(head)
+    if len(columns) >= 2 and all(columns):  # a header row: named columns, none empty
+        return generic_csv
     names = ", ".join(module.LABEL for module in FORMATS)
     raise ImportFailure(f"the format was not recognised; Evident reads {names}")
 

@@ -6,7 +6,10 @@ _DOI_PREFIX = re.compile(
     r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+|https?://doi\.[a-z]+/)", re.IGNORECASE
 )
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
+# A year on its own, or at the start of a compact date (MEDLINE's DEP "20210119").
+_YEAR = re.compile(
+    r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?:(?!\d)|(?=(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)))"
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -32,12 +35,14 @@ def normalise_doi(text: str | None) -> str:
     if not match:
         return ""
     doi = match.group(0).rstrip(".,;)]}>\"'")
+    if doi.endswith("/"):
+        return ""  # "10.1234/" has no suffix: not a DOI
     return doi.lower()
 
 
 def parse_year(text: str | None) -> int | None:
     """The first plausible publication year in a date string (``2020//``, ``2019 Spring``,
-    ``1998 Dec-1999 Jan``, ``2021-03-04``)."""
+    ``1998 Dec-1999 Jan``, ``2021-03-04``, ``20210304``)."""
     if not text:
         return None
     match = _YEAR.search(text)

@@ -249,3 +249,21 @@ def test_progress_is_reported_while_importing(review, lead, monkeypatch):
     assert seen == sorted(seen)
     assert 0 < seen[0] < seen[-1] < 100
     assert len(seen) == 5
+
+
+def test_a_reader_bug_marks_the_import_failed_and_saves_nothing(review, lead, monkeypatch):
+    from reviews.importers import medline
+
+    staged = import_stage(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+
+    def broken(lines):
+        yield from ()
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(medline, "parse", broken)
+    with pytest.raises(RuntimeError):
+        import_run(staged.pk)
+    staged.refresh_from_db()
+    assert staged.status == "failed"
+    assert staged.error == f"{NBIB.name}: an internal error stopped the import"
+    assert not Record.objects.exists()

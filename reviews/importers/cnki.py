@@ -1,0 +1,201 @@
+"""CNKI's own E-Study / "CNKI" text export: ``DataType: 1``, then bilingual tags such as
+``Title-题名:`` and ``Author-作者:``, one field a line and no blank line between records.
+
+The helpers below the reader (Chinese names, keywords, language, record ids from links,
+full-width DOIs) are shared by the other readers of CNKI and Wanfang exports: NoteExpress,
+EndNote refer and RefWorks.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+
+from reviews.importers.base import ImportFailure, ParsedRecord
+from reviews.importers.normalise import clean, normalise_doi, parse_year, split_list
+from reviews.importers.tagged import TaggedRecord, read_tagged
+
+NAME = "cnki"
+LABEL = "CNKI E-Study text (DataType / Title-题名)"
+
+# "Title-题名: …"; CNKI varies the Chinese half between versions ("Source-刊名",
+# "Source-文献来源"), so fields are looked up by the English half only.
+_TAG = re.compile(r"^\ufeff?(DataType|[A-Za-z]+-[^\s:：]+)[:：] ?(.*)$")
+_SNIFF_START = re.compile(r"^\ufeff?DataType: ?\d", re.MULTILINE)
+_SNIFF_BILINGUAL = re.compile(r"^[A-Za-z]+-[^\x00-\x7f\s:：]+[:：]", re.MULTILINE)
+
+# SrcDatabase-来源库 names CNKI's sub-database, which says what kind of document it is.
+_SOURCE_TYPES = {
+    "期刊": "Journal Article",
+    "特色期刊": "Journal Article",
+    "博士": "Thesis (doctoral)",
+    "硕士": "Thesis (master's)",
+    "中国会议": "Conference Paper",
+    "国际会议": "Conference Paper",
+    "报纸": "Newspaper Article",
+    "年鉴": "Yearbook",
+    "专利": "Patent",
+    "标准": "Standard",
+}
+
+
+def sniff(head: str) -> bool:
+    return bool(_SNIFF_START.search(head) and _SNIFF_BILINGUAL.search(head))
+
+
+def _english_tags(record: TaggedRecord) -> TaggedRecord:
+    record.fields = [(tag.split("-", 1)[0], value) for tag, value in record.fields]
+    return record
+
+
+def _is_start(tag: str) -> bool:
+    return tag == "DataType"
+
+
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
+    checked = start_first(lines, tag_line=_TAG, is_start=_is_start, start_label="DataType")
+    for tagged in read_tagged(checked, tag_line=_TAG, is_start=_is_start):
+        record = _english_tags(tagged)
+        title = clean(record.first("Title"))
+        source = clean(record.first("SrcDatabase"))
+        other_ids = ids_from_url(record.first("Link", "URL"))
+        other_ids.update(issn_or_isbn(record.first("ISSN", "ISBN")))
+        yield ParsedRecord(
+            title=title,
+            abstract=abstract_text(record.first("Summary", "Abstract")),
+            authors=split_names(record.first("Author")),
+            year=parse_year(record.first("Year")) or parse_year(record.first("PubTime")),
+            journal=clean(record.first("Source", "Journal")),
+            volume=clean(record.first("Roll", "Volume")),
+            issue=clean(record.first("Period", "Issue")),
+            pages=clean(record.first("Page")),
+            doi=chinese_doi(record.first("DOI")),
+            other_ids=other_ids,
+            keywords=split_keywords(record.first("Keyword")),
+            language=language(record.first("Language"), title),
+            publication_type=_SOURCE_TYPES.get(source, source),
+            raw=record.raw,
+            line=record.line,
+        )
+
+
+# --- shared by the readers of CNKI and Wanfang exports ---------------------------------
+
+# CNKI marks a "summary" that is really the opening of the body text with <正>.
+_BODY_MARK = re.compile(r"^<正>\s*")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CNKI_FILENAME = re.compile(r"[?&]filename=([A-Za-z0-9_.\-]+)", re.IGNORECASE)
+_WANFANG_QUERY_ID = re.compile(r"[?&]id=([A-Za-z0-9_.\-]+)", re.IGNORECASE)
+_WANFANG_PATH_ID = re.compile(
+    r"wanfangdata\.com\.cn/(?:[a-z]+/)*?(?:periodical|thesis|conference|patent|standard|"
+    r"nstr|cstad|legislations)/([A-Za-z0-9_.\-]+)",
+    re.IGNORECASE,
+)
+_ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
+_ISBN = re.compile(r"^(?:97[89][- ]?)?\d[\d -]{7,15}[\dXx]$")
+_LANGUAGES = {
+    "chi": "chi",
+    "zho": "chi",
+    "zh": "chi",
+    "chinese": "chi",
+    "中文": "chi",
+    "汉语": "chi",
+    "eng": "eng",
+    "en": "eng",
+    "english": "eng",
+    "英文": "eng",
+    "英语": "eng",
+}
+
+
+def has_chinese(text: str) -> bool:
+    return bool(_CJK.search(text or ""))
+
+
+def start_first(
+    lines: Iterable[tuple[int, str]],
+    *,
+    tag_line: re.Pattern[str],
+    is_start: Callable[[str], bool],
+    start_label: str,
+) -> Iterator[tuple[int, str]]:
+    """Pass the lines on, refusing a file whose first field comes before any record start.
+
+    The tagged reader skips lines before the first start tag (export headers); in formats
+    without headers such lines are a record that lost its first line, and would vanish.
+    """
+    started = False
+    for number, line in lines:
+        if not started and (match := tag_line.match(line)):
+            if not is_start(match.group(1)):
+                raise ImportFailure(
+                    f"the field {match.group(1)} comes before the first {start_label} line, "
+                    "which must start every record",
+                    record=1,
+                    line=number,
+                )
+            started = True
+        yield number, line
+
+
+def abstract_text(text: str) -> str:
+    return _BODY_MARK.sub("", clean(text))
+
+
+def split_names(*values: str) -> list[str]:
+    """Authors from CNKI's ``a;b;``, ``a;;b`` or older ``a,b`` lists, or repeated lines.
+
+    Commas separate names only in Chinese lists: in "Smith, J" the comma is part of a name.
+    """
+    names: list[str] = []
+    for value in values:
+        separators = ";；" if re.search("[;；]", value) or not has_chinese(value) else ",，"
+        names.extend(split_list(value, separators))
+    return names
+
+
+def split_keywords(*values: str) -> list[str]:
+    """Keywords separated by ``;``, ``;;``, ``；`` or, in yearbook records, commas."""
+    keywords: list[str] = []
+    for value in values:
+        separators = ";；" if re.search("[;；]", value) else ",，"
+        keywords.extend(split_list(value, separators))
+    return keywords
+
+
+def language(value: str, title: str) -> str:
+    """MEDLINE's code ("chi", "eng") for the stated language, or "chi" for a Chinese title."""
+    value = clean(value).strip(";；").strip()
+    if value:
+        return _LANGUAGES.get(value.lower(), value)
+    return "chi" if has_chinese(title) else ""
+
+
+def chinese_doi(text: str) -> str:
+    # Wanfang sometimes writes DOIs with full-width characters: 10.3969／j.issn.1672－187X….
+    return normalise_doi(unicodedata.normalize("NFKC", text or ""))
+
+
+def ids_from_url(url: str) -> dict[str, str]:
+    """The link itself and, for CNKI and Wanfang links, the database's record id."""
+    url = clean(url)
+    if not url:
+        return {}
+    ids = {"url": url}
+    lowered = url.lower()
+    if "cnki" in lowered and (match := _CNKI_FILENAME.search(url)):
+        ids["cnki"] = match.group(1)
+    elif "wanfangdata" in lowered:
+        match = _WANFANG_PATH_ID.search(url) or _WANFANG_QUERY_ID.search(url)
+        if match:
+            ids["wanfang"] = match.group(1)
+    return ids
+
+
+def issn_or_isbn(value: str) -> dict[str, str]:
+    """NoteExpress's ``{ISBN/ISSN}`` and RefWorks's ``SN`` hold either; tell them apart."""
+    value = clean(value)
+    if _ISSN.fullmatch(value):
+        return {"issn": value}
+    if _ISBN.match(value):
+        return {"isbn": value}
+    return {}

@@ -1,0 +1,80 @@
+"""EndNote "refer" tagged text as CNKI and Wanfang export it: ``%0 Journal Article``, then
+``%A`` (repeated, or one line of ``;``-separated names), ``%T``, ``%J``, ``%D``, ``%K`` …
+
+Records are separated by blank lines, and ``%0`` also starts one.
+"""
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from reviews.importers.base import ParsedRecord
+from reviews.importers.cnki import (
+    abstract_text,
+    chinese_doi,
+    ids_from_url,
+    issn_or_isbn,
+    language,
+    split_keywords,
+    split_names,
+)
+from reviews.importers.normalise import clean, parse_year
+from reviews.importers.tagged import TaggedRecord, read_tagged
+
+NAME = "endnote_refer"
+LABEL = "EndNote tagged %0 (CNKI, Wanfang)"
+
+_TAG = re.compile(r"^\ufeff?(%\S)(?: (.*))?$")
+_SNIFF_START = re.compile(r"^\ufeff?%0 \S", re.MULTILINE)
+_SNIFF_FIELD = re.compile(r"^%[ATJDK] \S", re.MULTILINE)
+
+
+def sniff(head: str) -> bool:
+    return bool(_SNIFF_START.search(head) and _SNIFF_FIELD.search(head))
+
+
+def read_blank_separated(
+    lines: Iterable[tuple[int, str]], *, tag_line: re.Pattern[str], start: Callable[[str], bool]
+) -> Iterator[TaggedRecord]:
+    """Records that begin at a `start` tag or at the first tag after a blank line.
+
+    Refer and RefWorks separate records with blank lines, but a record that lacks its type
+    line must not be skipped (as ``blank_ends_record`` would) or glued to the one before.
+    The wrapper notes whether the previous line was blank while the reader consumes lines.
+    """
+    after_blank = True
+
+    def watched() -> Iterator[tuple[int, str]]:
+        nonlocal after_blank
+        for number, line in lines:
+            yield number, line
+            after_blank = not line.strip()
+
+    return read_tagged(watched(), tag_line=tag_line, is_start=lambda tag: start(tag) or after_blank)
+
+
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
+    for record in read_blank_separated(lines, tag_line=_TAG, start=lambda tag: tag == "%0"):
+        title = clean(record.first("%T"))
+        other_ids = ids_from_url(record.first("%U"))
+        other_ids.update(issn_or_isbn(record.first("%@")))
+        accession = clean(record.first("%M"))
+        if accession:
+            other_ids.setdefault("accession", accession)
+        yield ParsedRecord(
+            title=title,
+            abstract=abstract_text(record.first("%X")),
+            authors=split_names(*record.every("%A")),
+            year=parse_year(record.first("%D")) or parse_year(record.first("%8")),
+            journal=clean(record.first("%J", "%B")),
+            volume=clean(record.first("%V")),
+            issue=clean(record.first("%N")),
+            pages=clean(record.first("%P")),
+            doi=chinese_doi(record.first("%R")),
+            other_ids=other_ids,
+            keywords=split_keywords(*record.every("%K")),
+            language=language(record.first("%G"), title),
+            publication_type=clean(record.first("%0")),
+            translated_title=clean(record.first("%Q")),
+            raw=record.raw,
+            line=record.line,
+        )
