@@ -31,6 +31,7 @@
     form.querySelector(".file-size").textContent = sizeText(file.size);
     // Each copy of the template needs its own ids for its labels.
     form.querySelectorAll("[id]").forEach((el) => { el.id = el.id + "-" + index; });
+    form.querySelectorAll("label[for]").forEach((el) => { el.htmlFor = el.htmlFor + "-" + index; });
     const database = form.querySelector('select[name="database"]');
     for (const [pattern, value] of HINTS) {
       if (pattern.test(file.name)) { database.value = value; break; }

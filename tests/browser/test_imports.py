@@ -70,3 +70,28 @@ def test_bad_file_shows_the_reason_and_imports_nothing(page, log_in, review, tmp
         "broken.ris: record 2 (line 4): no title", timeout=20_000
     )
     assert Record.objects.count() == 0
+
+
+def test_csv_column_mapping_step(page, log_in, review, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Heading,Writers,Yr\nSynthetic row one,Doe J; Roe R,2020\nSynthetic row two,Poe P,2021\n"
+    )
+    log_in("lead")
+    page.goto(f"/reviews/{review.pk}/imports/")
+    page.set_input_files("#file-picker", [str(sheet)])
+    row = page.locator(".upload-row")
+    row.locator("select[name=database]").select_option("other")
+    row.get_by_role("button", name="Upload and preview").click()
+    expect(row.get_by_role("alert")).to_contain_text("no title column")
+    row.get_by_label("Title").select_option("heading")
+    row.get_by_label("Authors").select_option("writers")
+    row.get_by_label("Year", exact=True).select_option("yr")
+    row.get_by_role("button", name="Apply columns").click()
+    expect(row.locator("table.preview")).to_contain_text("Synthetic row one")
+    row.get_by_role("button", name="Import all records").click()
+    expect(row).to_contain_text("imported 2 records", timeout=20_000)
+    assert list(Record.objects.order_by("source_index").values_list("title", "year")) == [
+        ("Synthetic row one", 2020),
+        ("Synthetic row two", 2021),
+    ]
