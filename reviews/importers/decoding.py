@@ -97,6 +97,9 @@ def numbered_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
         text = io.TextIOWrapper(raw, encoding=encoding, newline=None, errors="strict")
         try:
             for number, line in enumerate(text, start=1):
+                if number == 1:
+                    # A byte-order mark is never text, whatever encoding was chosen by hand.
+                    line = line.removeprefix("\ufeff")
                 yield number, line.rstrip("\n")
         except UnicodeDecodeError:
             raise ImportFailure(

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from reviews.importers.base import ParsedRecord
 from reviews.importers.normalise import clean, normalise_doi, parse_year
-from reviews.importers.tagged import read_tagged
+from reviews.importers.tagged import TaggedRecord, read_tagged
 
 NAME = "medline"
 LABEL = "PubMed MEDLINE/.nbib"
@@ -38,30 +38,40 @@ def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
         blank_ends_record=True,
         continuation=_continuation,
     ):
-        other_ids = {}
-        pmcid = record.first("PMC")
-        if pmcid:
-            other_ids["pmcid"] = pmcid
-        issn = record.first("IS")
-        if issn:
-            other_ids["issn"] = clean(issn.split("(")[0])
-        yield ParsedRecord(
-            title=clean(record.first("TI", "BTI")),
-            abstract=clean(record.first("AB")),
-            authors=[clean(a) for a in record.every("FAU")]
-            or [clean(a) for a in record.every("AU")],
-            year=parse_year(record.first("DP", "DEP")),
-            journal=clean(record.first("JT", "TA")),
-            volume=clean(record.first("VI")),
-            issue=clean(record.first("IP")),
-            pages=clean(record.first("PG")),
-            doi=_doi(record),
-            pmid=clean(record.first("PMID")),
-            other_ids=other_ids,
-            keywords=[clean(k) for k in record.every("OT", "MH")],
-            language=clean(record.first("LA")),
-            publication_type="; ".join(clean(p) for p in record.every("PT")),
-            translated_title=clean(record.first("TT")),
-            raw=record.raw,
-            line=record.line,
-        )
+        yield _parsed(record)
+
+
+def _parsed(record: TaggedRecord) -> ParsedRecord:
+    # Each tag's first value, found in one pass instead of a scan of the record per field
+    # (reversed, so that a repeated tag keeps its first value).
+    firsts = dict(reversed(record.fields))
+
+    def first(*tags: str) -> str:
+        return next((firsts[tag] for tag in tags if tag in firsts), "")
+
+    other_ids = {}
+    pmcid = first("PMC")
+    if pmcid:
+        other_ids["pmcid"] = pmcid
+    issn = first("IS")
+    if issn:
+        other_ids["issn"] = clean(issn.split("(")[0])
+    return ParsedRecord(
+        title=clean(first("TI", "BTI")),
+        abstract=clean(first("AB")),
+        authors=[clean(a) for a in record.every("FAU")] or [clean(a) for a in record.every("AU")],
+        year=parse_year(first("DP", "DEP")),
+        journal=clean(first("JT", "TA")),
+        volume=clean(first("VI")),
+        issue=clean(first("IP")),
+        pages=clean(first("PG")),
+        doi=_doi(record),
+        pmid=clean(first("PMID")),
+        other_ids=other_ids,
+        keywords=[clean(k) for k in record.every("OT", "MH")],
+        language=clean(first("LA")),
+        publication_type="; ".join(clean(p) for p in record.every("PT")),
+        translated_title=clean(first("TT")),
+        raw=record.raw,
+        line=record.line,
+    )

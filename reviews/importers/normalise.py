@@ -35,7 +35,7 @@ def normalise_doi(text: str | None) -> str:
     if not match:
         return ""
     doi = match.group(0).rstrip(".,;)]}>\"'")
-    if doi.endswith("/"):
+    if not doi.partition("/")[2]:
         return ""  # "10.1234/" has no suffix: not a DOI
     return doi.lower()
 

@@ -18,6 +18,8 @@ _SNIFF = re.compile(r"^\ufeff?TY {1,2}- ", re.MULTILINE)
 _PMID_URL = re.compile(r"pubmed[^0-9]*?(\d{5,9})|[?&]id=(\d{5,9})\b", re.IGNORECASE)
 _CENTRAL = re.compile(r"\bCN-\d{6,}\b")
 _EMBASE_L = re.compile(r"^L\d{6,}$")
+# Ovid writes "No Pagination Specified" as "SP  - No" and "EP  - Specified".
+_NO_PAGES = {"no-specified", "no pagination specified"}
 
 _TYPES = {
     "JOUR": "Journal article",
@@ -96,7 +98,18 @@ def _other_ids(record: TaggedRecord) -> dict[str, str]:
 
 
 def _pmid(record: TaggedRecord) -> str:
-    for value in record.every("PM", "C2", "AN"):
+    # A wrong PMID would merge two different papers in deduplication, so an accession
+    # number counts as a PMID only in an export from a MEDLINE/PubMed database: EBSCO and
+    # others put their own numbers in AN.
+    databases = " ".join(record.every("DB", "DP")).lower()
+    tags = ["PM"]
+    if "medline" in databases or "pubmed" in databases:
+        tags += ["C2", "AN"]
+    if "scopus" in databases:
+        tags.append("C2")  # Scopus's RIS puts the PubMed ID in C2
+    if "embase" in databases:
+        tags.append("C5")  # Embase.com puts the MEDLINE PMID in C5
+    for value in record.every(*tags):
         value = clean(value)
         if value.isdigit() and 5 <= len(value) <= 9:
             return value
@@ -108,7 +121,8 @@ def _pmid(record: TaggedRecord) -> str:
 
 
 def _doi(record: TaggedRecord) -> str:
-    for value in record.every("DO", "DI", "M3", "L3", "N1", "UR", "L2"):
+    # Not N1: Scopus puts the cited references there, with other papers' DOIs.
+    for value in record.every("DO", "DI", "M3", "L3", "UR", "L2"):
         doi = normalise_doi(value)
         if doi:
             return doi
@@ -130,12 +144,15 @@ def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
         pages = clean(record.first("SP"))
         if pages and "-" not in pages:
             pages = join_pages(pages, record.first("EP"))
+        if pages.lower() in _NO_PAGES:
+            pages = ""
         yield ParsedRecord(
             title=clean(record.first("TI", "T1", "CT", "BT")),
             abstract=clean(record.first("AB", "N2")),
             authors=_authors(record),
             year=parse_year(record.first("PY", "Y1", "DA", "Y2")),
-            journal=clean(record.first("T2", "JF", "JO", "JA", "J2", "T3", "BT")),
+            # JF before T2: EBSCO puts a translated title in T2 next to the journal in JF.
+            journal=clean(record.first("JF", "T2", "JO", "JA", "J2", "T3", "BT")),
             volume=clean(record.first("VL")),
             issue=clean(record.first("IS", "CP")),
             pages=pages,

@@ -42,7 +42,7 @@ def read_tagged(
     *,
     tag_line: re.Pattern[str],
     is_start: Callable[[str], bool],
-    is_end: Callable[[str], bool] = lambda tag: False,
+    is_end: Callable[[str], bool] | None = None,
     blank_ends_record: bool = False,
     continuation: Callable[[str], str | None] = lambda line: line.strip(),
     joiner: str = " ",
@@ -54,38 +54,46 @@ def read_tagged(
     begins a new record even without an end tag, as some exporters omit it. A line that
     is not a tag line continues the previous value when `continuation` returns text for it.
     """
+    # The loop below runs once per line of a file of millions of lines, so it keeps the
+    # current record's lists in local names and skips the end-tag test when there is none.
     record: TaggedRecord | None = None
+    fields: list[tuple[str, str]] = []
+    raw_lines: list[str] = []
+    match_tag = tag_line.match
     for number, line in lines:
         if record is None:
-            match = tag_line.match(line)
+            match = match_tag(line)
             if match and is_start(match.group(1)):
                 record = TaggedRecord(line=number, raw_lines=[line])
-                record.fields.append((match.group(1), (match.group(2) or "").strip()))
+                fields, raw_lines = record.fields, record.raw_lines
+                fields.append((match.group(1), (match.group(2) or "").strip()))
             continue
-        if not line.strip():
+        if not line or line.isspace():
             if blank_ends_record:
                 yield record
                 record = None
             continue
-        match = tag_line.match(line)
+        match = match_tag(line)
         if match:
-            tag, value = match.group(1), (match.group(2) or "").strip()
-            if is_end(tag):
-                record.raw_lines.append(line)
+            tag, value = match.group(1, 2)
+            value = value.strip() if value else ""
+            if is_end is not None and is_end(tag):
+                raw_lines.append(line)
                 yield record
                 record = None
                 continue
             if is_start(tag):
                 yield record
                 record = TaggedRecord(line=number)
-            record.raw_lines.append(line)
-            record.fields.append((tag, value))
+                fields, raw_lines = record.fields, record.raw_lines
+            raw_lines.append(line)
+            fields.append((tag, value))
             continue
         more = continuation(line)
         if more is not None:
-            record.raw_lines.append(line)
-            if record.fields and more:
-                tag, value = record.fields[-1]
-                record.fields[-1] = (tag, f"{value}{joiner}{more}" if value else more)
+            raw_lines.append(line)
+            if fields and more:
+                tag, value = fields[-1]
+                fields[-1] = (tag, f"{value}{joiner}{more}" if value else more)
     if record is not None:
         yield record
