@@ -1,0 +1,174 @@
+"""``manage.py metaanalyze INPUT.csv``: pool a study table from the command line.
+
+A thin layer over :mod:`analysis.stats`: read and validate the CSV, run the
+analysis, print a RevMan-like table or the JSON document, optionally draw the
+forest plot. Bad input ends with one ``CommandError`` line naming the row and
+column, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError
+
+from analysis.stats.errors import StatsError
+from analysis.stats.heterogeneity import tau2_interval
+from analysis.stats.summary import ALL_METHODS, IV_METHODS, Analysis, analyse, to_dict
+from analysis.stats.tabular import MEASURE_LAYOUT, read_table, validate
+
+PLOT_SUFFIXES = (".svg", ".png")
+
+
+class Command(BaseCommand):
+    help = "Meta-analyse a CSV of study results (effect sizes, pooling, heterogeneity, bias)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("input", help="CSV file with one row per study")
+        parser.add_argument("--measure", required=True, help=", ".join(MEASURE_LAYOUT))
+        parser.add_argument("--method", default="REML", help=", ".join(ALL_METHODS))
+        parser.add_argument("--test", default="z", help="z or knha")
+        parser.add_argument("--subgroup", metavar="COLUMN", help="fit each subgroup separately")
+        parser.add_argument("--bias", action="store_true", help="Egger, Begg, trim-and-fill")
+        parser.add_argument("--leave-one-out", action="store_true", dest="leave_one_out")
+        parser.add_argument("--format", default="table", choices=("table", "json"))
+        parser.add_argument("--plot", metavar="FILE", help="write a forest plot (.svg or .png)")
+
+    def handle(self, *args, **opts):
+        measure = str(opts["measure"]).upper()
+        method = str(opts["method"]).upper()
+        test = str(opts["test"]).lower()
+        if method not in ALL_METHODS:
+            raise CommandError(
+                f"unknown method '{opts['method']}' (choose from {', '.join(ALL_METHODS)})"
+            )
+        if test not in ("z", "knha"):
+            raise CommandError(f"unknown test '{opts['test']}' (choose z or knha)")
+        plot = opts.get("plot")
+        if plot and Path(plot).suffix.lower() not in PLOT_SUFFIXES:
+            raise CommandError(f"--plot file must end in .svg or .png: {plot}")
+        try:
+            table = validate(read_table(opts["input"]), measure, subgroup=opts.get("subgroup"))
+            result = analyse(
+                table,
+                measure=measure,
+                method=method,
+                test=test,
+                bias=opts["bias"],
+                loo=opts["leave_one_out"],
+            )
+        except (StatsError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            raise CommandError(f"{opts['input']}: {exc}") from None
+        if plot:
+            from analysis.plots import forest_plot  # matplotlib only when asked for
+
+            try:
+                forest_plot(result.fit, plot, subgroups=result.subgroups)
+            except OSError as exc:
+                raise CommandError(f"cannot write plot {plot}: {exc.strerror or exc}") from None
+        if opts["format"] == "json":
+            self.stdout.write(json.dumps(to_dict(result), indent=2))
+        else:
+            self.stdout.write(render_table(result))
+
+
+def _fmt(x: float | None, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "NA"
+    return f"{x:.{digits}f}"
+
+
+def _p(p: float | None) -> str:
+    if p is None or math.isnan(p):
+        return "p = NA"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def render_table(a: Analysis) -> str:
+    """A RevMan-like plain-text summary."""
+    f = a.fit
+    ratio = f.is_ratio
+    tr = math.exp if ratio else (lambda x: x)
+    label = {
+        "FE": "Common-effect (inverse variance)",
+        "MH": "Common-effect (Mantel-Haenszel)",
+        "PETO": "Common-effect (Peto)",
+    }.get(f.method, f"Random-effects ({f.method})")
+    scale = f"{a.effects.measure}" + (
+        " (shown exponentiated; computed on the log scale)" if ratio else ""
+    )
+    test = f"Hartung-Knapp (t, df = {f.df})" if f.test == "knha" else "z"
+    lines = [f"{label} meta-analysis of {scale}", f"Test: {test}; k = {f.k}", ""]
+    width = max([len("Study")] + [len(s) for s in a.effects.studies]) + 2
+    lines.append(f"{'Study':<{width}}{'Effect [95% CI]':<30}{'Weight':>8}")
+    rows = zip(a.effects.studies, a.effects.yi, a.effects.vi, f.weights, strict=True)
+    for s, y, v, w in rows:
+        if np.isnan(y):
+            lines.append(f"{s:<{width}}{'(double-zero, not estimable)':<30}{'':>8}")
+            continue
+        half = 1.959963984540054 * math.sqrt(v)
+        eff = f"{_fmt(tr(y))} [{_fmt(tr(y - half))}, {_fmt(tr(y + half))}]"
+        lines.append(f"{s:<{width}}{eff:<30}{_fmt(w, 1) + '%':>8}")
+    lines.append("")
+    pooled = f"{_fmt(tr(f.estimate))} [{_fmt(tr(f.ci_low))}, {_fmt(tr(f.ci_high))}]"
+    lines.append(f"{'Pooled':<{width}}{pooled:<30}{'100.0%':>8}")
+    lines.append(
+        f"Test for overall effect: {'t' if f.test == 'knha' else 'z'} = {_fmt(f.stat)} "
+        f"({_p(f.p_value)})"
+    )
+    if f.method not in ("FE", "MH", "PETO") and f.pi_low is not None:
+        lines.append(f"Prediction interval: [{_fmt(tr(f.pi_low))}, {_fmt(tr(f.pi_high))}]")
+    lines.append(
+        f"Heterogeneity: tau\u00b2 = {_fmt(f.tau2, 4)}; tau = {_fmt(f.tau, 4)}; "
+        f"Q = {_fmt(f.q)}, df = {f.q_df} ({_p(f.q_p)}); I\u00b2 = {_fmt(f.i2, 1)}%; "
+        f"H\u00b2 = {_fmt(f.h2)}"
+    )
+    if f.method in IV_METHODS and f.method != "FE" and f.k >= 2:
+        ci = tau2_interval(f)
+        lines.append(
+            f"Q-profile 95% CI: tau\u00b2 [{_fmt(ci.tau2[1], 4)}, {_fmt(ci.tau2[2], 4)}]"
+            f"{' (upper bound at search limit)' if ci.upper_bounded else ''}; "
+            f"I\u00b2 [{_fmt(ci.i2[1], 1)}%, {_fmt(ci.i2[2], 1)}%]"
+        )
+    if a.subgroups is not None:
+        lines.append("")
+        lines.append("Subgroups (separate fits, own tau\u00b2):")
+        for g, r in a.subgroups.groups.items():
+            lines.append(
+                f"  {g}: k = {r.k}, {_fmt(tr(r.estimate))} [{_fmt(tr(r.ci_low))}, "
+                f"{_fmt(tr(r.ci_high))}], tau\u00b2 = {_fmt(r.tau2, 4)}, I\u00b2 = {_fmt(r.i2, 1)}%"
+            )
+        s = a.subgroups
+        lines.append(
+            f"Test for subgroup differences: Q = {_fmt(s.q_between)}, df = {s.q_between_df} "
+            f"({_p(s.q_between_p)})"
+        )
+    if a.egger is not None:
+        lines.append("")
+        lines.append(
+            f"Egger's test: t = {_fmt(a.egger.t)}, df = {a.egger.df} ({_p(a.egger.p_value)})"
+        )
+        lines.append(f"Begg's test: Kendall's tau = {_fmt(a.begg.tau, 3)} ({_p(a.begg.p_value)})")
+        t = a.trimfill
+        lines.append(
+            f"Trim-and-fill (L0): {t.k0} {'study' if t.k0 == 1 else 'studies'} filled on the "
+            f"{t.side}; adjusted estimate "
+            f"{_fmt(tr(t.fit.estimate))} [{_fmt(tr(t.fit.ci_low))}, {_fmt(tr(t.fit.ci_high))}]"
+        )
+    if a.leave_one_out is not None:
+        lines.append("")
+        lines.append("Leave-one-out:")
+        lo = a.leave_one_out
+        for s, e, lo_ci, hi_ci, t2, i2 in zip(
+            lo.studies, lo.estimate, lo.ci_low, lo.ci_high, lo.tau2, lo.i2, strict=True
+        ):
+            lines.append(
+                f"  without {s}: {_fmt(tr(e))} [{_fmt(tr(lo_ci))}, {_fmt(tr(hi_ci))}], "
+                f"tau\u00b2 = {_fmt(t2, 4)}, I\u00b2 = {_fmt(i2, 1)}%"
+            )
+    for note in (*a.effects.notes, *([f.extra["test_note"]] if "test_note" in f.extra else [])):
+        lines.append(f"Note: {note}")
+    return "\n".join(lines)
