@@ -1,0 +1,301 @@
+"""Normalisation of bibliographic fields before they are compared.
+
+Every function here is pure, total (never raises on odd input) and idempotent:
+``f(f(x)) == f(x)``. Text goes through Unicode NFKC first, which folds full-width Latin letters,
+digits and most full-width punctuation (``，；：（）``) to their ASCII forms; the Chinese
+punctuation NFKC leaves alone (``。、《》「」【】`` …) is mapped to spaces.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# CJK punctuation that NFKC does not fold to ASCII; all of it separates words or phrases.
+_CJK_PUNCT = "。、《》〈〉「」『』【】〔〕〖〗〘〙〚〛・‧—…‘’“”〝〞〟"
+_CJK_PUNCT_TABLE = str.maketrans({c: " " for c in _CJK_PUNCT})
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_NON_WORD = re.compile(
+    r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+"
+)
+# Notes databases add to titles: "[Chinese]", "[Article in Chinese]", "[Review] [33 refs]",
+# "[Erratum appears in …]", "[see comments]", "(author's transl)", "(multiple letters)", "[1]".
+_NOTE_WORDS = (
+    r"article|chinese|english|german|french|spanish|japanese|russian|italian|portuguese|"
+    r"polish|korean|dutch|turkish|czech|hungarian|danish|swedish|norwegian|hebrew|persian|"
+    r"review|refs?|erratum|errata|comment|comments|see|abstract|translat\w*|author'?s?|"
+    r"published|retraction|retracted|letter|editorial|multiple|corrected|correction|"
+    r"discussion|reprint|summary|\d+"
+)
+_TRAILING_NOTE = re.compile(
+    rf"\s*(?:\[(?:{_NOTE_WORDS})\b[^\[\]]*(?:\]|$)|\((?:{_NOTE_WORDS})\b[^()]*(?:\)|$))"
+    r"\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_LANGUAGE_TAG = re.compile(r"\s+LA:\s*\w+\s*$")
+_CITED = re.compile(r"\.\.\.\s.*$")  # "Title... N Engl J Med. 2009 Jan 29;360(5):544-6"
+
+
+def clean_title(title: str) -> str:
+    """Title without database notes, citation tails or the brackets MEDLINE puts around
+    translated titles (``"[Effect of X on Y]. [Chinese]"`` -> ``"Effect of X on Y"``)."""
+    value = text(title).strip(" \"'")
+    value = _LANGUAGE_TAG.sub("", value)
+    if len(value) > 40:
+        value = _CITED.sub("", value)
+    for _ in range(4):
+        stripped = _TRAILING_NOTE.sub("", value).rstrip(" .")
+        if stripped == value or len(stripped) < 10:
+            break
+        value = stripped
+    value = value.strip().rstrip(".").strip(" \"'")
+    if value.startswith("[") and value.endswith("]") and "[" not in value[1:-1]:
+        value = value[1:-1]
+    return value
+
+
+_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
+_DOI_CORE = re.compile(r"10\.\d{4,9}/\S+")
+
+
+def text(value: str) -> str:
+    """NFKC-fold, map CJK punctuation to spaces and collapse white space (case kept)."""
+    if not value:
+        return ""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value).translate(_CJK_PUNCT_TABLE)
+    return " ".join(value.split())
+
+
+def strip_accents(value: str) -> str:
+    """Remove combining marks (``é`` -> ``e``) but keep CJK characters intact."""
+    if value.isascii():
+        return value
+    decomposed = unicodedata.normalize("NFD", value)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def has_cjk(value: str) -> bool:
+    """True when the string holds at least one Chinese, Japanese or Korean character."""
+    return bool(_CJK_RE.search(value or ""))
+
+
+# Records that carry the title in two languages: "English <ORIGINAL> FRENCH",
+# "Spanish; English", "[English] TO: Portuguese".
+_TITLE_PARTS = re.compile(r"\s*<original>\s*|\s+to:\s+|;\s+|\s+=\s+", re.IGNORECASE)
+
+
+def title_parts(title: str) -> list[str]:
+    """Comparable forms of each language part of a bilingual title (empty if there is one)."""
+    value = text(title)
+    parts = [p for p in _TITLE_PARTS.split(value) if len(p) >= 20]
+    if len(parts) < 2:
+        return []
+    return [title_key(p) for p in parts]
+
+
+def title_key(title: str) -> str:
+    """Comparable form of a title.
+
+    Lower case, no accents, no database notes such as ``[Chinese]``, words separated by one
+    space, punctuation removed. CJK characters are kept and the spaces between them dropped, so
+    Chinese titles compare character by character whatever spacing the source used.
+    """
+    value = strip_accents(clean_title(title)).lower()
+    value = _NON_WORD.sub(" ", value).strip()
+    if has_cjk(value):
+        # Drop spaces next to a CJK character; keep them between Latin words.
+        value = re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", value)
+    return value
+
+
+def normalise_doi(doi: str) -> str:
+    """``https://doi.org/10.1000/ABC.`` -> ``10.1000/abc``; empty if it holds no DOI."""
+    value = text(doi).strip().lower()
+    value = _DOI_PREFIX.sub("", value)
+    match = _DOI_CORE.search(value)
+    if not match:
+        return ""
+    return match.group(0).rstrip(".,;)]}")
+
+
+def normalise_pmid(pmid: str) -> str:
+    """Digits only, without leading zeros; empty if none."""
+    digits = "".join(c for c in text(pmid) if c.isdigit()).lstrip("0")
+    return digits
+
+
+def normalise_id(value: str) -> str:
+    """Source identifiers (Embase L-number, CENTRAL CN-…, WOS UT, Scopus EID, CNKI, PMCID)."""
+    value = text(value).lower()
+    value = re.sub(r"^(wos:|pmc|cn-|l)(?=\d)", "", value)
+    return re.sub(r"[^0-9a-z]", "", value)
+
+
+_JOURNAL_STOP = frozenset(
+    "the of and in for on to a an de la le les des du der die das und et y e fur".split()  # noqa: SIM905
+)
+
+
+@lru_cache(maxsize=65536)  # journal names repeat across thousands of records
+def journal_variants(journal: str) -> tuple[tuple[str, ...], ...]:
+    """Token forms of the journal name and of each part of it around ``:`` or ``=``.
+
+    ``"Journal of clinical oncology : official journal of ASCO"`` also gives ``("journal",
+    "clinical", "oncology")``; ``"Ai zheng = Aizheng = Chinese journal of cancer"`` gives three.
+    """
+    whole = journal_tokens(journal)
+    parts = [journal_tokens(p) for p in re.split(r"\s*[:=]\s*", text(journal))]
+    out = [whole] + [p for p in parts if p and p != whole]
+    return tuple(out) if whole else ()
+
+
+def journal_tokens(journal: str) -> tuple[str, ...]:
+    """Journal name as lower-case words without stop words, bracketed notes or punctuation.
+
+    ``"Cochrane Database of Systematic Reviews (Online)"`` -> ``("cochrane", "database",
+    "systematic", "reviews")``.
+    """
+    value = strip_accents(text(journal)).lower().replace("&", " and ")
+    value = re.sub(r"\.\s*conference\b.*$", "", value)  # "Pediatr Nephrol.Conference: 44th …"
+    value = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", value)
+    value = _NON_WORD.sub(" ", value)
+    return tuple(t for t in value.split() if t not in _JOURNAL_STOP)
+
+
+@lru_cache(maxsize=262144)  # so do author names
+def author_surname_initials(author: str) -> tuple[str, str]:
+    """Split one author into (surname, initials), both lower case without punctuation.
+
+    Handles ``"Smith J"``, ``"Smith JA"``, ``"Smith, John A."``, ``"J. A. Smith"``,
+    ``"John Smith"``, ``"Smith J. A."`` and CJK names (the whole name is the surname).
+    """
+    value = strip_accents(text(author)).strip()
+    if not value:
+        return "", ""
+    if has_cjk(value):
+        return re.sub(r"\s+", "", value), ""
+    if "," in value:
+        surname, _, given = value.partition(",")
+        return _letters(surname), _initials(given)
+    tokens = [t for t in re.split(r"\s+", value) if t]
+    if len(tokens) == 1:
+        return _letters(tokens[0]), ""
+
+    def is_initials(token: str) -> bool:
+        bare = token.replace(".", "").replace("-", "")
+        return bool(bare) and (
+            (token.endswith(".") and len(bare) <= 3) or (bare.isupper() and len(bare) <= 3)
+        )
+
+    # "Smith J A" / "Smith JA" / "Van der Berg J.": trailing initials, surname before them.
+    trailing = len(tokens)
+    while trailing > 1 and is_initials(tokens[trailing - 1]):
+        trailing -= 1
+    if trailing < len(tokens):
+        return _letters(" ".join(tokens[:trailing])), _initials(" ".join(tokens[trailing:]))
+    # "J. A. Smith" / "John A. Smith": given names first, surname last.
+    return _letters(tokens[-1]), _initials(" ".join(tokens[:-1]))
+
+
+def _letters(value: str) -> str:
+    return re.sub(r"[^a-z]", "", value.lower())
+
+
+def _initials(given: str) -> str:
+    parts = [p for p in re.split(r"[\s.\-]+", given) if p]
+    out = []
+    for part in parts:
+        if part.isupper() and len(part) <= 3:  # "JA" means two initials
+            out.extend(part.lower())
+        else:
+            out.append(part[0].lower())
+    return "".join(c for c in out if c.isalpha())
+
+
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b")
+_PAGE_NUMBER = re.compile(r"([a-z]*)(\d+)", re.IGNORECASE)
+
+
+def page_range(pages: str) -> tuple[str, str]:
+    """(start, end) page, with an abbreviated end page expanded.
+
+    ``"123-9"`` -> ``("123", "129")``, ``"123-129"`` -> ``("123", "129")``, ``"123"`` ->
+    ``("123", "")``, ``"e1002345"`` -> ``("e1002345", "")``, ``"S12–S15"`` -> ``("s12",
+    "s15")``. Leading zeros are dropped. Empty strings when no number is present.
+    """
+    value = text(pages).lower().replace("–", "-").replace("—", "-")
+    if _MONTH.search(value):  # "01-Jun": a page range "1-6" that a spreadsheet made a date
+        return "", ""
+    parts = [p for p in re.split(r"\s*-\s*", value, maxsplit=1) if p]
+    if not parts:
+        return "", ""
+    start = _PAGE_NUMBER.search(parts[0])
+    if not start:
+        return "", ""
+    prefix, digits = start.group(1), start.group(2).lstrip("0") or "0"
+    first = prefix + digits
+    if len(parts) < 2:
+        return first, ""
+    end = _PAGE_NUMBER.search(parts[1])
+    if not end:
+        return first, ""
+    end_digits = end.group(2).lstrip("0") or "0"
+    if len(end_digits) < len(digits):  # "123-9" -> 129
+        end_digits = digits[: len(digits) - len(end_digits)] + end_digits
+    return first, (end.group(1) or prefix) + end_digits
+
+
+def number_key(value: str) -> str:
+    """Volume or issue as its first number (``"Vol. 12"`` -> ``"12"``); text if no number."""
+    value = text(value).lower()
+    match = re.search(r"\d+", value)
+    if match:
+        return match.group(0).lstrip("0") or "0"
+    return re.sub(r"[^a-z]", "", value)
+
+
+_PREPRINT_DOI = (
+    "10.21203/",  # Research Square
+    "10.2139/ssrn",  # SSRN
+    "10.48550/arxiv",  # arXiv
+    "10.20944/preprints",  # Preprints.org
+    "10.31234/",  # PsyArXiv
+    "10.31219/",  # OSF Preprints
+    "10.1002/essoar",  # ESS Open Archive
+)
+_PREPRINT_NAME = re.compile(
+    r"biorxiv|medrxiv|arxiv|chemrxiv|psyarxiv|ssrn|research ?square|preprints?\b|"
+    r"social science research network|osf preprints",
+    re.IGNORECASE,
+)
+
+
+def is_preprint(*, doi: str, journal: str, publication_type: str) -> bool:
+    """True for a record from a preprint server (by DOI prefix, server name or type)."""
+    doi = normalise_doi(doi)
+    if doi and (doi.startswith(_PREPRINT_DOI) or re.match(r"10\.1101/\d", doi)):
+        # 10.1101/<digits> is bioRxiv/medRxiv; 10.1101/gr…, /gad… are Cold Spring Harbor journals.
+        return True
+    return bool(_PREPRINT_NAME.search(journal or "") or _PREPRINT_NAME.search(publication_type))
+
+
+_NOTICE = re.compile(
+    r"^\W*(?:erratum|errata|corrigendum|correction|retraction|retracted|withdrawn|"
+    r"expression of concern|reply|response|author'?s'? reply|in reply|comment(?:ary)? on|"
+    r"letter to the editor)\b",
+    re.IGNORECASE,
+)
+
+
+def notice_kind(title: str) -> str:
+    """``"erratum"``-like notices, replies and comments, detected from the raw title.
+
+    Returns the lower-case marker word (``"erratum"``, ``"reply"`` …) or ``""``; such a record
+    shares words (and sometimes a DOI) with the paper it is about but is a different record.
+    """
+    match = _NOTICE.search(text(title))
+    if not match:
+        return ""
+    word = re.sub(r"[^a-z ]", "", match.group(0).lower()).split()
+    return word[0] if word else ""
