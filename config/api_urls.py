@@ -1,7 +1,7 @@
 from django.urls import path
 
 from reviews import api as reviews_api
-from reviews import api_imports
+from reviews import api_dedup, api_imports
 
 urlpatterns = [
     path("auth/token/", reviews_api.TokenView.as_view(), name="token"),
@@ -33,6 +33,22 @@ urlpatterns = [
     ),
     path(
         "reviews/<int:review_id>/records/", api_imports.RecordListView.as_view(), name="record-list"
+    ),
+    path("reviews/<int:review_id>/dedup/", api_dedup.DedupView.as_view(), name="dedup"),
+    path(
+        "reviews/<int:review_id>/dedup/candidates/",
+        api_dedup.CandidateListView.as_view(),
+        name="dedup-candidates",
+    ),
+    path(
+        "reviews/<int:review_id>/dedup/candidates/<int:pair_id>/",
+        api_dedup.CandidateDecisionView.as_view(),
+        name="dedup-decision",
+    ),
+    path(
+        "reviews/<int:review_id>/dedup/clusters/<int:cluster_id>/undo/",
+        api_dedup.ClusterUndoView.as_view(),
+        name="dedup-undo",
     ),
     path("jobs/<int:job_id>/", reviews_api.JobDetailView.as_view(), name="job-detail"),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from reviews.models import Job, Membership, Review, SearchImport
+from reviews.models import DuplicateCluster, DuplicatePair, Job, Membership, Review, SearchImport
 
 
 def review_for_user(
@@ -80,3 +80,31 @@ def import_for_user(
         raise Http404("No such import in this review.") from None
     search_import.review = review
     return search_import
+
+
+def pair_for_user(
+    user: AbstractBaseUser, review_id: int | str, pair_id: int | str, *, write: bool = False
+) -> DuplicatePair:
+    """A candidate duplicate pair of a review the user belongs to."""
+    review = review_for_user(user, review_id, write=write)
+    try:
+        pair = DuplicatePair.objects.select_related("record_a", "record_b").get(
+            pk=int(pair_id), review=review
+        )
+    except (DuplicatePair.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such candidate pair in this review.") from None
+    pair.review = review
+    return pair
+
+
+def cluster_for_user(
+    user: AbstractBaseUser, review_id: int | str, cluster_id: int | str, *, write: bool = False
+) -> DuplicateCluster:
+    """A duplicate group of a review the user belongs to."""
+    review = review_for_user(user, review_id, write=write)
+    try:
+        cluster = DuplicateCluster.objects.get(pk=int(cluster_id), review=review)
+    except (DuplicateCluster.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such duplicate group in this review.") from None
+    cluster.review = review
+    return cluster

@@ -37,6 +37,8 @@ class ReviewSerializer(serializers.ModelSerializer):
             "inclusion_criteria",
             "exclusion_criteria",
             "protocol_registration",
+            "dedup_auto_threshold",
+            "dedup_review_threshold",
             "created_by",
             "created_at",
             "updated_at",

@@ -28,8 +28,19 @@ FIELDS = (
 )
 
 
+def _values(record: Record) -> dict:
+    """The record's fields; for the primary record of a duplicate group, the merged values."""
+    values = {name: getattr(record, name) for name in FIELDS}
+    cluster = record.cluster if record.cluster_id else None
+    if cluster is not None and cluster.is_active and cluster.primary_id == record.pk:
+        values.update({k: v for k, v in cluster.merged.items() if k in values})
+    return values
+
+
 def record_as_dict(record: Record) -> dict:
-    data = {"id": record.pk, **{name: getattr(record, name) for name in FIELDS}}
+    cluster = record.cluster if record.cluster_id else None
+    data = {"id": record.pk, **_values(record)}
+    data["cluster"] = cluster.pk if cluster is not None and cluster.is_active else None
     data["database"] = record.search_import.database
     data["import"] = record.search_import_id
     data["source_line"] = record.source_line
@@ -50,12 +61,12 @@ def as_json(records: Iterable[Record]) -> Iterator[str]:
 def as_csv(records: Iterable[Record]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    columns = ["id", "database", "import", *FIELDS]
+    columns = ["id", "cluster", "database", "import", *FIELDS]
     writer.writerow(columns)
     for record in records:
         data = record_as_dict(record)
-        data["authors"] = "; ".join(record.authors)
-        data["keywords"] = "; ".join(record.keywords)
+        data["authors"] = "; ".join(data["authors"])
+        data["keywords"] = "; ".join(data["keywords"])
         data["other_ids"] = "; ".join(f"{k}: {v}" for k, v in record.other_ids.items())
         writer.writerow([data[c] if data[c] is not None else "" for c in columns])
         yield buffer.getvalue()
@@ -70,25 +81,26 @@ class _UnnumberedRisWriter(RisWriter):
 
 
 def _ris_entry(record: Record) -> dict:
-    start, _, end = record.pages.partition("-")
+    values = _values(record)
+    start, _, end = values["pages"].partition("-")
     entry = {
         "type_of_reference": "JOUR",
-        "title": record.title,
-        "authors": record.authors,
-        "year": str(record.year or ""),
-        "secondary_title": record.journal,
-        "volume": record.volume,
-        "number": record.issue,
+        "title": values["title"],
+        "authors": values["authors"],
+        "year": str(values["year"] or ""),
+        "secondary_title": values["journal"],
+        "volume": values["volume"],
+        "number": values["issue"],
         "start_page": start,
         "end_page": end,
-        "doi": record.doi,
-        "abstract": record.abstract,
-        "keywords": record.keywords,
-        "language": record.language,
+        "doi": values["doi"],
+        "abstract": values["abstract"],
+        "keywords": values["keywords"],
+        "language": values["language"],
         "id": str(record.pk),
         "name_of_database": record.search_import.get_database_display(),
-        "accession_number": record.pmid,
-        "translated_title": record.translated_title,
+        "accession_number": values["pmid"],
+        "translated_title": values["translated_title"],
     }
     return {key: value for key, value in entry.items() if value}
 

@@ -45,6 +45,17 @@ class ReviewForm(forms.ModelForm):
         }
 
 
+class ReviewSettingsForm(ReviewForm):
+    """The review's details plus the settings a lead tunes once work has started."""
+
+    class Meta(ReviewForm.Meta):
+        fields = [*ReviewForm.Meta.fields, "dedup_auto_threshold", "dedup_review_threshold"]
+        labels = {
+            "dedup_auto_threshold": "Merge duplicates automatically at score",
+            "dedup_review_threshold": "Ask a person about duplicates from score",
+        }
+
+
 class MemberAddForm(forms.Form):
     username = forms.CharField(label="Username or email", max_length=254)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)

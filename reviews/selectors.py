@@ -3,9 +3,20 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
-from reviews.models import AuditEvent, Database, Job, Membership, Record, Review, SearchImport
+from reviews.models import (
+    AuditEvent,
+    Database,
+    DedupRun,
+    DuplicateCluster,
+    DuplicatePair,
+    Job,
+    Membership,
+    Record,
+    Review,
+    SearchImport,
+)
 
 
 def reviews_for_user(user: AbstractBaseUser) -> QuerySet[Review]:
@@ -75,9 +86,29 @@ def _import_stage(review: Review, stage: Stage) -> Stage:
     )
 
 
+def _dedup_stage(review: Review, stage: Stage) -> Stage:
+    run = latest_dedup_run(review)
+    if run is None or not run.counts:
+        return stage
+    to_review = review_queue(review).count()
+    removed = sum(duplicates_removed_by_database(review).values())
+    return Stage(
+        key=stage.key,
+        label=stage.label,
+        description=stage.description,
+        status="in_progress" if to_review else "done",
+        counts={
+            "Removed": removed,
+            "To review": to_review,
+            "Unique": run.counts["records"] - removed,
+        },
+    )
+
+
 def review_stages(review: Review) -> list[Stage]:
     stages = [Stage(key=key, label=label, description=text) for key, label, text in LIFECYCLE]
     stages[0] = _import_stage(review, stages[0])
+    stages[1] = _dedup_stage(review, stages[1])
     return stages
 
 
@@ -92,6 +123,14 @@ def review_records(review: Review) -> QuerySet[Record]:
         .select_related("search_import")
         .order_by("search_import__created_at", "search_import_id", "source_index")
     )
+
+
+def unique_records(records: QuerySet[Record]) -> QuerySet[Record]:
+    """One record per publication: records in no active duplicate group, and the primary
+    record of each group (the exporters write its merged values)."""
+    return records.filter(
+        Q(cluster__isnull=True) | Q(cluster__undone_at__isnull=False) | Q(cluster__primary=F("pk"))
+    ).select_related("cluster")
 
 
 def imported_counts(review: Review) -> dict[str, int]:
@@ -122,3 +161,40 @@ def filter_records(records: QuerySet[Record], params) -> QuerySet[Record]:
     if pmid := params.get("pmid", "").strip():
         records = records.filter(pmid=pmid)
     return records
+
+
+def review_queue(review: Review) -> QuerySet[DuplicatePair]:
+    """Pairs waiting for a person: pending, and not already in one active duplicate group."""
+    same_group = Q(record_a__cluster__isnull=False) & Q(record_a__cluster=F("record_b__cluster"))
+    return (
+        DuplicatePair.objects.filter(review=review, status=DuplicatePair.Status.PENDING)
+        .exclude(same_group & Q(record_a__cluster__undone_at__isnull=True))
+        .select_related("record_a__search_import", "record_b__search_import")
+        .order_by("-score", "pk")
+    )
+
+
+def active_clusters(review: Review) -> QuerySet[DuplicateCluster]:
+    return (
+        DuplicateCluster.objects.filter(review=review, undone_at__isnull=True)
+        .select_related("primary", "created_by")
+        .prefetch_related("members__search_import")
+    )
+
+
+def latest_dedup_run(review: Review) -> DedupRun | None:
+    return DedupRun.objects.filter(review=review).select_related("job").first()
+
+
+def duplicates_removed_by_database(review: Review) -> dict[str, int]:
+    """PRISMA's "duplicate records removed", per database: every member of an active group
+    except its primary record."""
+    rows = (
+        Record.objects.filter(review=review, cluster__undone_at__isnull=True, cluster__isnull=False)
+        .exclude(cluster__primary=F("pk"))
+        .values("search_import__database")
+        .annotate(n=Count("pk"))
+        .order_by("search_import__database")
+    )
+    labels = dict(Database.choices)
+    return {labels[row["search_import__database"]]: row["n"] for row in rows}

@@ -24,6 +24,8 @@ REVIEW_FIELDS = (
     "inclusion_criteria",
     "exclusion_criteria",
     "protocol_registration",
+    "dedup_auto_threshold",
+    "dedup_review_threshold",
 )
 
 

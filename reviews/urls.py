@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reviews import views, views_imports
+from reviews import views, views_dedup, views_imports
 
 app_name = "reviews"
 
@@ -47,6 +47,19 @@ urlpatterns = [
         name="import_discard",
     ),
     path("<int:review_id>/records/", views_imports.record_list, name="records"),
+    path("<int:review_id>/dedup/", views_dedup.dedup_page, name="dedup"),
+    path("<int:review_id>/dedup/run/", views_dedup.dedup_run_view, name="dedup_run"),
+    path("<int:review_id>/dedup/queue/", views_dedup.dedup_queue, name="dedup_queue"),
+    path(
+        "<int:review_id>/dedup/pairs/<int:pair_id>/decide/",
+        views_dedup.dedup_decide,
+        name="dedup_decide",
+    ),
+    path(
+        "<int:review_id>/dedup/clusters/<int:cluster_id>/undo/",
+        views_dedup.dedup_undo,
+        name="dedup_undo",
+    ),
     re_path(
         r"^(?P<review_id>\d+)/records/export\.(?P<format_name>ris|csv|json)$",
         views_imports.record_export,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import selectors, services
 from reviews.access import job_for_user, membership_for_user, review_for_user
-from reviews.forms import MemberAddForm, MemberRoleForm, ReviewForm
+from reviews.forms import MemberAddForm, MemberRoleForm, ReviewForm, ReviewSettingsForm
 from reviews.models import Role
 
 
@@ -65,7 +65,9 @@ def review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, lead=True)
     # Not `instance=review`: validating would write the new values onto the review before
     # the service compares old and new for the audit log.
-    form = ReviewForm(request.POST or None, initial=model_to_dict(review, ReviewForm.Meta.fields))
+    form = ReviewSettingsForm(
+        request.POST or None, initial=model_to_dict(review, ReviewSettingsForm.Meta.fields)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.review_update(user=request.user, review=review, data=form.cleaned_data)

@@ -1,6 +1,8 @@
 """Settings for pytest. The database comes from DATABASE_URL like everywhere else, so the
 same suite runs on SQLite and, in CI's second pass, on PostgreSQL with Redis."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR, env_bool
 
@@ -15,6 +17,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the real worker process in tests/integration must see the data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One per test process, so two runs at once (a developer's and an editor's) don't collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 MEDIA_ROOT = VAR_DIR / "test-media"

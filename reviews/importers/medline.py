@@ -19,7 +19,7 @@ def sniff(head: str) -> bool:
 
 
 def _continuation(line: str) -> str | None:
-    return line.strip() if line.startswith("      ") or line.startswith("\t") else None
+    return line.strip() if line.startswith(("      ", "\t")) else None
 
 
 def _doi(record) -> str:

@@ -1,4 +1,5 @@
 from reviews.models.audit import AuditEvent
+from reviews.models.dedup import DedupRun, DuplicateCluster, DuplicatePair
 from reviews.models.jobs import Job
 from reviews.models.records import Database, Record, SearchImport
 from reviews.models.review import Membership, Review, Role
@@ -6,6 +7,9 @@ from reviews.models.review import Membership, Review, Role
 __all__ = [
     "AuditEvent",
     "Database",
+    "DedupRun",
+    "DuplicateCluster",
+    "DuplicatePair",
     "Job",
     "Membership",
     "Record",

@@ -99,6 +99,13 @@ class Record(models.Model):
     publication_type = models.CharField(max_length=200, blank=True)
     translated_title = models.TextField(blank=True)
     raw = models.TextField(help_text="The record exactly as it appeared in the file.")
+    cluster = models.ForeignKey(
+        "reviews.DuplicateCluster",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
 
     class Meta:
         ordering = ["search_import_id", "source_index"]

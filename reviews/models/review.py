@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+from reviews.dedup.engine import AUTO_THRESHOLD, REVIEW_THRESHOLD
 
 
 class Review(models.Model):
@@ -16,6 +20,17 @@ class Review(models.Model):
     exclusion_criteria = models.JSONField(default=list, blank=True)
     protocol_registration = models.CharField(
         max_length=200, blank=True, help_text="For example a PROSPERO ID: CRD42023123456."
+    )
+    dedup_auto_threshold = models.FloatField(
+        default=AUTO_THRESHOLD,
+        validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
+        help_text="Candidate duplicates scoring at least this merge without a person.",
+    )
+    dedup_review_threshold = models.FloatField(
+        default=REVIEW_THRESHOLD,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Candidates scoring at least this (and below the automatic threshold) go "
+        "to the review queue.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -34,6 +49,15 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.dedup_review_threshold >= self.dedup_auto_threshold:
+            raise ValidationError(
+                {
+                    "dedup_review_threshold": "The review-queue threshold must be below the "
+                    "automatic-merge threshold."
+                }
+            )
 
 
 class Role(models.TextChoices):

@@ -7,8 +7,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews.imports import import_file, import_stage
-from reviews.models import AuditEvent, Job, Membership, Record, SearchImport
+from reviews.models import (
+    AuditEvent,
+    DedupRun,
+    DuplicateCluster,
+    DuplicatePair,
+    Job,
+    Membership,
+    Record,
+    SearchImport,
+)
 from tests.factories import UserFactory
+from tests.reviews.dedup_data import make_import, pending_pair
 
 NBIB = (
     Path(__file__).resolve().parents[1]
@@ -23,7 +33,15 @@ def nbib_upload():
 
 def state():
     """What a refused request must leave unchanged."""
-    return (AuditEvent.objects.count(), SearchImport.objects.count(), Record.objects.count())
+    return (
+        AuditEvent.objects.count(),
+        SearchImport.objects.count(),
+        Record.objects.count(),
+        list(Record.objects.order_by("pk").values_list("cluster_id", flat=True)),
+        list(DuplicateCluster.objects.order_by("pk").values_list("undone_at", flat=True)),
+        list(DuplicatePair.objects.order_by("pk").values_list("status", flat=True)),
+        DedupRun.objects.count(),
+    )
 
 
 RANK = {"viewer": 0, "reviewer": 1, "lead": 2}
@@ -47,7 +65,24 @@ def targets(review, viewer, lead, settings, tmp_path):
         database="other",
     )
     staged = import_stage(user=lead, review=review, upload=nbib_upload(), database="pubmed")
+    a, b, c, d = make_import(
+        review,
+        lead,
+        "embase",
+        [
+            ("Synthetic A", "10.5555/p.1"),
+            ("Synthetic A.", "10.5555/p.1"),
+            ("Synthetic B", ""),
+            ("Synthetic B (abstract)", ""),
+        ],
+    )
+    cluster = DuplicateCluster.objects.create(
+        review=review, primary=a, merged={"title": "Synthetic A"}, field_sources={}, automatic=True
+    )
+    Record.objects.filter(pk__in=[a.pk, b.pk]).update(cluster=cluster)
     return {
+        "pair": pending_pair(review, c, d).pk,
+        "cluster": cluster.pk,
         "review": review.pk,
         "membership": Membership.objects.get(review=review, user=viewer).pk,
         "job": job.pk,
@@ -77,6 +112,17 @@ API = [
     ("get", "/api/v1/reviews/{review}/imports/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/imports/{import}/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/records/", None, "viewer", 200),
+    ("get", "/api/v1/reviews/{review}/dedup/", None, "viewer", 200),
+    ("post", "/api/v1/reviews/{review}/dedup/", {}, "reviewer", 202),
+    ("get", "/api/v1/reviews/{review}/dedup/candidates/", None, "viewer", 200),
+    (
+        "post",
+        "/api/v1/reviews/{review}/dedup/candidates/{pair}/",
+        {"duplicate": False},
+        "reviewer",
+        200,
+    ),
+    ("post", "/api/v1/reviews/{review}/dedup/clusters/{cluster}/undo/", {}, "reviewer", 200),
     (
         "post",
         "/api/v1/reviews/{review}/imports/",
@@ -121,7 +167,13 @@ PAGES = [
     ("post", "/reviews/{review}/members/{membership}/remove/", {}, "lead", 302),
     ("get", "/reviews/{review}/audit/", None, "lead", 200),
     ("get", "/reviews/{review}/edit/", None, "lead", 200),
-    ("post", "/reviews/{review}/edit/", {"title": "Renamed"}, "lead", 302),
+    (
+        "post",
+        "/reviews/{review}/edit/",
+        {"title": "Renamed", "dedup_auto_threshold": 0.99, "dedup_review_threshold": 0.5},
+        "lead",
+        302,
+    ),
     ("get", "/reviews/{review}/delete/", None, "lead", 200),
     ("post", "/reviews/{review}/worker-check/", {}, "lead", 200),
     ("get", "/reviews/jobs/{job}/", None, "viewer", 200),
@@ -138,6 +190,17 @@ PAGES = [
         200,
     ),
     ("post", "/reviews/{review}/imports/{staged}/start/", {}, "reviewer", 200),
+    ("get", "/reviews/{review}/dedup/", None, "viewer", 200),
+    ("get", "/reviews/{review}/dedup/queue/", None, "viewer", 200),
+    ("post", "/reviews/{review}/dedup/run/", {}, "reviewer", 302),
+    (
+        "post",
+        "/reviews/{review}/dedup/pairs/{pair}/decide/",
+        {"decision": "not_duplicate"},
+        "reviewer",
+        200,
+    ),
+    ("post", "/reviews/{review}/dedup/clusters/{cluster}/undo/", {}, "reviewer", 302),
     ("post", "/reviews/{review}/imports/{staged}/discard/", {}, "reviewer", 200),
 ]
 

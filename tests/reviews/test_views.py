@@ -6,6 +6,16 @@ from reviews.models import AuditEvent, Membership, Review
 from tests.factories import PASSWORD
 
 
+def edit_form(review, **changes):
+    """What the settings form posts: every field, with some changed."""
+    data = {
+        "title": review.title,
+        "dedup_auto_threshold": review.dedup_auto_threshold,
+        "dedup_review_threshold": review.dedup_review_threshold,
+    }
+    return {**data, **changes}
+
+
 def test_login_page_logs_in_and_lands_on_review_list(client, review, lead):
     assert client.get("/accounts/login/").status_code == 200
     response = client.post(
@@ -109,7 +119,7 @@ def test_dashboard_htmx_refresh_returns_only_the_stage_panel(client, review, lea
 
 def test_lead_sees_recent_activity_on_dashboard(client, review, lead):
     client.force_login(lead)
-    client.post(f"/reviews/{review.pk}/edit/", {"title": review.title, "outcomes": "ECCA"})
+    client.post(f"/reviews/{review.pk}/edit/", edit_form(review, outcomes="ECCA"))
     html = client.get(f"/reviews/{review.pk}/").content.decode()
     assert "review.updated" in html
     assert "Check the worker" in html
@@ -165,7 +175,7 @@ def test_delete_needs_the_title_typed(client, review, lead, typed, deleted):
 
 def test_audit_log_page_lists_events(client, review, lead):
     client.force_login(lead)
-    client.post(f"/reviews/{review.pk}/edit/", {"title": "Renamed review"})
+    client.post(f"/reviews/{review.pk}/edit/", edit_form(review, title="Renamed review"))
     html = client.get(f"/reviews/{review.pk}/audit/").content.decode()
     assert "review.updated" in html
     assert "Renamed review" in html
@@ -189,8 +199,20 @@ def test_csrf_missing_on_form_post_is_refused(review, lead):
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(lead)
-    response = strict.post(f"/reviews/{review.pk}/edit/", {"title": "Changed"})
+    response = strict.post(f"/reviews/{review.pk}/edit/", edit_form(review, title="Changed"))
     assert response.status_code == 403
     assert "security token" in response.content.decode()
     review.refresh_from_db()
     assert review.title != "Changed"
+
+
+def test_settings_refuse_review_threshold_above_automatic(client, review, lead):
+    client.force_login(lead)
+    response = client.post(
+        f"/reviews/{review.pk}/edit/",
+        edit_form(review, dedup_auto_threshold=0.9, dedup_review_threshold=0.95),
+    )
+    assert response.status_code == 200
+    assert "must be below the automatic-merge threshold" in response.content.decode()
+    review.refresh_from_db()
+    assert review.dedup_review_threshold == 0.5

@@ -1,0 +1,394 @@
+"""Deduplication in a review: run the engine, merge, decide pairs, undo. Every change is atomic
+and audited; the records themselves are never changed, so undoing restores them exactly."""
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from reviews.audit import audit_record
+from reviews.dedup.engine import DedupRecord, PairScore, classify, clusters, find_pairs
+from reviews.models import DedupRun, DuplicateCluster, DuplicatePair, Job, Record, Review
+from reviews.selectors import review_queue, review_records
+
+# The fields of a merged record; each comes from the primary record when it has a value,
+# else from the first member (in import order) that has one.
+MERGED_FIELDS = (
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "keywords",
+    "language",
+    "publication_type",
+    "translated_title",
+)
+_LOAD = (*MERGED_FIELDS, "id", "other_ids", "cluster_id", "search_import_id", "source_index")
+
+
+def _as_engine_record(row: dict[str, Any]) -> DedupRecord:
+    return DedupRecord(
+        id=row["id"],
+        title=row["title"],
+        authors=tuple(row["authors"]),
+        year=row["year"],
+        journal=row["journal"],
+        volume=row["volume"],
+        issue=row["issue"],
+        pages=row["pages"],
+        doi=row["doi"],
+        pmid=row["pmid"],
+        other_ids=tuple(sorted(row["other_ids"].items())),
+        translated_title=row["translated_title"],
+        abstract=row["abstract"],
+        publication_type=row["publication_type"],
+        language=row["language"],
+    )
+
+
+def _completeness(row: dict[str, Any]) -> tuple:
+    """Sort key choosing the primary record: most complete first, then earliest imported."""
+    filled = sum(1 for f in MERGED_FIELDS if row[f] not in ("", None, [], {}))
+    return (-bool(row["abstract"]), -bool(row["doi"]), -filled, row["order"])
+
+
+def _merge(rows: list[dict[str, Any]]) -> tuple[int, dict[str, Any], dict[str, int]]:
+    """The primary record, the merged values and which record supplied each field."""
+    ordered = sorted(rows, key=_completeness)
+    primary = ordered[0]
+    merged, sources = {}, {}
+    by_import_order = sorted(rows, key=lambda r: r["order"])
+    for field in MERGED_FIELDS:
+        donor = next(
+            (r for r in [primary, *by_import_order] if r[field] not in ("", None, [], {})),
+            primary,
+        )
+        merged[field] = donor[field]
+        sources[field] = donor["id"]
+    return primary["id"], merged, sources
+
+
+def _rows(review: Review, ids=None) -> dict[int, dict[str, Any]]:
+    records = review_records(review)
+    if ids is not None:
+        records = records.filter(pk__in=ids)
+    rows = {}
+    for order, row in enumerate(records.values(*_LOAD)):
+        row["order"] = order
+        rows[row["id"]] = row
+    return rows
+
+
+def _key(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def dedup_start(
+    *, review: Review, user: AbstractBaseUser | None, auto_only: bool = False
+) -> DedupRun:
+    """Queue a run for a worker (after each import, and when someone asks)."""
+    from reviews.tasks import run_dedup
+
+    with transaction.atomic():
+        job = Job.objects.create(review=review, kind="dedup", created_by=user)
+        run = DedupRun.objects.create(
+            review=review,
+            job=job,
+            created_by=user,
+            auto_only=auto_only,
+            auto_threshold=review.dedup_auto_threshold,
+            review_threshold=review.dedup_review_threshold,
+        )
+        transaction.on_commit(lambda: run_dedup.delay(job.pk, run.pk))
+    return run
+
+
+def dedup_run(run_id: int) -> DedupRun:
+    """Run the engine and apply its result. Safe to run again: nothing changes the second time.
+
+    Existing groups are kept (new records may join them), people's decisions are kept, and a
+    pair whose merge was undone is only queued, never merged again automatically.
+    """
+    claimed = DedupRun.objects.filter(pk=run_id, status=DedupRun.Status.QUEUED).update(
+        status=DedupRun.Status.RUNNING
+    )
+    run = DedupRun.objects.select_related("review").get(pk=run_id)
+    if not claimed:
+        return run
+    try:
+        with transaction.atomic():
+            counts = _apply(run)
+    except Exception as exc:
+        # Recorded so the run does not show as running forever; the error still surfaces.
+        DedupRun.objects.filter(pk=run.pk).update(
+            status=DedupRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        raise
+    run.counts = counts
+    run.status = DedupRun.Status.COMPLETE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["counts", "status", "finished_at"])
+    return run
+
+
+def dedup_now(
+    *, review: Review, user: AbstractBaseUser | None, auto_only: bool = False
+) -> DedupRun:
+    """Run in this process (the `dedupe` command)."""
+    run = DedupRun.objects.create(
+        review=review,
+        created_by=user,
+        auto_only=auto_only,
+        auto_threshold=review.dedup_auto_threshold,
+        review_threshold=review.dedup_review_threshold,
+    )
+    return dedup_run(run.pk)
+
+
+def _apply(run: DedupRun) -> dict[str, int]:
+    review = run.review
+    # Lock the review's pairs so two runs (or a run and a decision) cannot interleave.
+    existing = {
+        (p.record_a_id, p.record_b_id): p
+        for p in DuplicatePair.objects.select_for_update().filter(review=review)
+    }
+    rows = _rows(review)
+    pairs = find_pairs(
+        [_as_engine_record(r) for r in rows.values()], review_threshold=run.review_threshold
+    )
+    auto, _ = classify(pairs, auto_threshold=run.auto_threshold)
+    decided = {k: p for k, p in existing.items() if p.decided_by_id is not None or p.held}
+    auto = [p for p in auto if (p.a, p.b) not in decided]
+    confirmed = [
+        PairScore(a=a, b=b, score=1.0, rule="manual", fields={})
+        for (a, b), p in decided.items()
+        if p.status == DuplicatePair.Status.DUPLICATE
+    ]
+    kept = _pairs_within_active_clusters(review)
+    kept_keys = {(p.a, p.b) for p in kept}
+    # "Not duplicate" and undone (held) pairs never join automatically, not even through a
+    # third record; a group a person has formed since is kept as it is.
+    rejected = [
+        k
+        for k, p in decided.items()
+        if (p.status == DuplicatePair.Status.NOT_DUPLICATE or p.held) and k not in kept_keys
+    ]
+    groups = clusters([*kept, *confirmed, *auto], rows.keys(), support=pairs, cannot_link=rejected)
+    # Only the automatic pairs that did end up in one group are "merged automatically"; the
+    # others (complete linkage kept them apart) go to the review queue like any uncertain pair.
+    group_of = {i: n for n, group in enumerate(groups) for i in group}
+    merged_auto = [p for p in auto if p.a in group_of and group_of[p.a] == group_of.get(p.b)]
+    auto_keys = {(p.a, p.b) for p in merged_auto}
+    confirmed_keys = {(p.a, p.b) for p in confirmed}
+    _reconcile(review, groups, rows, confirmed_keys, run.created_by)
+    _store_pairs(review, existing, merged_auto if run.auto_only else pairs, auto_keys)
+    return _counts(review, len(rows))
+
+
+def _pairs_within_active_clusters(review: Review) -> list[PairScore]:
+    members = defaultdict(list)
+    for record_id, cluster_id in Record.objects.filter(
+        review=review, cluster__undone_at__isnull=True, cluster__isnull=False
+    ).values_list("pk", "cluster_id"):
+        members[cluster_id].append(record_id)
+    return [
+        PairScore(a=a, b=b, score=1.0, rule="kept", fields={})
+        for ids in members.values()
+        for i, a in enumerate(sorted(ids))
+        for b in sorted(ids)[i + 1 :]
+    ]
+
+
+def _reconcile(review, groups, rows, confirmed_keys, user) -> None:
+    for group in groups:
+        current = {rows[i]["cluster_id"] for i in group} - {None}
+        if len(current) == 1:
+            cluster = DuplicateCluster.objects.get(pk=next(iter(current)))
+            if set(cluster.members.values_list("pk", flat=True)) == set(group):
+                continue
+        else:
+            cluster = None
+        # Formed by the engine alone unless a person's decision is part of it: a confirmed
+        # pair, or a group a person made. (Complete linkage may join records whose own pair
+        # is only in the review band; that is still the engine's doing.)
+        pairs_in_group = {_key(a, b) for a in group for b in group if a < b}
+        automatic = not (pairs_in_group & confirmed_keys) and not (
+            DuplicateCluster.objects.filter(pk__in=current, automatic=False).exists()
+        )
+        _save_cluster(review, group, rows, cluster, automatic=automatic, user=user)
+
+
+def _save_cluster(review, group, rows, cluster, *, automatic: bool, user) -> DuplicateCluster:
+    primary, merged, sources = _merge([rows[i] for i in group])
+    absorbed = DuplicateCluster.objects.filter(
+        members__pk__in=group, undone_at__isnull=True
+    ).distinct()
+    if cluster is None:
+        cluster = absorbed.order_by("pk").first()
+    if cluster is None:
+        cluster = DuplicateCluster.objects.create(
+            review=review,
+            primary_id=primary,
+            merged=merged,
+            field_sources=sources,
+            automatic=automatic,
+            created_by=None if automatic else user,
+        )
+        action = "dedup.merged"
+    else:
+        cluster.primary_id, cluster.merged, cluster.field_sources = primary, merged, sources
+        cluster.automatic = cluster.automatic and automatic
+        cluster.save(update_fields=["primary", "merged", "field_sources", "automatic"])
+        action = "dedup.extended"
+    for other in absorbed.exclude(pk=cluster.pk):
+        other.undone_at = timezone.now()
+        other.save(update_fields=["undone_at"])
+    Record.objects.filter(pk__in=group).update(cluster=cluster)
+    audit_record(
+        actor=None if automatic else user,
+        review=review,
+        action=action,
+        obj=cluster,
+        changes={"records": [None, sorted(group)], "primary": [None, primary]},
+    )
+    return cluster
+
+
+def _store_pairs(review, existing, pairs, auto_keys) -> None:
+    new = []
+    for pair in pairs:
+        key = (pair.a, pair.b)
+        if pair.related:
+            status = DuplicatePair.Status.RELATED
+        elif key in auto_keys:
+            status = DuplicatePair.Status.AUTO
+        else:
+            status = DuplicatePair.Status.PENDING
+        row = existing.get(key)
+        if row is None:
+            new.append(
+                DuplicatePair(
+                    review=review,
+                    record_a_id=pair.a,
+                    record_b_id=pair.b,
+                    score=pair.score,
+                    rule=pair.rule,
+                    fields=pair.fields,
+                    status=status,
+                )
+            )
+        elif row.decided_by_id is None and not row.held and row.status != status:
+            row.status = status
+            row.save(update_fields=["status"])
+    DuplicatePair.objects.bulk_create(new, batch_size=2000)
+
+
+def _counts(review: Review, records: int) -> dict[str, int]:
+    active = DuplicateCluster.objects.filter(review=review, undone_at__isnull=True)
+    sizes = list(active.values_list("automatic", "pk"))
+    member_counts = defaultdict(int)
+    for cluster_id in Record.objects.filter(cluster__in=active).values_list(
+        "cluster_id", flat=True
+    ):
+        member_counts[cluster_id] += 1
+    removed = sum(n - 1 for n in member_counts.values())
+    auto_removed = sum(member_counts[pk] - 1 for automatic, pk in sizes if automatic)
+    return {
+        "records": records,
+        "clusters": len(sizes),
+        "auto_merged": auto_removed,
+        "needs_review": review_queue(review).count(),
+        "unique_after": records - removed,
+    }
+
+
+def _screening_started(cluster: DuplicateCluster) -> bool:
+    """Whether screening of any member has begun. Screening is not built yet (issue #5), so
+    no record has been screened; the screening app will answer this for real."""
+    return False
+
+
+def cluster_undo(
+    *, user: AbstractBaseUser, cluster: DuplicateCluster, confirm: bool = False
+) -> DuplicateCluster:
+    """Split a group back into its records, exactly as they were before the merge.
+
+    Its pairs go back to the review queue, marked so that no automatic run merges them again.
+    """
+    with transaction.atomic():
+        cluster = DuplicateCluster.objects.select_for_update().get(pk=cluster.pk)
+        if not cluster.is_active:
+            raise ValidationError(f"Duplicate group #{cluster.pk} was already undone.")
+        if _screening_started(cluster) and not confirm:
+            raise ValidationError(
+                "Screening of these records has started. Confirm to undo the merge; the "
+                "screening decisions are kept."
+            )
+        member_ids = sorted(cluster.members.values_list("pk", flat=True))
+        Record.objects.filter(pk__in=member_ids).update(cluster=None)
+        DuplicatePair.objects.filter(
+            record_a_id__in=member_ids, record_b_id__in=member_ids
+        ).exclude(status=DuplicatePair.Status.RELATED).update(
+            status=DuplicatePair.Status.PENDING, held=True, decided_by=None, decided_at=None
+        )
+        cluster.undone_at = timezone.now()
+        cluster.undone_by = user
+        cluster.save(update_fields=["undone_at", "undone_by"])
+        audit_record(
+            actor=user,
+            review=cluster.review,
+            action="dedup.undone",
+            obj=cluster,
+            changes={"records": [member_ids, None]},
+        )
+    return cluster
+
+
+def pair_decide(*, user: AbstractBaseUser, pair: DuplicatePair, duplicate: bool) -> DuplicatePair:
+    """A person's verdict on a candidate pair; "duplicate" merges the two records' groups."""
+    with transaction.atomic():
+        pair = DuplicatePair.objects.select_for_update().select_related("review").get(pk=pair.pk)
+        review = pair.review
+        status = DuplicatePair.Status.DUPLICATE if duplicate else DuplicatePair.Status.NOT_DUPLICATE
+        old = pair.status
+        if not duplicate:
+            clusters_of = set(
+                Record.objects.filter(pk__in=[pair.record_a_id, pair.record_b_id])
+                .exclude(cluster__undone_at__isnull=False)
+                .values_list("cluster_id", flat=True)
+            )
+            if len(clusters_of) == 1 and None not in clusters_of:
+                raise ValidationError(
+                    "These two records are in the same duplicate group; undo the group first."
+                )
+        pair.status, pair.held = status, False
+        pair.decided_by, pair.decided_at = user, timezone.now()
+        pair.save(update_fields=["status", "held", "decided_by", "decided_at"])
+        audit_record(
+            actor=user,
+            review=review,
+            action="dedup.pair_decided",
+            obj=pair,
+            changes={"status": [old, status]},
+        )
+        if duplicate:
+            _merge_pair(review, pair, user)
+    return pair
+
+
+def _merge_pair(review: Review, pair: DuplicatePair, user: AbstractBaseUser) -> None:
+    ends = Record.objects.filter(pk__in=[pair.record_a_id, pair.record_b_id])
+    group = {pair.record_a_id, pair.record_b_id}
+    for record in ends.filter(cluster__undone_at__isnull=True, cluster__isnull=False):
+        group.update(record.cluster.members.values_list("pk", flat=True))
+    rows = _rows(review, ids=group)
+    _save_cluster(review, frozenset(group), rows, None, automatic=False, user=user)

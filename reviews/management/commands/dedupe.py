@@ -1,0 +1,37 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reviews.deduplication import dedup_now
+from reviews.models import Review
+
+
+class Command(BaseCommand):
+    help = (
+        "Find and merge duplicate records in a review now (not through a worker). Prints "
+        '{"records", "clusters", "auto_merged", "needs_review", "unique_after"}.'
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("review_id", type=int)
+        parser.add_argument(
+            "--auto-only",
+            action="store_true",
+            help="Only merge what is certain; put nothing in the review queue.",
+        )
+        parser.add_argument("--json", action="store_true", help="Print a JSON object.")
+
+    def handle(self, *args, review_id: int, auto_only: bool, **options):
+        try:
+            review = Review.objects.get(pk=review_id)
+        except Review.DoesNotExist:
+            raise CommandError(f"There is no review #{review_id}.") from None
+        counts = dedup_now(review=review, user=None, auto_only=auto_only).counts
+        if options["json"]:
+            self.stdout.write(json.dumps(counts))
+        else:
+            self.stdout.write(
+                f"{counts['records']} records: {counts['clusters']} duplicate groups, "
+                f"{counts['auto_merged']} duplicates merged automatically, "
+                f"{counts['needs_review']} pairs to review; {counts['unique_after']} unique."
+            )

@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from reviews.models.jobs import Job
+from reviews.models.review import Review
+
+
+class DedupRun(models.Model):
+    """One run of the deduplication engine over a review's records, and what it found."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        COMPLETE = "complete", "Complete"
+        FAILED = "failed", "Failed"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="dedup_runs")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    auto_only = models.BooleanField(default=False)
+    auto_threshold = models.FloatField()
+    review_threshold = models.FloatField()
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Deduplication run #{self.pk} ({self.status})"
+
+
+class DuplicateCluster(models.Model):
+    """Records that are one publication. The merged record is `merged`; `field_sources` says
+    which member supplied each field. Undoing keeps the row (for the audit trail) and frees
+    the members."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="clusters")
+    primary = models.ForeignKey("reviews.Record", on_delete=models.CASCADE, related_name="+")
+    merged = models.JSONField(default=dict)
+    field_sources = models.JSONField(default=dict)
+    automatic = models.BooleanField(help_text="Formed by the engine without a person's decision.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Duplicate group #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.undone_at is None
+
+
+class DuplicatePair(models.Model):
+    """A candidate pair the engine scored, and what became of it."""
+
+    class Status(models.TextChoices):
+        AUTO = "auto", "Merged automatically"
+        PENDING = "pending", "Needs review"
+        DUPLICATE = "duplicate", "Duplicate (decided)"
+        NOT_DUPLICATE = "not_duplicate", "Not duplicate (decided)"
+        RELATED = "related", "Related (preprint and published version)"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="duplicate_pairs")
+    record_a = models.ForeignKey("reviews.Record", on_delete=models.CASCADE, related_name="+")
+    record_b = models.ForeignKey("reviews.Record", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    rule = models.CharField(max_length=16)
+    fields = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    held = models.BooleanField(
+        default=False, help_text="Its merge was undone: only a person may merge it again."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["record_a", "record_b"], name="one_row_per_pair"),
+            models.CheckConstraint(condition=Q(record_a__lt=F("record_b")), name="pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Records {self.record_a_id} and {self.record_b_id} ({self.status})"

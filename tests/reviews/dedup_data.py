@@ -1,0 +1,44 @@
+"""Synthetic records for the deduplication page and API tests (made-up titles, test DOIs)."""
+
+from reviews.models import DuplicatePair, Record, SearchImport
+
+
+def make_import(review, user, database: str, titles: list[tuple[str, str]]) -> list[Record]:
+    search_import = SearchImport.objects.create(
+        review=review,
+        database=database,
+        file="imports/synthetic.ris",
+        file_name=f"{database}.ris",
+        file_sha256=database * 4,
+        file_size=1,
+        format="ris",
+        encoding="utf-8",
+        status=SearchImport.Status.COMPLETE,
+        uploaded_by=user,
+    )
+    return [
+        Record.objects.create(
+            review=review,
+            search_import=search_import,
+            source_index=i,
+            source_line=i,
+            title=title,
+            doi=doi,
+            year=2020,
+            raw=f"TI  - {title}",
+        )
+        for i, (title, doi) in enumerate(titles, start=1)
+    ]
+
+
+def pending_pair(review, a: Record, b: Record) -> DuplicatePair:
+    first, second = sorted([a, b], key=lambda r: r.pk)
+    return DuplicatePair.objects.create(
+        review=review,
+        record_a=first,
+        record_b=second,
+        score=0.8,
+        rule="fuzzy",
+        fields={"title": 0.9, "year": 1.0},
+        status=DuplicatePair.Status.PENDING,
+    )
