@@ -213,54 +213,54 @@ def _reconcile(review, groups, rows, confirmed_keys, user) -> None:
         current = {rows[i]["cluster_id"] for i in group} - {None}
         if len(current) == 1:
             cluster = DuplicateCluster.objects.get(pk=next(iter(current)))
-            if set(cluster.members.values_list("pk", flat=True)) == set(group):
+            if set(cluster.member_ids) == set(group):
                 continue
-        else:
-            cluster = None
         # Formed by the engine alone unless a person's decision is part of it: a confirmed
-        # pair, or a group a person made. (Complete linkage may join records whose own pair
-        # is only in the review band; that is still the engine's doing.)
+        # pair, or a group a person made (checked in _save_cluster). Complete linkage may
+        # join records whose own pair is only in the review band; that is still the engine's.
         pairs_in_group = {_key(a, b) for a in group for b in group if a < b}
-        automatic = not (pairs_in_group & confirmed_keys) and not (
-            DuplicateCluster.objects.filter(pk__in=current, automatic=False).exists()
-        )
-        _save_cluster(review, group, rows, cluster, automatic=automatic, user=user)
+        automatic = not (pairs_in_group & confirmed_keys)
+        _save_cluster(review, group, rows, automatic=automatic, user=user)
 
 
-def _save_cluster(review, group, rows, cluster, *, automatic: bool, user) -> DuplicateCluster:
+def _save_cluster(review, group, rows, *, automatic: bool, user) -> DuplicateCluster:
+    """Make `group` one active duplicate group. Groups it absorbs are superseded, not changed,
+    so undoing the new group can restore them exactly."""
     primary, merged, sources = _merge([rows[i] for i in group])
-    absorbed = DuplicateCluster.objects.filter(
-        members__pk__in=group, undone_at__isnull=True
-    ).distinct()
-    if cluster is None:
-        cluster = absorbed.order_by("pk").first()
-    if cluster is None:
-        cluster = DuplicateCluster.objects.create(
-            review=review,
-            primary_id=primary,
-            merged=merged,
-            field_sources=sources,
-            automatic=automatic,
-            created_by=None if automatic else user,
-        )
-        action = "dedup.merged"
-    else:
-        cluster.primary_id, cluster.merged, cluster.field_sources = primary, merged, sources
-        cluster.automatic = cluster.automatic and automatic
-        cluster.save(update_fields=["primary", "merged", "field_sources", "automatic"])
-        action = "dedup.extended"
-    for other in absorbed.exclude(pk=cluster.pk):
-        other.undone_at = timezone.now()
-        other.save(update_fields=["undone_at"])
-    Record.objects.filter(pk__in=group).update(cluster=cluster)
+    absorbed = list(
+        DuplicateCluster.objects.filter(members__pk__in=group, undone_at__isnull=True)
+        .distinct()
+        .order_by("pk")
+    )
+    new = DuplicateCluster.objects.create(
+        review=review,
+        primary_id=primary,
+        merged=merged,
+        field_sources=sources,
+        member_ids=sorted(group),
+        automatic=automatic and all(c.automatic for c in absorbed),
+        created_by=None if automatic else user,
+    )
+    now = timezone.now()
+    for old in absorbed:
+        old.undone_at, old.superseded_by = now, new
+        old.save(update_fields=["undone_at", "superseded_by"])
+    Record.objects.filter(pk__in=group).update(cluster=new)
     audit_record(
         actor=None if automatic else user,
         review=review,
-        action=action,
-        obj=cluster,
-        changes={"records": [None, sorted(group)], "primary": [None, primary]},
+        action="dedup.extended" if absorbed else "dedup.merged",
+        obj=new,
+        changes={
+            "records": [
+                sorted(absorbed[0].member_ids) if len(absorbed) == 1 else None,
+                sorted(group),
+            ],
+            "replaces": [None, [c.pk for c in absorbed]],
+            "primary": [None, primary],
+        },
     )
-    return cluster
+    return new
 
 
 def _store_pairs(review, existing, pairs, auto_keys) -> None:
@@ -326,6 +326,11 @@ def cluster_undo(
     """
     with transaction.atomic():
         cluster = DuplicateCluster.objects.select_for_update().get(pk=cluster.pk)
+        if cluster.superseded_by_id:
+            raise ValidationError(
+                f"Duplicate group #{cluster.pk} was replaced by group #{cluster.superseded_by_id};"
+                " undo that one."
+            )
         if not cluster.is_active:
             raise ValidationError(f"Duplicate group #{cluster.pk} was already undone.")
         if _screening_started(cluster) and not confirm:
@@ -335,11 +340,22 @@ def cluster_undo(
             )
         member_ids = sorted(cluster.members.values_list("pk", flat=True))
         Record.objects.filter(pk__in=member_ids).update(cluster=None)
-        DuplicatePair.objects.filter(
+        restored = {}
+        for old in cluster.superseded.all():
+            old.undone_at, old.superseded_by = None, None
+            old.save(update_fields=["undone_at", "superseded_by"])
+            Record.objects.filter(pk__in=old.member_ids).update(cluster=old)
+            restored.update(dict.fromkeys(old.member_ids, old.pk))
+        # Pairs the undone merge joined go back to a person; pairs inside a restored group
+        # keep their state.
+        for pair in DuplicatePair.objects.filter(
             record_a_id__in=member_ids, record_b_id__in=member_ids
-        ).exclude(status=DuplicatePair.Status.RELATED).update(
-            status=DuplicatePair.Status.PENDING, held=True, decided_by=None, decided_at=None
-        )
+        ).exclude(status=DuplicatePair.Status.RELATED):
+            group_a, group_b = restored.get(pair.record_a_id), restored.get(pair.record_b_id)
+            if group_a is None or group_a != group_b:
+                pair.status, pair.held = DuplicatePair.Status.PENDING, True
+                pair.decided_by, pair.decided_at = None, None
+                pair.save(update_fields=["status", "held", "decided_by", "decided_at"])
         cluster.undone_at = timezone.now()
         cluster.undone_by = user
         cluster.save(update_fields=["undone_at", "undone_by"])
@@ -348,7 +364,10 @@ def cluster_undo(
             review=cluster.review,
             action="dedup.undone",
             obj=cluster,
-            changes={"records": [member_ids, None]},
+            changes={
+                "records": [member_ids, None],
+                "restored": [None, sorted(set(restored.values()))],
+            },
         )
     return cluster
 
@@ -391,4 +410,4 @@ def _merge_pair(review: Review, pair: DuplicatePair, user: AbstractBaseUser) -> 
     for record in ends.filter(cluster__undone_at__isnull=True, cluster__isnull=False):
         group.update(record.cluster.members.values_list("pk", flat=True))
     rows = _rows(review, ids=group)
-    _save_cluster(review, frozenset(group), rows, None, automatic=False, user=user)
+    _save_cluster(review, frozenset(group), rows, automatic=False, user=user)

@@ -38,13 +38,20 @@ class DedupRun(models.Model):
 
 class DuplicateCluster(models.Model):
     """Records that are one publication. The merged record is `merged`; `field_sources` says
-    which member supplied each field. Undoing keeps the row (for the audit trail) and frees
-    the members."""
+    which member supplied each field.
+
+    A group is never changed in place: when records join it, a new group replaces it
+    (`superseded_by`), so undoing the new group restores the old ones exactly, from
+    `member_ids`. Undoing keeps the row for the audit trail and frees the members."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="clusters")
     primary = models.ForeignKey("reviews.Record", on_delete=models.CASCADE, related_name="+")
     merged = models.JSONField(default=dict)
     field_sources = models.JSONField(default=dict)
+    member_ids = models.JSONField(default=list, help_text="The records it grouped, sorted.")
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="superseded"
+    )
     automatic = models.BooleanField(help_text="Formed by the engine without a person's decision.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

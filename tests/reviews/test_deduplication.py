@@ -293,7 +293,12 @@ def test_each_automatic_merge_is_audited_as_dedup_merged(review, lead):
         members = sorted(cluster.members.values_list("pk", flat=True))
         assert event.actor is None
         assert event.object_type == "reviews.DuplicateCluster"
-        assert event.changes == {"records": [None, members], "primary": [None, cluster.primary_id]}
+        assert event.changes == {
+            "records": [None, members],
+            "replaces": [None, []],
+            "primary": [None, cluster.primary_id],
+        }
+        assert cluster.member_ids == members
 
 
 def test_records_of_a_later_import_join_the_existing_clusters(review, lead):
@@ -307,7 +312,12 @@ def test_records_of_a_later_import_join_the_existing_clusters(review, lead):
     pubmed1 = import_real(review, lead, PUBMED_XML_1, "pubmed")  # the same two papers again
     run = dedup_now(review=review, user=None)
 
-    assert DuplicateCluster.objects.count() == 2
+    # Each group is replaced by a larger one (kept for undo), never a second group beside it.
+    assert active_clusters(review).count() == 2
+    aids.refresh_from_db()
+    magnetic.refresh_from_db()
+    assert not aids.is_active and not magnetic.is_active
+    aids, magnetic = aids.superseded_by, magnetic.superseded_by
     assert set(aids.members.values_list("pk", flat=True)) == {
         by_doi_or_pmid(csv_, pmid=AIDS_PMID).pk,
         by_doi_or_pmid(endnote, pmid=AIDS_PMID).pk,
@@ -386,16 +396,19 @@ def test_deciding_duplicate_adds_the_record_to_an_existing_cluster(review, lead)
 
     pair_decide(user=lead, pair=pair_of(a, c), duplicate=True)
 
-    assert DuplicateCluster.objects.count() == 1
-    assert set(cluster.members.values_list("pk", flat=True)) == {a.pk, b.pk, c.pk}
     cluster.refresh_from_db()
+    assert cluster.superseded_by is not None  # replaced, kept so undo can restore it
+    replaced, cluster = cluster, cluster.superseded_by
+    assert [c.pk for c in active_clusters(review)] == [cluster.pk]
+    assert set(cluster.members.values_list("pk", flat=True)) == {a.pk, b.pk, c.pk}
     assert not cluster.automatic  # a person's decision is part of it now
+    assert replaced.member_ids == sorted([a.pk, b.pk])
     assert not review_queue(review).exists()  # b–c is inside the group too
     event = AuditEvent.objects.get(action="dedup.extended")
     assert (int(event.object_id), event.actor) == (cluster.pk, lead)
 
 
-def test_deciding_duplicate_across_two_clusters_merges_them_into_the_older(review, lead):
+def test_deciding_duplicate_across_two_clusters_replaces_both_with_one(review, lead):
     pubmed, embase = synthetic_import(review, lead, "pubmed"), synthetic_import(review, lead)
     a = zorblax(pubmed, doi="10.5555/synthetic.zorblax")
     b = zorblax(embase, doi="10.5555/synthetic.zorblax")
@@ -411,10 +424,26 @@ def test_deciding_duplicate_across_two_clusters_merges_them_into_the_older(revie
 
     older.refresh_from_db()
     newer.refresh_from_db()
-    assert older.is_active and not newer.is_active
-    assert set(older.members.values_list("pk", flat=True)) == {a.pk, b.pk, c.pk, d.pk}
+    assert not older.is_active and not newer.is_active
+    merged = older.superseded_by
+    assert newer.superseded_by == merged
+    assert set(merged.members.values_list("pk", flat=True)) == {a.pk, b.pk, c.pk, d.pk}
     assert not review_queue(review).exists()
-    assert [c.pk for c in active_clusters(review)] == [older.pk]
+    assert [c.pk for c in active_clusters(review)] == [merged.pk]
+
+    # Undoing the merge brings back both earlier groups exactly.
+    cluster_undo(user=lead, cluster=merged)
+    assert [c.pk for c in active_clusters(review)] == [older.pk, newer.pk]
+    assert [Record.objects.get(pk=x.pk).cluster_id for x in (a, b, c, d)] == [
+        older.pk,
+        older.pk,
+        newer.pk,
+        newer.pk,
+    ]
+    assert {(p.record_a_id, p.record_b_id) for p in review_queue(review)} == {
+        (x, y) for x in (a.pk, b.pk) for y in (c.pk, d.pk)
+    }
+    pair_decide(user=lead, pair=pair_of(b, c), duplicate=True)
     # And a later run keeps the merged group as it is.
     run = dedup_now(review=review, user=None)
     assert run.counts == {
@@ -481,7 +510,7 @@ def test_undo_restores_every_records_cluster_as_before_the_merge(review, lead):
     assert DuplicateCluster.objects.filter(pk=first.pk).exists()  # kept for the audit trail
     event = AuditEvent.objects.get(action="dedup.undone")
     assert (event.actor, int(event.object_id)) == (lead, first.pk)
-    assert event.changes == {"records": [members, None]}
+    assert event.changes == {"records": [members, None], "restored": [None, []]}
     pair = DuplicatePair.objects.get(record_a_id=members[0], record_b_id=members[1])
     assert (pair.status, pair.held) == (DuplicatePair.Status.PENDING, True)
     assert list(review_queue(review)) == [pair]
