@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
 
-.PHONY: run test lint format setup browser clean
+.PHONY: run test lint format setup browser bench clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,12 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Benchmarks are run by hand on a quiet machine, never as tests; see bench/RESULTS.md.
+bench: setup
+	$(PY) bench/bench_pooling.py
+	$(PY) bench/bench_import.py
+	$(PY) bench/bench_dedup.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

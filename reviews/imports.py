@@ -28,6 +28,7 @@ from reviews.importers.csv_exports import header_of
 from reviews.importers.decoding import check_encoding, detect_encoding, numbered_lines, read_head
 from reviews.importers.formats import detect_format, format_named
 from reviews.models import Job, Record, Review, SearchImport
+from reviews.record_writer import write_records
 
 BATCH_SIZE = 2000
 PREVIEW_RECORDS = 5
@@ -238,6 +239,12 @@ def _check(parsed: ParsedRecord, index: int) -> list[str]:
         gaps.append("no authors")
     if parsed.year is None:
         gaps.append("no year")
+    for name in _PARSED_FIELDS:
+        value = getattr(parsed, name)
+        if isinstance(value, str) and "\x00" in value:
+            # No database stores NUL in text; it is never part of a real field.
+            setattr(parsed, name, value.replace("\x00", ""))
+            gaps.append("NUL characters removed")
     for name, limit in _LIMITS.items():
         value = getattr(parsed, name, None)
         if isinstance(value, str) and len(value) > limit:
@@ -313,12 +320,12 @@ def _insert_all(
             gaps.update(record_gaps)
         batch.append(_to_model(parsed, search_import, count))
         if len(batch) >= BATCH_SIZE:
-            Record.objects.bulk_create(batch)
+            write_records(batch)
             batch.clear()
             if on_progress:
                 on_progress(min(99, 100 * parsed.line // max(total_lines, 1)))
     if batch:
-        Record.objects.bulk_create(batch)
+        write_records(batch)
     if count == 0:
         raise ImportFailure(f"no records were found in this {search_import.format} file")
     return count, warned, gaps

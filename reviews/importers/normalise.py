@@ -10,14 +10,14 @@ _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _YEAR = re.compile(
     r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?:(?!\d)|(?=(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)))"
 )
-_SPACE = re.compile(r"\s+")
 
 
 def clean(text: str | None) -> str:
     """Collapse runs of whitespace (including newlines from continuation lines)."""
     if not text:
         return ""
-    return _SPACE.sub(" ", text).strip()
+    # str.split() splits on exactly the characters the \s regex matches, and is faster.
+    return " ".join(text.split())
 
 
 def normalise_doi(text: str | None) -> str:
