@@ -16,7 +16,7 @@ from . import effect_sizes
 from .bias import begg_test, egger_test, trim_and_fill
 from .errors import StatsError
 from .influence import leave_one_out
-from .mantel_haenszel import mantel_haenszel, peto
+from .mantel_haenszel import leave_one_out_counts, mantel_haenszel, peto
 from .pooling import pool
 from .results import (
     RATIO_MEASURES,
@@ -140,9 +140,18 @@ def analyse(
         begg = begg_test(iv.yi, iv.vi)
         tf = trim_and_fill(iv)
     l1o = None
-    if loo:
-        if method in ("MH", "PETO"):
-            raise StatsError("--leave-one-out is available for inverse-variance methods only")
+    if loo and method in ("MH", "PETO"):
+        c = table.columns
+        l1o = leave_one_out_counts(
+            method=method,
+            measure=es.measure,
+            events1=c["events_t"],
+            n1=c["n_t"],
+            events2=c["events_c"],
+            n2=c["n_c"],
+            studies=table.studies,
+        )
+    elif loo:
         l1o = leave_one_out(fit)
     return Analysis(es, fit, sub, egger, begg, tf, l1o)
 

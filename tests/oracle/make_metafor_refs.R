@@ -175,7 +175,8 @@ binary_case <- function(id, source, synthetic, input, measures, subgroup = NULL,
       rec$mh <- list(call = call, estimate = num(r$beta), se = num(r$se), zval = num(r$zval),
                      pval = num(r$pval), ci_lb = num(r$ci.lb), ci_ub = num(r$ci.ub),
                      QE = num(r$QE), QEp = num(r$QEp), I2 = num(r$I2), H2 = num(r$H2),
-                     k_yi = r$k.yi, weights = num(weights(r)))
+                     k_yi = r$k.yi, weights = num(weights(r)),
+                     leave1out = loo_record(r))
     }
     if (mh && meas == "OR") {
       call <- "rma.peto(ai=events_t, n1i=n_t, ci=events_c, n2i=n_c, data=raw)"
@@ -183,7 +184,8 @@ binary_case <- function(id, source, synthetic, input, measures, subgroup = NULL,
       rec$peto <- list(call = call, estimate = num(r$beta), se = num(r$se), zval = num(r$zval),
                        pval = num(r$pval), ci_lb = num(r$ci.lb), ci_ub = num(r$ci.ub),
                        QE = num(r$QE), QEp = num(r$QEp), I2 = num(r$I2), H2 = num(r$H2),
-                       k_yi = r$k.yi, weights = num(weights(r)))
+                       k_yi = r$k.yi, weights = num(weights(r)),
+                       leave1out = loo_record(r))
       e2 <- new.env(); e2$raw <- env$raw
       rec$escalc_peto <- escalc_record(e2,
         "escalc(measure=\"PETO\", ai=events_t, n1i=n_t, ci=events_c, n2i=n_c, data=raw)")
@@ -192,6 +194,14 @@ binary_case <- function(id, source, synthetic, input, measures, subgroup = NULL,
     case$measures[[length(case$measures) + 1]] <- rec
   }
   write_case(case)
+}
+
+# leave1out() of an rma.mh / rma.peto fit: each study left out in turn, refitted.
+loo_record <- function(r) {
+  l <- suppressWarnings(leave1out(r))
+  list(call = "leave1out(r)", estimate = num(l$estimate), se = num(l$se), zval = num(l$zval),
+       pval = num(l$pval), ci_lb = num(l$ci.lb), ci_ub = num(l$ci.ub), Q = num(l$Q),
+       Qp = num(l$Qp), I2 = num(l$I2), H2 = num(l$H2))
 }
 
 subgroup_record <- function(env, column) {

@@ -57,3 +57,36 @@ def test_peto_odds_ratio_matches_rma_peto(case, rec):
     ref_yi = arr(rec["escalc_peto"]["yi"])[~np.isnan(arr(case["input"]["n_t"]))]
     shown = ~np.isnan(fit.yi)
     assert_close(fit.yi[shown], ref_yi[shown], "yi")
+
+
+LOO_KEYS = [
+    ("estimate", "estimate"),
+    ("se", "se"),
+    ("stat", "zval"),
+    ("p_value", "pval"),
+    ("ci_low", "ci_lb"),
+    ("ci_high", "ci_ub"),
+    ("q", "Q"),
+    ("q_p", "Qp"),
+    ("i2", "I2"),
+    ("h2", "H2"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "rec", "method"),
+    [
+        (*p.values, method)
+        for method, key in (("MH", "mh"), ("PETO", "peto"))
+        for p in measure_records("binary")
+        if "leave1out" in p.values[1].get(key, {})
+    ],
+)
+def test_leave_one_out_matches_metafor_leave1out(case, rec, method):
+    from analysis.stats.mantel_haenszel import leave_one_out_counts
+
+    ref = rec["mh" if method == "MH" else "peto"]["leave1out"]
+    loo = leave_one_out_counts(method=method, measure=rec["measure"], **_counts(case))
+    for attr, key in LOO_KEYS:
+        assert_close(getattr(loo, attr), ref[key], f"leave1out {key}")
+    assert np.all(loo.tau2 == 0)
