@@ -13,7 +13,7 @@ from reviews import selectors
 from reviews.access import import_for_user, review_for_user
 from reviews.importers.formats import BY_NAME
 from reviews.imports import import_file, import_stage, import_start
-from reviews.models import Database, Record, SearchImport
+from reviews.models import BIBLIOGRAPHIC_FIELDS, Database, Record, SearchImport
 
 
 class SearchImportSerializer(serializers.ModelSerializer):
@@ -68,21 +68,7 @@ class RecordSerializer(serializers.ModelSerializer):
             "database",
             "source_index",
             "source_line",
-            "title",
-            "abstract",
-            "authors",
-            "year",
-            "journal",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "other_ids",
-            "keywords",
-            "language",
-            "publication_type",
-            "translated_title",
+            *BIBLIOGRAPHIC_FIELDS,
             "raw",
         ]
         read_only_fields = fields

@@ -11,27 +11,20 @@ from django.utils import timezone
 
 from reviews.audit import audit_record
 from reviews.dedup.engine import DedupRecord, PairScore, classify, clusters, find_pairs
-from reviews.models import DedupRun, DuplicateCluster, DuplicatePair, Job, Record, Review
+from reviews.models import (
+    BIBLIOGRAPHIC_FIELDS,
+    DedupRun,
+    DuplicateCluster,
+    DuplicatePair,
+    Job,
+    Record,
+    Review,
+)
 from reviews.selectors import review_queue, review_records
 
 # The fields of a merged record; each comes from the primary record when it has a value,
 # else from the first member (in import order) that has one.
-MERGED_FIELDS = (
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "keywords",
-    "language",
-    "publication_type",
-    "translated_title",
-)
+MERGED_FIELDS = tuple(f for f in BIBLIOGRAPHIC_FIELDS if f != "other_ids")
 _LOAD = (*MERGED_FIELDS, "id", "other_ids", "cluster_id", "search_import_id", "source_index")
 
 

@@ -7,25 +7,9 @@ from collections.abc import Iterable, Iterator
 
 from rispy import RisWriter
 
-from reviews.models import Record
+from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
 
-FIELDS = (
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "other_ids",
-    "keywords",
-    "language",
-    "publication_type",
-    "translated_title",
-)
+FIELDS = BIBLIOGRAPHIC_FIELDS
 
 
 def _values(record: Record) -> dict:

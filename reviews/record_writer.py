@@ -9,28 +9,14 @@ import json
 
 from django.db import connection, reset_queries
 
-from reviews.models import Record
+from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
 
 _COLUMNS = (
     "review_id",
     "search_import_id",
     "source_index",
     "source_line",
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "other_ids",
-    "keywords",
-    "language",
-    "publication_type",
-    "translated_title",
+    *BIBLIOGRAPHIC_FIELDS,
     "raw",
 )
 _JSON = {"authors", "other_ids", "keywords"}

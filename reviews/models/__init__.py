@@ -1,10 +1,11 @@
 from reviews.models.audit import AuditEvent
 from reviews.models.dedup import DedupRun, DuplicateCluster, DuplicatePair
 from reviews.models.jobs import Job
-from reviews.models.records import Database, Record, SearchImport
+from reviews.models.records import BIBLIOGRAPHIC_FIELDS, Database, Record, SearchImport
 from reviews.models.review import Membership, Review, Role
 
 __all__ = [
+    "BIBLIOGRAPHIC_FIELDS",
     "AuditEvent",
     "Database",
     "DedupRun",

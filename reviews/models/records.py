@@ -74,6 +74,26 @@ class SearchImport(models.Model):
         return f"{self.file_name} ({self.get_database_display()})"
 
 
+# The bibliographic fields of a record, in the order exports and the API list them.
+BIBLIOGRAPHIC_FIELDS = (
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "other_ids",
+    "keywords",
+    "language",
+    "publication_type",
+    "translated_title",
+)
+
+
 class Record(models.Model):
     """One bibliographic record as imported, with its source text kept verbatim."""
 
