@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from reviews import api as reviews_api
 from reviews import api_dedup, api_imports
@@ -50,5 +50,6 @@ urlpatterns = [
         api_dedup.ClusterUndoView.as_view(),
         name="dedup-undo",
     ),
+    path("", include("screening.urls_api")),
     path("jobs/<int:job_id>/", reviews_api.JobDetailView.as_view(), name="job-detail"),
 ]

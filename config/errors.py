@@ -51,6 +51,9 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else ""
     if _is_api(request):
         return JsonResponse({"detail": message or "You do not have permission."}, status=403)
+    if request.headers.get("HX-Request"):
+        message = message or "Your role in this review does not allow this."
+        return render(request, "errors/_fragment.html", {"message": message}, status=403)
     return render(request, "errors/403.html", {"message": message}, status=403)
 
 
@@ -77,4 +80,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
     if _is_api(request):
         return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=403)
+    if request.headers.get("HX-Request"):
+        return render(request, "errors/_fragment.html", {"message": message}, status=403)
     return render(request, "errors/403.html", {"message": message}, status=403)

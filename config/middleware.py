@@ -1,6 +1,8 @@
+from urllib.parse import urlencode, urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 
 
 class RequestSizeLimitMiddleware:
@@ -26,5 +28,33 @@ class RequestSizeLimitMiddleware:
             )
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
+            if request.headers.get("HX-Request"):
+                # A fragment for the part of the page that made the request.
+                return render(request, "errors/_fragment.html", {"message": message}, status=413)
             return render(request, "errors/413.html", {"message": message}, status=413)
         return self.get_response(request)
+
+
+class HtmxSessionMiddleware:
+    """Send an htmx request whose session has expired to the login page as a whole page.
+
+    Otherwise htmx follows the redirect itself and swaps the login form into a fragment of the
+    page, and after logging in the user would land on a POST-only URL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        login = resolve_url(settings.LOGIN_URL)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and response.get("Location", "").startswith(login)
+        ):
+            current = urlsplit(request.htmx.current_url or "/")
+            target = f"{login}?{urlencode({'next': current.path or '/'})}"
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+        return response

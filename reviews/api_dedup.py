@@ -80,7 +80,8 @@ class ClusterSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_records(self, cluster: DuplicateCluster) -> list[int]:
-        return sorted(r.pk for r in cluster.members.all())
+        # The ids it grouped, also after an undo has freed them.
+        return cluster.member_ids
 
 
 @extend_schema(tags=["dedup"])

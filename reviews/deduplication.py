@@ -120,10 +120,13 @@ def dedup_run(run_id: int) -> DedupRun:
     try:
         with transaction.atomic():
             counts = _apply(run)
-    except Exception as exc:
-        # Recorded so the run does not show as running forever; the error still surfaces.
+    except Exception:
+        # Recorded so the run does not show as running forever; the error (with details that
+        # are not for users) surfaces in the worker's log.
         DedupRun.objects.filter(pk=run.pk).update(
-            status=DedupRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
+            status=DedupRun.Status.FAILED,
+            error="An internal error stopped this run; the administrators have the details.",
+            finished_at=timezone.now(),
         )
         raise
     run.counts = counts
@@ -147,9 +150,14 @@ def dedup_now(
     return dedup_run(run.pk)
 
 
+def _lock_review(review_id: int) -> Review:
+    """Serialise every deduplication change of one review: runs, decisions and undos take this
+    lock first, so two of them never interleave (or deadlock on rows they lock in turn)."""
+    return Review.objects.select_for_update().get(pk=review_id)
+
+
 def _apply(run: DedupRun) -> dict[str, int]:
-    review = run.review
-    # Lock the review's pairs so two runs (or a run and a decision) cannot interleave.
+    review = _lock_review(run.review_id)
     existing = {
         (p.record_a_id, p.record_b_id): p
         for p in DuplicatePair.objects.select_for_update().filter(review=review)
@@ -304,10 +312,11 @@ def _counts(review: Review, records: int) -> dict[str, int]:
     }
 
 
-def _screening_started(cluster: DuplicateCluster) -> bool:
-    """Whether screening of any member has begun. Screening is not built yet (issue #5), so
-    no record has been screened; the screening app will answer this for real."""
-    return False
+def screening_started(cluster: DuplicateCluster) -> bool:
+    """Whether anyone has screened a member of the group yet."""
+    from screening.models import Decision  # screening builds on reviews, not the reverse
+
+    return Decision.objects.filter(record__cluster=cluster).exists()
 
 
 def cluster_undo(
@@ -318,6 +327,7 @@ def cluster_undo(
     Its pairs go back to the review queue, marked so that no automatic run merges them again.
     """
     with transaction.atomic():
+        _lock_review(cluster.review_id)
         cluster = DuplicateCluster.objects.select_for_update().get(pk=cluster.pk)
         if cluster.superseded_by_id:
             raise ValidationError(
@@ -326,7 +336,7 @@ def cluster_undo(
             )
         if not cluster.is_active:
             raise ValidationError(f"Duplicate group #{cluster.pk} was already undone.")
-        if _screening_started(cluster) and not confirm:
+        if screening_started(cluster) and not confirm:
             raise ValidationError(
                 "Screening of these records has started. Confirm to undo the merge; the "
                 "screening decisions are kept."
@@ -368,8 +378,13 @@ def cluster_undo(
 def pair_decide(*, user: AbstractBaseUser, pair: DuplicatePair, duplicate: bool) -> DuplicatePair:
     """A person's verdict on a candidate pair; "duplicate" merges the two records' groups."""
     with transaction.atomic():
-        pair = DuplicatePair.objects.select_for_update().select_related("review").get(pk=pair.pk)
-        review = pair.review
+        review = _lock_review(pair.review_id)
+        pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+        if pair.status not in (DuplicatePair.Status.PENDING,) and not pair.held:
+            raise ValidationError(
+                f"This pair is {pair.get_status_display().lower()}; only pairs waiting for a "
+                "person can be decided."
+            )
         status = DuplicatePair.Status.DUPLICATE if duplicate else DuplicatePair.Status.NOT_DUPLICATE
         old = pair.status
         if not duplicate:

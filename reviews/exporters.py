@@ -42,6 +42,13 @@ def as_json(records: Iterable[Record]) -> Iterator[str]:
     yield "\n]\n"
 
 
+def _cell(value) -> str:
+    """A CSV cell that spreadsheets show as text: a value from an untrusted export starting
+    with = + - @ would otherwise run as a formula when the file is opened."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def as_csv(records: Iterable[Record]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -52,7 +59,7 @@ def as_csv(records: Iterable[Record]) -> Iterator[str]:
         data["authors"] = "; ".join(data["authors"])
         data["keywords"] = "; ".join(data["keywords"])
         data["other_ids"] = "; ".join(f"{k}: {v}" for k, v in record.other_ids.items())
-        writer.writerow([data[c] if data[c] is not None else "" for c in columns])
+        writer.writerow([_cell(data[c]) for c in columns])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

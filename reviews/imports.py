@@ -161,15 +161,7 @@ def import_stage(
         if search_import.file:
             search_import.file.delete(save=False)
         raise _failure(file_name, failure) from None
-    search_import.duplicate_of = (
-        SearchImport.objects.filter(
-            review=review,
-            file_sha256=search_import.file_sha256,
-            status=SearchImport.Status.COMPLETE,
-        )
-        .order_by("pk")
-        .first()
-    )
+    search_import.duplicate_of = _same_file_before(search_import)
     search_import.full_clean(exclude=["file", "job"])
     search_import.save()
     return search_import
@@ -202,6 +194,21 @@ def import_start(
     return job
 
 
+def import_discard(*, user: AbstractBaseUser, search_import: SearchImport) -> None:
+    """Throw away a staged upload that was never confirmed (nothing of it was imported)."""
+    with transaction.atomic():
+        search_import = SearchImport.objects.select_for_update().get(pk=search_import.pk)
+        if search_import.status != SearchImport.Status.STAGED:
+            raise ValidationError(
+                f"{search_import.file_name} is {search_import.get_status_display().lower()}; "
+                "only an upload waiting for confirmation can be discarded."
+            )
+        stored = search_import.file.name
+        search_import.delete()
+        # The file goes only once the row is gone for good.
+        transaction.on_commit(lambda: search_import.file.storage.delete(stored))
+
+
 def import_remap(*, search_import: SearchImport, mapping: dict[str, str]) -> SearchImport:
     """Read a staged CSV again through the columns the user chose."""
     if search_import.status != SearchImport.Status.STAGED:
@@ -215,8 +222,28 @@ def import_remap(*, search_import: SearchImport, mapping: dict[str, str]) -> Sea
     return search_import
 
 
+def _same_file_before(search_import: SearchImport) -> SearchImport | None:
+    """An import of the same file into the same review that is done or on its way."""
+    return (
+        SearchImport.objects.filter(
+            review_id=search_import.review_id,
+            file_sha256=search_import.file_sha256,
+            status__in=[
+                SearchImport.Status.QUEUED,
+                SearchImport.Status.IMPORTING,
+                SearchImport.Status.COMPLETE,
+            ],
+        )
+        .exclude(pk=search_import.pk)
+        .order_by("pk")
+        .first()
+    )
+
+
 def _refuse_unconfirmed_duplicate(search_import: SearchImport, confirmed: bool) -> None:
-    earlier = search_import.duplicate_of
+    # Checked again at confirmation: the same file may have been started meanwhile, by
+    # another member or from another row of the same upload.
+    earlier = _same_file_before(search_import)
     if earlier is not None and not confirmed:
         raise ValidationError(
             f"{search_import.file_name} is the same file (SHA-256 "
@@ -286,6 +313,8 @@ def import_run(
     try:
         with transaction.atomic():
             count, warned, gaps = _insert_all(search_import, on_progress)
+            # In the same transaction: records never exist under an unfinished import.
+            return _complete(search_import, count, warned, gaps)
     except ImportFailure as failure:
         error = _failure(search_import.file_name, failure)
         _mark_failed(search_import, error.message)
@@ -296,7 +325,6 @@ def import_run(
             search_import, f"{search_import.file_name}: an internal error stopped the import"
         )
         raise
-    return _complete(search_import, count, warned, gaps)
 
 
 def _mark_failed(search_import: SearchImport, message: str) -> None:
@@ -362,6 +390,12 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
             "encoding": [None, search_import.encoding],
             "sha256": [None, search_import.file_sha256],
         },
+    )
+    # New records may duplicate earlier ones: look again once they are committed.
+    from reviews.deduplication import dedup_start  # deduplication builds on imports
+
+    transaction.on_commit(
+        lambda: dedup_start(review=search_import.review, user=search_import.uploaded_by)
     )
     return search_import
 

@@ -87,7 +87,7 @@ def _import_stage(review: Review, stage: Stage) -> Stage:
 
 
 def _dedup_stage(review: Review, stage: Stage) -> Stage:
-    run = latest_dedup_run(review)
+    run = DedupRun.objects.filter(review=review, status=DedupRun.Status.COMPLETE).first()
     if run is None or not run.counts:
         return stage
     to_review = review_queue(review).count()
@@ -105,10 +105,37 @@ def _dedup_stage(review: Review, stage: Stage) -> Stage:
     )
 
 
+def _screening_stage(review: Review, stage: Stage) -> Stage:
+    # Imported here: the screening app builds on this module's record selectors.
+    from screening import selectors as screening
+
+    if not review.decisions.filter(stage=stage.key).exists():
+        return stage
+    units = screening.screening_units(review, stage.key).count()
+    included = screening.included(review, stage.key).count()
+    excluded = screening.excluded(review, stage.key).count()
+    conflicts = screening.conflicts(review, stage.key).count()
+    pending = units - included - excluded - conflicts
+    return Stage(
+        key=stage.key,
+        label=stage.label,
+        description=stage.description,
+        status="done" if not pending and not conflicts else "in_progress",
+        counts={
+            "Included": included,
+            "Excluded": excluded,
+            "Conflicts": conflicts,
+            "Pending": pending,
+        },
+    )
+
+
 def review_stages(review: Review) -> list[Stage]:
     stages = [Stage(key=key, label=label, description=text) for key, label, text in LIFECYCLE]
     stages[0] = _import_stage(review, stages[0])
     stages[1] = _dedup_stage(review, stages[1])
+    stages[2] = _screening_stage(review, stages[2])
+    stages[3] = _screening_stage(review, stages[3])
     return stages
 
 
@@ -120,7 +147,7 @@ def review_records(review: Review) -> QuerySet[Record]:
     """Records of completed imports, in import order: file by file, position in the file."""
     return (
         Record.objects.filter(review=review, search_import__status=SearchImport.Status.COMPLETE)
-        .select_related("search_import")
+        .select_related("search_import", "cluster")
         .order_by("search_import__created_at", "search_import_id", "source_index")
     )
 
@@ -152,9 +179,9 @@ def filter_records(records: QuerySet[Record], params) -> QuerySet[Record]:
             records = records.filter(title__icontains=word)
     if database := params.get("database"):
         records = records.filter(search_import__database=database)
-    if (search_import := params.get("search_import", "")).isdigit():
+    if (search_import := params.get("search_import", "")).isdecimal():
         records = records.filter(search_import_id=int(search_import))
-    if (year := params.get("year", "")).isdigit():
+    if (year := params.get("year", "")).isdecimal():
         records = records.filter(year=int(year))
     if doi := params.get("doi", "").strip():
         records = records.filter(doi=doi.lower())
@@ -198,3 +225,14 @@ def duplicates_removed_by_database(review: Review) -> dict[str, int]:
     )
     labels = dict(Database.choices)
     return {labels[row["search_import__database"]]: row["n"] for row in rows}
+
+
+def screened_cluster_ids(review: Review) -> set[int]:
+    """Active duplicate groups with a screened member (undoing them needs a confirmation)."""
+    from screening.models import Decision  # screening builds on this module
+
+    return set(
+        Decision.objects.filter(review=review, record__cluster__undone_at__isnull=True)
+        .exclude(record__cluster__isnull=True)
+        .values_list("record__cluster_id", flat=True)
+    )

@@ -228,8 +228,12 @@ def job_run(job_id: int, work: Callable[[Job], dict[str, Any]]) -> None:
         # Bad input, already explained to the user: the job failed, the worker did not.
         _job_failed(job_id, " ".join(exc.messages))
         return
-    except Exception as exc:
-        _job_failed(job_id, str(exc))
+    except Exception:
+        # A bug, not bad input: the details (which may name tables or values) go to the
+        # worker's log, not to the page.
+        _job_failed(
+            job_id, "An internal error stopped this job; the administrators have the details."
+        )
         raise
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.SUCCEEDED,

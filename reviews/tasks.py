@@ -3,7 +3,7 @@ import socket
 
 from celery import shared_task
 
-from reviews.deduplication import dedup_run, dedup_start
+from reviews.deduplication import dedup_run
 from reviews.imports import import_run
 from reviews.services import job_progress, job_run
 
@@ -20,8 +20,6 @@ def run_import(job_id: int, search_import_id: int) -> None:
         search_import = import_run(
             search_import_id, on_progress=lambda percent: job_progress(job.pk, percent)
         )
-        # New records may duplicate earlier ones: look again.
-        dedup_start(review=search_import.review, user=search_import.uploaded_by)
         return {"import": search_import.pk, "records": search_import.record_count}
 
     job_run(job_id, work)

@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path(
         "<int:review_id>/imports/<int:import_id>/discard/",
-        views_imports.import_discard,
+        views_imports.import_discard_view,
         name="import_discard",
     ),
     path("<int:review_id>/records/", views_imports.record_list, name="records"),

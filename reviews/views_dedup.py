@@ -37,6 +37,7 @@ def dedup_page(request: HttpRequest, review_id: int) -> HttpResponse:
         "queue_count": selectors.review_queue(review).count(),
         "removed": selectors.duplicates_removed_by_database(review),
         "page": Paginator(selectors.active_clusters(review), 20).get_page(request.GET.get("page")),
+        "screened": selectors.screened_cluster_ids(review),
     }
     return render(request, "reviews/dedup.html", context)
 
@@ -74,7 +75,7 @@ def dedup_queue(request: HttpRequest, review_id: int) -> HttpResponse:
 
 def _queue(request: HttpRequest, review, params) -> HttpResponse:
     queue = selectors.review_queue(review)
-    skip = [int(pk) for pk in params.getlist("skip") if pk.isdigit()]
+    skip = [int(pk) for pk in params.getlist("skip") if pk.isdecimal()]
     pair = queue.exclude(pk__in=skip).first()
     context = {
         "review": review,

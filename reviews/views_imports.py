@@ -12,7 +12,7 @@ from reviews.access import import_for_user, review_for_user
 from reviews.forms import ImportForm
 from reviews.importers import generic_csv
 from reviews.importers.formats import format_choices
-from reviews.imports import import_remap, import_stage, import_start
+from reviews.imports import import_discard, import_remap, import_stage, import_start
 from reviews.models import Database, SearchImport
 
 EXPORTS = {
@@ -106,11 +106,12 @@ def import_mapping(request: HttpRequest, review_id: int, import_id: int) -> Http
 
 @require_POST
 @login_required
-def import_discard(request: HttpRequest, review_id: int, import_id: int) -> HttpResponse:
+def import_discard_view(request: HttpRequest, review_id: int, import_id: int) -> HttpResponse:
     search_import = import_for_user(request.user, review_id, import_id, write=True)
-    if search_import.status == SearchImport.Status.STAGED:
-        search_import.file.delete(save=False)
-        search_import.delete()
+    try:
+        import_discard(user=request.user, search_import=search_import)
+    except ValidationError as exc:
+        return render(request, "reviews/imports/_error.html", {"message": " ".join(exc.messages)})
     return HttpResponse("")
 
 
@@ -148,6 +149,8 @@ def record_export(request: HttpRequest, review_id: int, format_name: str) -> Htt
     review = review_for_user(request.user, review_id)
     writer, content_type = EXPORTS[format_name]
     records = selectors.filter_records(selectors.review_records(review), request.GET)
+    if request.GET.get("include_duplicates") != "1":
+        records = selectors.unique_records(records)
     response = StreamingHttpResponse(writer(records.iterator(chunk_size=2000)), content_type)
     filename = f"review-{review.pk}-records.{format_name}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

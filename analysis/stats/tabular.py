@@ -55,6 +55,8 @@ def read_table(source: str | Path | IO[str]) -> pd.DataFrame:
         )
     except FileNotFoundError as exc:
         raise InputError(f"file not found: {source}") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable file"
         raise InputError(f"cannot read CSV: {first}") from exc

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.HtmxSessionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -163,6 +164,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ScreeningDecisionEnum": "screening.models.Choice",
+        "ResolutionDecisionEnum": [("include", "Include"), ("exclude", "Exclude")],
+    },
 }
 
 # Celery: Redis in production; a broker in a folder under var/ by default, which needs no

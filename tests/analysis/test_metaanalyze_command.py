@@ -280,3 +280,21 @@ def test_repeated_study_names_keep_their_own_weights(tmp_path):
     weights = [s["weight"] for s in doc["studies"]]
     assert weights[0] != weights[1]
     assert sum(weights) == pytest.approx(100.0)
+
+
+def test_a_directory_as_input_is_one_clear_line(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "metaanalyze", str(tmp_path), "--measure", "RR"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"cannot read {tmp_path}" in result.stderr

@@ -31,3 +31,29 @@ def test_server_error_under_api_is_json(rf):
     assert response.status_code == 500
     assert b'"detail"' in response.content
     assert server_error(rf.get("/reviews/")).content.startswith(b"<!doctype html>")
+
+
+@override_settings(MAX_UPLOAD_SIZE=1024)
+def test_oversized_htmx_upload_gets_a_fragment_with_the_reason(client, lead):
+    client.force_login(lead)
+    response = client.post("/reviews/new/", {"title": "x" * 3000}, headers={"HX-Request": "true"})
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert body.startswith('<p class="error" role="alert">')
+    assert "MAX_UPLOAD_MB" in body
+
+
+def test_htmx_request_with_expired_session_redirects_the_whole_page(client, review):
+    response = client.post(
+        f"/reviews/{review.pk}/worker-check/",
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver/reviews/{review.pk}/"},
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"/accounts/login/?next=%2Freviews%2F{review.pk}%2F"
+
+
+def test_htmx_request_of_a_viewer_gets_a_fragment_saying_why(client, review, viewer):
+    client.force_login(viewer)
+    response = client.post(f"/reviews/{review.pk}/worker-check/", headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert response.content.decode().startswith('<p class="error" role="alert">Only a lead')

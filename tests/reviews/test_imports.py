@@ -267,3 +267,13 @@ def test_a_reader_bug_marks_the_import_failed_and_saves_nothing(review, lead, mo
     assert staged.status == "failed"
     assert staged.error == f"{NBIB.name}: an internal error stopped the import"
     assert not Record.objects.exists()
+
+
+def test_every_completed_import_starts_deduplication(
+    review, lead, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(user=lead, review=review, upload=upload(NBIB), database="pubmed")
+    run = review.dedup_runs.get()
+    assert run.status == "complete"
+    assert run.counts["records"] == 10

@@ -17,6 +17,7 @@ from reviews.models import (
     Record,
     SearchImport,
 )
+from screening.models import Decision, Resolution
 from tests.factories import UserFactory
 from tests.reviews.dedup_data import make_import, pending_pair
 
@@ -41,6 +42,8 @@ def state():
         list(DuplicateCluster.objects.order_by("pk").values_list("undone_at", flat=True)),
         list(DuplicatePair.objects.order_by("pk").values_list("status", flat=True)),
         DedupRun.objects.count(),
+        Decision.objects.count(),
+        Resolution.objects.count(),
     )
 
 
@@ -81,6 +84,7 @@ def targets(review, viewer, lead, settings, tmp_path):
     )
     Record.objects.filter(pk__in=[a.pk, b.pk]).update(cluster=cluster)
     return {
+        "first_record": Record.objects.filter(search_import=done).order_by("source_index")[0].pk,
         "pair": pending_pair(review, c, d).pk,
         "cluster": cluster.pk,
         "review": review.pk,
@@ -112,6 +116,24 @@ API = [
     ("get", "/api/v1/reviews/{review}/imports/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/imports/{import}/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/records/", None, "viewer", 200),
+    ("get", "/api/v1/reviews/{review}/screening/title_abstract/next/", None, "reviewer", 200),
+    (
+        "post",
+        "/api/v1/reviews/{review}/screening/title_abstract/decisions/",
+        {"record": "{first_record}", "decision": "include"},
+        "reviewer",
+        200,
+    ),
+    ("get", "/api/v1/reviews/{review}/screening/title_abstract/conflicts/", None, "viewer", 200),
+    ("get", "/api/v1/reviews/{review}/screening/title_abstract/agreement/", None, "viewer", 200),
+    (
+        "post",
+        "/api/v1/reviews/{review}/screening/title_abstract/conflicts/{first_record}/resolve/",
+        {"decision": "include"},
+        "lead",
+        400,
+    ),
+    ("get", "/api/v1/reviews/{review}/prisma/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/dedup/", None, "viewer", 200),
     ("post", "/api/v1/reviews/{review}/dedup/", {}, "reviewer", 202),
     ("get", "/api/v1/reviews/{review}/dedup/candidates/", None, "viewer", 200),
@@ -143,6 +165,11 @@ def test_api_endpoint_enforces_roles(
     if callable(payload):
         response = getattr(client, method)(path.format(**targets), payload(), format="multipart")
     else:
+        if isinstance(payload, dict):
+            payload = {
+                k: int(v.format(**targets)) if v == "{first_record}" else v
+                for k, v in payload.items()
+            }
         response = getattr(client, method)(path.format(**targets), payload, format="json")
     expected = expected_status(persona, needs, success)
     assert response.status_code == expected, response.content

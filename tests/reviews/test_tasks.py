@@ -22,16 +22,31 @@ def test_redelivered_task_does_nothing(review):
     assert job.finished_at == finished
 
 
-def test_failing_work_marks_job_failed_with_message(review):
+def test_bad_input_marks_job_failed_with_its_message(review):
+    from django.core.exceptions import ValidationError
+
+    job = Job.objects.create(review=review, kind="worker_check")
+
+    def refuse(job):
+        raise ValidationError("x.ris: record 37 (line 1204): no title")
+
+    job_run(job.pk, refuse)  # handled: the job failed, the worker did not
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.message == "x.ris: record 37 (line 1204): no title"
+
+
+def test_a_bug_marks_job_failed_without_showing_its_details(review):
     import pytest
 
     job = Job.objects.create(review=review, kind="worker_check")
 
     def explode(job):
-        raise ValueError("record 37 (line 1204): no title")
+        raise KeyError("reviews_record.secret_column")
 
-    with pytest.raises(ValueError):
+    with pytest.raises(KeyError):
         job_run(job.pk, explode)
     job.refresh_from_db()
     assert job.status == "failed"
-    assert job.message == "record 37 (line 1204): no title"
+    assert "secret_column" not in job.message
+    assert job.message.startswith("An internal error stopped this job")

@@ -60,6 +60,12 @@ class Command(BaseCommand):
                 bias=opts["bias"],
                 loo=opts["leave_one_out"],
             )
+            # Rendering computes more (the tau² interval); its failures are the input's too.
+            output = (
+                json.dumps(to_dict(result), indent=2)
+                if opts["format"] == "json"
+                else render_table(result)
+            )
         except (StatsError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
             raise CommandError(f"{opts['input']}: {exc}") from None
         if plot:
@@ -69,10 +75,7 @@ class Command(BaseCommand):
                 forest_plot(result.fit, plot, subgroups=result.subgroups)
             except OSError as exc:
                 raise CommandError(f"cannot write plot {plot}: {exc.strerror or exc}") from None
-        if opts["format"] == "json":
-            self.stdout.write(json.dumps(to_dict(result), indent=2))
-        else:
-            self.stdout.write(render_table(result))
+        self.stdout.write(output)
 
 
 def _fmt(x: float | None, digits: int = 2) -> str:

@@ -1,0 +1,208 @@
+"""REST API for screening (/api/v1/reviews/{id}/screening/{stage}/…) and PRISMA counts.
+
+Responses never show another reviewer's decision, or who made it, before every required
+decision on that record is in (when the stage is blinded).
+"""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reviews.access import review_for_user
+from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
+from screening import selectors, services
+from screening.agreement import cohen_kappa, fleiss_kappa, pairwise_agreement
+from screening.models import Choice, Decision, Stage
+from screening.prisma import prisma_counts
+
+
+def _stage(stage: str) -> str:
+    if stage not in Stage.values:
+        raise NotFound(f"“{stage}” is not a stage; use title_abstract or full_text.")
+    return stage
+
+
+class ScreeningRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Record
+        fields = ["id", *BIBLIOGRAPHIC_FIELDS]
+        read_only_fields = fields
+
+    def to_representation(self, record: Record) -> dict:
+        # The primary record of a duplicate group stands for the publication: show the
+        # merged values, as the exporters write them.
+        data = super().to_representation(record)
+        cluster = record.cluster if record.cluster_id else None
+        if cluster is not None and cluster.is_active and cluster.primary_id == record.pk:
+            data.update({k: v for k, v in cluster.merged.items() if k in BIBLIOGRAPHIC_FIELDS})
+        return data
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "record", "stage", "reviewer", "decision", "reason", "note", "updated_at"]
+        read_only_fields = fields
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    record = serializers.IntegerField()
+    decision = serializers.ChoiceField(choices=Choice.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResolveInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[Choice.INCLUDE, Choice.EXCLUDE])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+@extend_schema(tags=["screening"])
+class NextRecordView(APIView):
+    @extend_schema(responses={200: ScreeningRecordSerializer, 204: None})
+    def get(self, request: Request, review_id: int, stage: str) -> Response:
+        review = review_for_user(request.user, review_id, write=True)
+        record = selectors.next_for(request.user, review, _stage(stage))
+        if record is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ScreeningRecordSerializer(record).data)
+
+
+@extend_schema(tags=["screening"])
+class DecisionView(APIView):
+    @extend_schema(request=DecisionInputSerializer, responses=DecisionSerializer)
+    def post(self, request: Request, review_id: int, stage: str) -> Response:
+        review = review_for_user(request.user, review_id, write=True)
+        data = DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = services.decision_record(
+            reviewer=request.user,
+            review=review,
+            record_id=data.validated_data["record"],
+            stage=_stage(stage),
+            decision=data.validated_data["decision"],
+            reason=data.validated_data["reason"],
+            note=data.validated_data["note"],
+        )
+        return Response(DecisionSerializer(decision).data)
+
+
+class ConflictSerializer(ScreeningRecordSerializer):
+    decisions = serializers.SerializerMethodField()
+
+    class Meta(ScreeningRecordSerializer.Meta):
+        fields = [*ScreeningRecordSerializer.Meta.fields, "decisions"]
+        read_only_fields = fields
+
+    def get_decisions(self, record: Record) -> list[dict]:
+        decisions = record.decisions.filter(stage=self.context["stage"]).select_related("reviewer")
+        return DecisionSerializer(decisions, many=True).data
+
+
+@extend_schema(tags=["screening"])
+class ConflictListView(generics.GenericAPIView):
+    serializer_class = ConflictSerializer
+
+    @extend_schema(operation_id="reviews_screening_conflicts_list")
+    def get(self, request: Request, review_id: int, stage: str) -> Response:
+        review = review_for_user(request.user, review_id)
+        stage = _stage(stage)
+        page = self.paginate_queryset(selectors.conflicts(review, stage))
+        data = ConflictSerializer(page, many=True, context={"stage": stage}).data
+        return self.get_paginated_response(data)
+
+
+@extend_schema(tags=["screening"])
+class ResolveView(APIView):
+    @extend_schema(request=ResolveInputSerializer, responses=DecisionSerializer)
+    def post(self, request: Request, review_id: int, stage: str, record_id: int) -> Response:
+        review = review_for_user(request.user, review_id, lead=True)
+        data = ResolveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        resolution = services.conflict_resolve(
+            lead=request.user,
+            review=review,
+            record_id=record_id,
+            stage=_stage(stage),
+            decision=data.validated_data["decision"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(
+            {
+                "record": resolution.record_id,
+                "stage": resolution.stage,
+                "decision": resolution.decision,
+                "reason": resolution.reason,
+                "resolved_by": request.user.get_username(),
+            }
+        )
+
+
+@extend_schema(tags=["screening"])
+class AgreementView(APIView):
+    @extend_schema(
+        responses=inline_serializer(
+            "Agreement",
+            {
+                "kappa": serializers.FloatField(allow_null=True),
+                "percent_agreement": serializers.FloatField(allow_null=True),
+                "n_records": serializers.IntegerField(),
+                "method": serializers.CharField(),
+                "pairs": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    def get(self, request: Request, review_id: int, stage: str) -> Response:
+        review = review_for_user(request.user, review_id)
+        stage = _stage(stage)
+        required = selectors.stage_settings(review, stage).reviewers_required
+        by_record: dict[int, list[tuple[str, str]]] = {}
+        for record_id, username, decision in (
+            Decision.objects.filter(review=review, stage=stage)
+            .order_by("record_id", "reviewer__username")
+            .values_list("record_id", "reviewer__username", "decision")
+        ):
+            by_record.setdefault(record_id, []).append((username, decision))
+        # Only records whose required decisions are all in: counting the others would
+        # reveal a decision to a reviewer still blinded to it.
+        complete = {r: v for r, v in by_record.items() if len(v) >= required >= 2}
+        by_reviewer: dict[str, dict[int, str]] = {}
+        for record_id, decisions in complete.items():
+            for username, decision in decisions:
+                by_reviewer.setdefault(username, {})[record_id] = decision
+        complete = list(complete.values())
+        overall = None
+        if complete and required == 2:
+            overall = cohen_kappa([v[0][1] for v in complete], [v[1][1] for v in complete])
+        elif complete and required == 3:
+            overall = fleiss_kappa([[d for _, d in v[:3]] for v in complete])
+        pairs = [
+            {
+                "reviewers": [p.reviewer_a, p.reviewer_b],
+                "n_records": p.n_records,
+                "kappa": p.kappa,
+                "percent_agreement": p.percent_agreement,
+            }
+            for p in pairwise_agreement(by_reviewer)
+        ]
+        return Response(
+            {
+                "kappa": getattr(overall, "kappa", None),
+                "percent_agreement": getattr(overall, "percent_agreement", None),
+                "n_records": len(complete),
+                "method": {2: "cohen", 3: "fleiss"}.get(required, "none"),
+                "pairs": pairs,
+            }
+        )
+
+
+@extend_schema(tags=["screening"])
+class PrismaView(APIView):
+    @extend_schema(responses=inline_serializer("Prisma", {"identified": serializers.DictField()}))
+    def get(self, request: Request, review_id: int) -> Response:
+        return Response(prisma_counts(review_for_user(request.user, review_id)))

@@ -1,0 +1,56 @@
+"""PRISMA 2020 flow-diagram counts, computed live from imports, deduplication and screening."""
+
+from reviews.models import Review
+from reviews.selectors import duplicates_removed_by_database, imported_counts
+from screening import selectors
+from screening.models import Decision, Resolution, Stage
+
+
+def prisma_counts(review: Review) -> dict:
+    """The counts of the PRISMA 2020 diagram for databases and registers.
+
+    Full-text retrieval is not tracked yet (the full-text upload lands with the screening
+    pages), so every report sought counts as retrieved.
+    """
+    identified = imported_counts(review)
+    removed = duplicates_removed_by_database(review)
+    screened = selectors.screening_units(review, Stage.TITLE_ABSTRACT).count()
+    excluded = selectors.excluded(review, Stage.TITLE_ABSTRACT).count()
+    sought = selectors.screening_units(review, Stage.FULL_TEXT).count()
+    not_retrieved = 0
+    full_text_excluded = selectors.excluded(review, Stage.FULL_TEXT)
+    reasons: dict[str, int] = {}
+    resolved = dict(
+        Resolution.objects.filter(review=review, stage=Stage.FULL_TEXT).values_list(
+            "record_id", "reason"
+        )
+    )
+    for record_id, decision_reasons in _exclusion_reasons(full_text_excluded):
+        reason = resolved.get(record_id) or decision_reasons
+        reasons[reason] = reasons.get(reason, 0) + 1
+    return {
+        "identified": {**identified, "total": sum(identified.values())},
+        "duplicates_removed": sum(removed.values()),
+        "records_screened": screened,
+        "records_excluded": excluded,
+        "reports_sought": sought,
+        "reports_not_retrieved": not_retrieved,
+        "reports_assessed": sought - not_retrieved,
+        "reports_excluded": {"total": sum(reasons.values()), "reasons": reasons},
+        "studies_included": selectors.included(review, Stage.FULL_TEXT).count(),
+    }
+
+
+def _exclusion_reasons(records):
+    """(record id, the reason its reviewers gave) for full-text exclusions, first reason
+    in decision order when reviewers named different ones."""
+    first: dict[int, str] = {}
+    for record_id, reason in (
+        Decision.objects.filter(record__in=records.values("pk"), stage=Stage.FULL_TEXT)
+        .exclude(reason="")
+        .order_by("pk")
+        .values_list("record_id", "reason")
+    ):
+        first.setdefault(record_id, reason)
+    for record_id in records.values_list("pk", flat=True):
+        yield record_id, first.get(record_id, "No reason given")

@@ -1,0 +1,179 @@
+"""Every change in screening: decisions, conflict resolutions, stage settings. Atomic and
+audited."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from reviews.audit import audit_record, field_changes
+from reviews.models import Record, Review
+from screening import selectors
+from screening.models import Choice, Decision, Resolution, Stage, StageSettings
+
+SETTINGS_FIELDS = (
+    "reviewers_required",
+    "blinded",
+    "exclusion_reasons",
+    "include_terms",
+    "exclude_terms",
+)
+
+
+def _check_stage(stage: str) -> None:
+    if stage not in Stage.values:
+        raise ValidationError({"stage": f"“{stage}” is not a stage; use one of {Stage.values}."})
+
+
+def _check_reason(settings: StageSettings, stage: str, decision: str, reason: str) -> None:
+    if (
+        stage == Stage.FULL_TEXT
+        and decision == Choice.EXCLUDE
+        and reason not in settings.exclusion_reasons
+    ):
+        raise ValidationError(
+            {
+                "reason": "A full-text exclusion needs one of the review's reasons: "
+                + "; ".join(settings.exclusion_reasons)
+            }
+        )
+
+
+def decision_record(
+    *,
+    reviewer: AbstractBaseUser,
+    review: Review,
+    record_id: int,
+    stage: str,
+    decision: str,
+    reason: str = "",
+    note: str = "",
+) -> Decision:
+    """Record (or change) a reviewer's decision. The same input twice changes nothing."""
+    _check_stage(stage)
+    if decision not in Choice.values:
+        raise ValidationError({"decision": f"“{decision}” is not include, exclude or maybe."})
+    settings = selectors.stage_settings(review, stage)
+    reason = reason.strip()
+    _check_reason(settings, stage, decision, reason)
+    record = selectors.screening_units(review, stage).filter(pk=record_id).first()
+    if record is None:
+        raise ValidationError(
+            {"record": f"Record {record_id} is not screened at this stage of this review."}
+        )
+    with transaction.atomic():
+        # Lock the record itself (its decisions may not exist yet), so two reviewers deciding
+        # at once are counted in turn and never exceed the required number.
+        Record.objects.select_for_update().filter(pk=record.pk).first()
+        existing = list(
+            Decision.objects.select_for_update().filter(record=record, stage=stage).order_by("pk")
+        )
+        mine = next((d for d in existing if d.reviewer_id == reviewer.pk), None)
+        values = {"decision": decision, "reason": reason, "note": note}
+        if mine is not None and all(getattr(mine, k) == v for k, v in values.items()):
+            return mine
+        settled = (
+            len(existing) >= settings.reviewers_required
+            or Resolution.objects.filter(record=record, stage=stage).exists()
+        )
+        if settled and mine is None:
+            raise ValidationError("This record already has all its decisions.")
+        if settled:
+            raise ValidationError(
+                "Every required reviewer has decided this record, so decisions can no longer "
+                "be changed; a lead resolves any conflict."
+            )
+        return _save(reviewer, review, record, stage, mine, values)
+
+
+def _save(reviewer, review, record, stage, mine, values) -> Decision:
+    if mine is None:
+        try:
+            with transaction.atomic():
+                mine = Decision.objects.create(
+                    review=review, record=record, stage=stage, reviewer=reviewer, **values
+                )
+        except IntegrityError:
+            # The same reviewer's other request won the race: one decision, not two.
+            raise ValidationError(
+                "This decision was just recorded; reload and try again."
+            ) from None
+        changes = {k: [None, v] for k, v in values.items() if v}
+    else:
+        before = {k: getattr(mine, k) for k in values}
+        for key, value in values.items():
+            setattr(mine, key, value)
+        mine.save(update_fields=[*values, "updated_at"])
+        changes = field_changes(before, values)
+    audit_record(
+        actor=reviewer,
+        review=review,
+        action="screening.decided",
+        obj=mine,
+        changes={"stage": [None, stage], "record": [None, record.pk], **changes},
+    )
+    return mine
+
+
+@transaction.atomic
+def conflict_resolve(
+    *,
+    lead: AbstractBaseUser,
+    review: Review,
+    record_id: int,
+    stage: str,
+    decision: str,
+    reason: str = "",
+) -> Resolution:
+    """A lead's final decision on a record whose reviewers did not agree."""
+    _check_stage(stage)
+    if decision not in (Choice.INCLUDE, Choice.EXCLUDE):
+        raise ValidationError({"decision": "A conflict is resolved with include or exclude."})
+    settings = selectors.stage_settings(review, stage)
+    _check_reason(settings, stage, decision, reason)
+    record = selectors.conflicts(review, stage).filter(pk=record_id).first()
+    if record is None:
+        raise ValidationError(
+            {"record": f"Record {record_id} is not a conflict at this stage of this review."}
+        )
+    resolution = Resolution.objects.create(
+        review=review,
+        record=record,
+        stage=stage,
+        decision=decision,
+        reason=reason,
+        resolved_by=lead,
+    )
+    audit_record(
+        actor=lead,
+        review=review,
+        action="screening.resolved",
+        obj=resolution,
+        changes={"stage": [None, stage], "record": [None, record.pk], "decision": [None, decision]},
+    )
+    return resolution
+
+
+@transaction.atomic
+def stage_settings_update(
+    *, lead: AbstractBaseUser, review: Review, stage: str, data: dict[str, Any]
+) -> StageSettings:
+    _check_stage(stage)
+    current, _ = StageSettings.objects.select_for_update().get_or_create(review=review, stage=stage)
+    before = {f: getattr(current, f) for f in SETTINGS_FIELDS}
+    for field in SETTINGS_FIELDS:
+        if field in data:
+            setattr(current, field, data[field])
+    current.full_clean()
+    current.save()
+    changes = field_changes(before, {f: getattr(current, f) for f in SETTINGS_FIELDS})
+    if changes:
+        audit_record(
+            actor=lead,
+            review=review,
+            action="screening.settings_changed",
+            obj=current,
+            changes=changes,
+        )
+    return current

@@ -1,0 +1,219 @@
+"""Screening reads (issue #5): what is screened at each stage and each reviewer's next record.
+
+Every record here is synthetic (made-up titles, test DOIs under 10.5555)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from reviews.deduplication import cluster_undo, dedup_now
+from reviews.models import Role, SearchImport
+from screening import selectors
+from screening.models import Stage, StageSettings
+from screening.services import conflict_resolve, decision_record
+from tests.factories import MembershipFactory, UserFactory
+from tests.reviews.dedup_data import make_import
+
+TA = Stage.TITLE_ABSTRACT
+FT = Stage.FULL_TEXT
+
+TITLES = [
+    "Autologous fat grafting for atrophic acne scars: a randomised trial",
+    "Fractional carbon dioxide laser resurfacing in Asian skin",
+    "Platelet-rich plasma injections for knee osteoarthritis",
+    "Cognitive behavioural therapy for insomnia in adolescents",
+    "Mediterranean diet and cardiovascular events in older adults",
+    "Acupuncture for chronic low back pain: a pragmatic trial",
+]
+
+
+@pytest.fixture
+def reviewer2(review):
+    user = UserFactory(username="reviewer2")
+    MembershipFactory(review=review, user=user, role=Role.REVIEWER)
+    return user
+
+
+@pytest.fixture
+def reviewer3(review):
+    user = UserFactory(username="reviewer3")
+    MembershipFactory(review=review, user=user, role=Role.REVIEWER)
+    return user
+
+
+@pytest.fixture
+def recs(review, lead):
+    return make_import(
+        review, lead, "pubmed", [(TITLES[i], f"10.5555/synthetic.{i}") for i in range(4)]
+    )
+
+
+def decide(user, review, record, decision, stage=TA, **kw):
+    return decision_record(
+        reviewer=user, review=review, record_id=record.pk, stage=stage, decision=decision, **kw
+    )
+
+
+def pks(queryset):
+    return list(queryset.values_list("pk", flat=True))
+
+
+# --- next record ------------------------------------------------------------------------------
+
+
+def test_next_is_the_reviewers_first_undecided_record_in_import_order(review, lead, reviewer):
+    first = make_import(review, lead, "embase", [(TITLES[0], "10.5555/a"), (TITLES[1], "")])
+    second = make_import(review, lead, "pubmed", [(TITLES[2], "10.5555/c")])
+    assert selectors.next_for(reviewer, review, TA) == first[0]
+    decide(reviewer, review, first[1], "include")  # out of order
+    assert selectors.next_for(reviewer, review, TA) == first[0]
+    decide(reviewer, review, first[0], "exclude")
+    assert selectors.next_for(reviewer, review, TA) == second[0]
+    decide(reviewer, review, second[0], "maybe")
+    assert selectors.next_for(reviewer, review, TA) is None
+
+
+def test_next_is_per_reviewer(review, reviewer, reviewer2, recs):
+    decide(reviewer, review, recs[0], "include")
+    assert selectors.next_for(reviewer, review, TA) == recs[1]
+    assert selectors.next_for(reviewer2, review, TA) == recs[0]
+
+
+def test_records_with_all_required_decisions_are_skipped_for_a_third_reviewer(
+    review, reviewer, reviewer2, reviewer3, recs
+):
+    decide(reviewer, review, recs[0], "include")
+    decide(reviewer2, review, recs[0], "exclude")  # a conflict: settled for reviewers
+    decide(reviewer, review, recs[1], "include")
+    decide(reviewer2, review, recs[1], "include")
+    decide(reviewer, review, recs[2], "include")  # still needs one more
+    assert selectors.next_for(reviewer3, review, TA) == recs[2]
+
+
+def test_with_three_required_a_record_stays_open_until_the_third_decision(
+    review, reviewer, reviewer2, reviewer3, recs
+):
+    StageSettings.objects.create(review=review, stage=TA, reviewers_required=3)
+    decide(reviewer, review, recs[0], "include")
+    decide(reviewer2, review, recs[0], "include")
+    assert selectors.next_for(reviewer3, review, TA) == recs[0]
+    decide(reviewer3, review, recs[0], "include")
+    assert selectors.next_for(UserFactory(username="fourth"), review, TA) == recs[1]
+
+
+def test_a_resolved_record_is_not_offered(review, lead, reviewer, recs):
+    StageSettings.objects.create(review=review, stage=TA, reviewers_required=1)
+    decide(reviewer, review, recs[0], "maybe")
+    conflict_resolve(lead=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include")
+    assert selectors.next_for(lead, review, TA) == recs[1]
+
+
+# --- full text --------------------------------------------------------------------------------
+
+
+def test_full_text_screens_only_records_included_at_title_abstract(
+    review, lead, reviewer, reviewer2, recs
+):
+    a, b, c, d = recs
+    for record, first, second in [
+        (a, "include", "include"),  # included
+        (b, "exclude", "exclude"),  # excluded
+        (c, "include", "exclude"),  # conflict, resolved to include below
+        (d, "include", "maybe"),  # conflict, unresolved
+    ]:
+        decide(reviewer, review, record, first)
+        decide(reviewer2, review, record, second)
+    assert pks(selectors.screening_units(review, FT)) == [a.pk]
+    conflict_resolve(lead=lead, review=review, record_id=c.pk, stage=TA, decision="include")
+    assert pks(selectors.screening_units(review, FT)) == [a.pk, c.pk]
+    assert selectors.next_for(reviewer, review, FT) == a
+    for record in (b, d):
+        with pytest.raises(ValidationError) as err:
+            decide(reviewer, review, record, "include", stage=FT)
+        assert "record" in err.value.message_dict
+
+
+def test_a_half_decided_record_is_not_at_full_text(review, reviewer, recs):
+    decide(reviewer, review, recs[0], "include")
+    assert pks(selectors.screening_units(review, FT)) == []
+    assert selectors.next_for(reviewer, review, FT) is None
+
+
+def test_full_text_has_its_own_required_reviewers(review, reviewer, reviewer2, recs):
+    StageSettings.objects.create(review=review, stage=FT, reviewers_required=1)
+    decide(reviewer, review, recs[0], "include")
+    decide(reviewer2, review, recs[0], "include")
+    decide(reviewer, review, recs[0], "include", stage=FT)
+    assert pks(selectors.included(review, FT)) == [recs[0].pk]
+    assert pks(selectors.included(review, TA)) == [recs[0].pk]
+
+
+def test_merged_duplicates_are_screened_once(review, lead, reviewer, reviewer2):
+    pubmed = make_import(
+        review, lead, "pubmed", [(TITLES[0], "10.5555/shared"), (TITLES[1], "10.5555/b")]
+    )
+    embase = make_import(review, lead, "embase", [(TITLES[0], "10.5555/shared")])
+    dedup_now(review=review, user=None)
+    pubmed[0].refresh_from_db()
+    cluster = pubmed[0].cluster
+    assert cluster is not None and set(cluster.members.all()) == {pubmed[0], embase[0]}
+    primary, secondary = (
+        (pubmed[0], embase[0]) if cluster.primary_id == pubmed[0].pk else (embase[0], pubmed[0])
+    )
+
+    units = pks(selectors.screening_units(review, TA))
+    assert sorted(units) == sorted([primary.pk, pubmed[1].pk])
+    with pytest.raises(ValidationError) as err:
+        decide(reviewer, review, secondary, "include")
+    assert "record" in err.value.message_dict
+
+    seen = []
+    while (record := selectors.next_for(reviewer, review, TA)) is not None:
+        seen.append(record.pk)
+        decide(reviewer, review, record, "include")
+        decide(reviewer2, review, record, "include")
+    assert sorted(seen) == sorted(units)
+    assert sorted(pks(selectors.screening_units(review, FT))) == sorted(units)
+    assert selectors.included(review, TA).count() == 2
+
+
+# --- blinding helper --------------------------------------------------------------------------
+
+
+def test_visible_decisions_hide_others_until_settled(review, reviewer, reviewer2, recs):
+    decide(reviewer, review, recs[0], "include")
+    visible = selectors.visible_decisions(reviewer2, recs[0], TA, required=2, blinded=True)
+    assert list(visible) == []
+    assert selectors.visible_decisions(reviewer2, recs[0], TA, required=2, blinded=False).count()
+    decide(reviewer2, review, recs[0], "exclude")
+    visible = selectors.visible_decisions(reviewer2, recs[0], TA, required=2, blinded=True)
+    assert {d.reviewer.username for d in visible} == {"reviewer", "reviewer2"}
+
+
+def test_records_of_an_unfinished_import_are_not_screened(review, lead, reviewer, recs):
+    (staged,) = make_import(review, lead, "embase", [(TITLES[4], "10.5555/staged")])
+    SearchImport.objects.filter(pk=staged.search_import_id).update(
+        status=SearchImport.Status.FAILED
+    )
+    assert staged.pk not in pks(selectors.screening_units(review, TA))
+    with pytest.raises(ValidationError) as err:
+        decide(reviewer, review, staged, "include")
+    assert "record" in err.value.message_dict
+
+
+def test_an_undone_merge_screens_both_records_again(review, lead, reviewer):
+    (a,) = make_import(review, lead, "pubmed", [(TITLES[0], "10.5555/shared")])
+    (b,) = make_import(review, lead, "embase", [(TITLES[0], "10.5555/shared")])
+    dedup_now(review=review, user=None)
+    a.refresh_from_db()
+    assert selectors.screening_units(review, TA).count() == 1
+    cluster_undo(user=lead, cluster=a.cluster)
+    assert pks(selectors.screening_units(review, TA)) == [a.pk, b.pk]
+
+
+def test_full_text_next_follows_import_order(review, lead, reviewer, reviewer2, recs):
+    StageSettings.objects.create(review=review, stage=TA, reviewers_required=1)
+    for record in reversed(recs):
+        decide(reviewer, review, record, "include")
+    assert pks(selectors.screening_units(review, FT)) == [r.pk for r in recs]
+    decide(reviewer2, review, recs[0], "include", stage=FT)
+    assert selectors.next_for(reviewer2, review, FT) == recs[1]
