@@ -21,6 +21,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("reviews/", include("reviews.urls")),
+    path("reviews/<int:review_id>/screening/", include("screening.urls")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

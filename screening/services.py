@@ -177,3 +177,35 @@ def stage_settings_update(
             changes=changes,
         )
     return current
+
+
+def decision_withdraw(
+    *, reviewer: AbstractBaseUser, review: Review, record_id: int, stage: str
+) -> None:
+    """Take back one's decision (the screening page's "undo"), while the record is unsettled."""
+    _check_stage(stage)
+    settings = selectors.stage_settings(review, stage)
+    with transaction.atomic():
+        Record.objects.select_for_update().filter(pk=record_id, review=review).first()
+        decisions = list(
+            Decision.objects.select_for_update().filter(record_id=record_id, stage=stage)
+        )
+        mine = next((d for d in decisions if d.reviewer_id == reviewer.pk), None)
+        if mine is None:
+            raise ValidationError("You have no decision on this record to undo.")
+        settled = (
+            len(decisions) >= settings.reviewers_required
+            or Resolution.objects.filter(record_id=record_id, stage=stage).exists()
+        )
+        if settled:
+            raise ValidationError(
+                "Every required reviewer has decided this record; it can no longer be undone."
+            )
+        audit_record(
+            actor=reviewer,
+            review=review,
+            action="screening.withdrawn",
+            obj=mine,
+            changes={"decision": [mine.decision, None], "record": [record_id, None]},
+        )
+        mine.delete()

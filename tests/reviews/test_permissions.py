@@ -217,6 +217,29 @@ PAGES = [
         200,
     ),
     ("post", "/reviews/{review}/imports/{staged}/start/", {}, "reviewer", 200),
+    ("get", "/reviews/{review}/screening/title_abstract/", None, "reviewer", 200),
+    (
+        "post",
+        "/reviews/{review}/screening/title_abstract/decide/",
+        {"record": "{first_record}", "decision": "include"},
+        "reviewer",
+        200,
+    ),
+    (
+        "post",
+        "/reviews/{review}/screening/title_abstract/withdraw/",
+        {"record": "{first_record}"},
+        "reviewer",
+        200,
+    ),
+    ("get", "/reviews/{review}/screening/title_abstract/conflicts/", None, "viewer", 200),
+    (
+        "post",
+        "/reviews/{review}/screening/title_abstract/conflicts/{first_record}/resolve/",
+        {"decision": "include"},
+        "lead",
+        302,
+    ),
     ("get", "/reviews/{review}/dedup/", None, "viewer", 200),
     ("get", "/reviews/{review}/dedup/queue/", None, "viewer", 200),
     ("post", "/reviews/{review}/dedup/run/", {}, "reviewer", 302),
@@ -240,6 +263,7 @@ def test_page_enforces_roles(
     before = state()
     client.force_login(personas[persona])
     data = payload() if callable(payload) else payload or {}
+    data = {k: v.format(**targets) if isinstance(v, str) else v for k, v in data.items()}
     response = getattr(client, method)(path.format(**targets), data)
     assert response.status_code == expected_status(persona, needs, success)
     if response.status_code in (403, 404):

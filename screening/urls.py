@@ -1,0 +1,13 @@
+from django.urls import path
+
+from screening import views
+
+app_name = "screening"
+
+urlpatterns = [
+    path("<str:stage>/", views.screen, name="screen"),
+    path("<str:stage>/decide/", views.decide, name="decide"),
+    path("<str:stage>/withdraw/", views.withdraw, name="withdraw"),
+    path("<str:stage>/conflicts/", views.conflict_list, name="conflicts"),
+    path("<str:stage>/conflicts/<int:record_id>/resolve/", views.resolve, name="resolve"),
+]

@@ -1,0 +1,153 @@
+"""Screening pages: one record at a time with keyboard decisions, and the conflicts page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from reviews.access import review_for_user
+from screening import selectors, services
+from screening.highlight import highlight
+from screening.models import Decision, Stage
+
+
+def _stage(stage: str) -> str:
+    if stage not in Stage.values:
+        raise Http404("No such screening stage.")
+    return stage
+
+
+def _record_context(request: HttpRequest, review, stage: str, record, error: str = "") -> dict:
+    settings = selectors.stage_settings(review, stage)
+    units = selectors.screening_units(review, stage)
+    mine = Decision.objects.filter(review=review, stage=stage, reviewer=request.user)
+    decided = mine.filter(record__in=units.values("pk")).count()
+    context = {
+        "review": review,
+        "stage": stage,
+        "stage_label": Stage(stage).label,
+        "settings": settings,
+        "record": record,
+        "error": error,
+        "total": units.count(),
+        "decided": decided,
+        "last": mine.order_by("-updated_at", "-pk").first(),
+    }
+    if record is not None:
+        terms = (settings.include_terms, settings.exclude_terms)
+        context.update(
+            title=highlight(record.title, *terms),
+            abstract=highlight(record.abstract, *terms),
+            mine=mine.filter(record=record).first(),
+            others=selectors.visible_decisions(
+                request.user, record, stage, settings.reviewers_required, settings.blinded
+            ).exclude(reviewer=request.user),
+            previous=mine.exclude(record=record).order_by("-updated_at", "-pk").first(),
+        )
+    return context
+
+
+def _render(request: HttpRequest, review, stage: str, record, error: str = "") -> HttpResponse:
+    context = _record_context(request, review, stage, record, error)
+    if request.htmx:
+        return render(request, "screening/screen.html#record", context)
+    return render(request, "screening/screen.html", context)
+
+
+@require_GET
+@login_required
+def screen(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
+    """The next record to screen, or the one named by ?record= (one's own earlier ones)."""
+    review = review_for_user(request.user, review_id, write=True)
+    stage = _stage(stage)
+    wanted = request.GET.get("record", "")
+    if wanted.isdecimal():
+        record = selectors.screening_units(review, stage).filter(pk=int(wanted)).first()
+        if record is None:
+            raise Http404("That record is not screened at this stage.")
+    else:
+        record = selectors.next_for(request.user, review, stage)
+    return _render(request, review, stage, record)
+
+
+@require_POST
+@login_required
+def decide(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
+    review = review_for_user(request.user, review_id, write=True)
+    stage = _stage(stage)
+    record_id = request.POST.get("record", "")
+    if not record_id.isdecimal():
+        raise Http404("No such record.")
+    try:
+        services.decision_record(
+            reviewer=request.user,
+            review=review,
+            record_id=int(record_id),
+            stage=stage,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        record = selectors.screening_units(review, stage).filter(pk=int(record_id)).first()
+        return _render(request, review, stage, record, " ".join(exc.messages))
+    return _render(request, review, stage, selectors.next_for(request.user, review, stage))
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
+    """The "u" key: take back one's last decision and show that record again."""
+    review = review_for_user(request.user, review_id, write=True)
+    stage = _stage(stage)
+    record_id = request.POST.get("record", "")
+    if not record_id.isdecimal():
+        raise Http404("No such record.")
+    record = selectors.screening_units(review, stage).filter(pk=int(record_id)).first()
+    try:
+        services.decision_withdraw(
+            reviewer=request.user, review=review, record_id=int(record_id), stage=stage
+        )
+    except ValidationError as exc:
+        return _render(request, review, stage, record, " ".join(exc.messages))
+    return _render(request, review, stage, record)
+
+
+@require_GET
+@login_required
+def conflict_list(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
+    review = review_for_user(request.user, review_id)
+    stage = _stage(stage)
+    records = selectors.conflicts(review, stage).prefetch_related("decisions__reviewer")
+    rows = [(record, [d for d in record.decisions.all() if d.stage == stage]) for record in records]
+    context = {
+        "review": review,
+        "stage": stage,
+        "stage_label": Stage(stage).label,
+        "rows": rows,
+        "settings": selectors.stage_settings(review, stage),
+    }
+    return render(request, "screening/conflicts.html", context)
+
+
+@require_POST
+@login_required
+def resolve(request: HttpRequest, review_id: int, stage: str, record_id: int) -> HttpResponse:
+    review = review_for_user(request.user, review_id, lead=True)
+    stage = _stage(stage)
+    try:
+        services.conflict_resolve(
+            lead=request.user,
+            review=review,
+            record_id=record_id,
+            stage=stage,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Record {record_id} resolved.")
+    return redirect("screening:conflicts", review_id=review.pk, stage=stage)

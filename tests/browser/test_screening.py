@@ -1,0 +1,77 @@
+import pytest
+from playwright.sync_api import expect
+
+from reviews import services as review_services
+from screening.models import Decision, Resolution
+from screening.prisma import prisma_counts
+from tests.factories import UserFactory
+from tests.reviews.dedup_data import make_import
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TITLES = [f"Synthetic trial {n} of fat grafting for acne scars" for n in range(1, 11)]
+
+
+@pytest.fixture
+def review():
+    lead = UserFactory(username="lead")
+    UserFactory(username="rita")
+    review = review_services.review_create(user=lead, data={"title": "Fat grafting (synthetic)"})
+    review_services.member_add(actor=lead, review=review, identifier="rita", role="reviewer")
+    make_import(review, lead, "pubmed", [(t, f"10.5555/syn.{i}") for i, t in enumerate(TITLES)])
+    return review
+
+
+def screen_all(page, review, keys):
+    page.goto(f"/reviews/{review.pk}/screening/title_abstract/")
+    for key in keys:
+        expect(page.locator(".screen-title")).to_be_visible()
+        title = page.locator(".screen-title").inner_text()
+        page.keyboard.press(key)
+        expect(page.locator(".screen-title").or_(page.locator(".done"))).not_to_have_text(title)
+    expect(page.get_by_text("Nothing left for you to screen")).to_be_visible()
+
+
+def test_two_reviewers_screen_with_the_keyboard_and_the_lead_resolves_a_conflict(
+    page, log_in, review
+):
+    log_in("rita")
+    screen_all(page, review, ["i", "i", "e", "e", "e", "e", "e", "e", "e", "i"])
+    # Blinded: rita's page never showed another decision (none existed yet either).
+    page.get_by_role("button", name="Log out").click()
+
+    log_in("lead")
+    page.goto(f"/reviews/{review.pk}/screening/title_abstract/")
+    expect(page.locator(".screen-title")).to_have_text(TITLES[0])
+    assert "rita" not in page.content()  # her decision stays hidden until the lead decides
+    screen_all(page, review, ["i", "e", "e", "e", "e", "e", "e", "e", "e", "i"])
+    assert Decision.objects.count() == 20
+
+    page.goto(f"/reviews/{review.pk}/screening/title_abstract/conflicts/")
+    conflict = page.locator(".record-list > li")
+    expect(conflict).to_have_count(1)
+    expect(conflict).to_contain_text(TITLES[1])
+    expect(conflict).to_contain_text("rita")
+    conflict.get_by_role("button", name="Include").click()
+    expect(page.get_by_text("No conflicts.")).to_be_visible()
+    assert Resolution.objects.get().decision == "include"
+
+    counts = prisma_counts(review)
+    assert (counts["records_screened"], counts["records_excluded"], counts["reports_sought"]) == (
+        10,
+        7,
+        3,
+    )
+    assert page.external_requests == []
+
+
+def test_undo_takes_back_the_last_decision(page, log_in, review):
+    log_in("rita")
+    page.goto(f"/reviews/{review.pk}/screening/title_abstract/")
+    page.keyboard.press("e")
+    expect(page.locator(".screen-title")).to_have_text(TITLES[1])
+    page.keyboard.press("u")
+    expect(page.locator(".screen-title")).to_have_text(TITLES[0])
+    assert not Decision.objects.exists()
+    page.keyboard.press("?")
+    expect(page.locator("#keys")).to_be_visible()

@@ -1,0 +1,100 @@
+"""The screening pages: what a reviewer sees, blinding, keyboard-driven decisions."""
+
+import pytest
+
+from screening.models import Decision, StageSettings
+from screening.services import decision_record
+from tests.factories import MembershipFactory, UserFactory
+from tests.reviews.dedup_data import make_import
+
+
+@pytest.fixture
+def records(review, lead):
+    return make_import(
+        review,
+        lead,
+        "pubmed",
+        [
+            ("Fat grafting for atrophic acne scars (synthetic)", ""),
+            ("Platelet-rich plasma split-face study (synthetic)", ""),
+        ],
+    )
+
+
+@pytest.fixture
+def second(review):
+    user = UserFactory(username="reviewer2")
+    MembershipFactory(review=review, user=user, role="reviewer")
+    return user
+
+
+def test_screen_shows_the_next_record_with_terms_highlighted(client, review, lead, records):
+    StageSettings.objects.create(
+        review=review, stage="title_abstract", include_terms=["acne"], exclude_terms=["split-face"]
+    )
+    client.force_login(lead)
+    html = client.get(f"/reviews/{review.pk}/screening/title_abstract/").content.decode()
+    assert '<mark class="inc">acne</mark>' in html
+    assert 'data-key="i"' in html and 'data-key="e"' in html and 'data-key="m"' in html
+
+
+def test_deciding_shows_the_next_record(client, review, lead, records):
+    client.force_login(lead)
+    html = client.post(
+        f"/reviews/{review.pk}/screening/title_abstract/decide/",
+        {"record": records[0].pk, "decision": "include"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert html.lstrip().startswith('<section id="screen"')
+    assert "Platelet-rich plasma split-face study" in html
+    assert Decision.objects.get().decision == "include"
+
+
+def test_other_decisions_are_hidden_until_the_record_is_settled(
+    client, review, lead, second, records
+):
+    decision_record(
+        reviewer=lead,
+        review=review,
+        record_id=records[0].pk,
+        stage="title_abstract",
+        decision="exclude",
+        note="lead's secret note",
+    )
+    client.force_login(second)
+    url = f"/reviews/{review.pk}/screening/title_abstract/?record={records[0].pk}"
+    html = client.get(url).content.decode()
+    assert "lead's secret note" not in html
+    assert "Other decisions" not in html
+    decision_record(
+        reviewer=second,
+        review=review,
+        record_id=records[0].pk,
+        stage="title_abstract",
+        decision="include",
+    )
+    html = client.get(url).content.decode()
+    assert "Other decisions: lead: Exclude" in html
+
+
+def test_full_text_exclusion_without_reason_is_refused_in_place(client, review, lead, records):
+    StageSettings.objects.create(review=review, stage="title_abstract", reviewers_required=1)
+    decision_record(
+        reviewer=lead,
+        review=review,
+        record_id=records[0].pk,
+        stage="title_abstract",
+        decision="include",
+    )
+    client.force_login(lead)
+    html = client.post(
+        f"/reviews/{review.pk}/screening/full_text/decide/",
+        {"record": records[0].pk, "decision": "exclude"},
+    ).content.decode()
+    assert "A full-text exclusion needs one of the review&#x27;s reasons" in html
+    assert not Decision.objects.filter(stage="full_text").exists()
+
+
+def test_unknown_stage_is_404(client, review, lead):
+    client.force_login(lead)
+    assert client.get(f"/reviews/{review.pk}/screening/abstracts/").status_code == 404
