@@ -9,5 +9,6 @@ urlpatterns = [
     path("<str:stage>/decide/", views.decide, name="decide"),
     path("<str:stage>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:stage>/conflicts/", views.conflict_list, name="conflicts"),
+    path("<str:stage>/settings/", views.stage_settings, name="settings"),
     path("<str:stage>/conflicts/<int:record_id>/resolve/", views.resolve, name="resolve"),
 ]

@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews.access import review_for_user
 from screening import selectors, services
+from screening.forms import StageSettingsForm
 from screening.highlight import highlight
 from screening.models import Decision, Stage
 
@@ -151,3 +152,25 @@ def resolve(request: HttpRequest, review_id: int, stage: str, record_id: int) ->
     else:
         messages.success(request, f"Record {record_id} resolved.")
     return redirect("screening:conflicts", review_id=review.pk, stage=stage)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def stage_settings(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
+    review = review_for_user(request.user, review_id, lead=True)
+    stage = _stage(stage)
+    current = selectors.stage_settings(review, stage)
+    initial = {f: getattr(current, f) for f in services.SETTINGS_FIELDS}
+    form = StageSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stage_settings_update(
+                lead=request.user, review=review, stage=stage, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{Stage(stage).label} settings saved.")
+            return redirect("screening:screen", review_id=review.pk, stage=stage)
+    context = {"review": review, "stage": stage, "stage_label": Stage(stage).label, "form": form}
+    return render(request, "screening/settings.html", context)

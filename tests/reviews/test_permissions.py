@@ -233,6 +233,14 @@ PAGES = [
         200,
     ),
     ("get", "/reviews/{review}/screening/title_abstract/conflicts/", None, "viewer", 200),
+    ("get", "/reviews/{review}/screening/title_abstract/settings/", None, "lead", 200),
+    (
+        "post",
+        "/reviews/{review}/screening/title_abstract/settings/",
+        {"reviewers_required": "1", "exclusion_reasons": "Wrong population"},
+        "lead",
+        302,
+    ),
     (
         "post",
         "/reviews/{review}/screening/title_abstract/conflicts/{first_record}/resolve/",

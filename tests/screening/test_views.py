@@ -98,3 +98,31 @@ def test_full_text_exclusion_without_reason_is_refused_in_place(client, review, 
 def test_unknown_stage_is_404(client, review, lead):
     client.force_login(lead)
     assert client.get(f"/reviews/{review.pk}/screening/abstracts/").status_code == 404
+
+
+def test_lead_changes_stage_settings_and_it_is_audited(client, review, lead):
+    from reviews.models import AuditEvent
+
+    client.force_login(lead)
+    response = client.post(
+        f"/reviews/{review.pk}/screening/full_text/settings/",
+        {
+            "reviewers_required": "3",
+            "blinded": "on",
+            "exclusion_reasons": "Wrong population\nNot randomised",
+            "include_terms": "acne\nscar*",
+            "exclude_terms": "",
+        },
+    )
+    assert response.status_code == 302
+    settings = StageSettings.objects.get(review=review, stage="full_text")
+    assert (settings.reviewers_required, settings.blinded) == (3, True)
+    assert settings.exclusion_reasons == ["Wrong population", "Not randomised"]
+    assert settings.include_terms == ["acne", "scar*"]
+    event = AuditEvent.objects.get(action="screening.settings_changed")
+    assert event.changes["reviewers_required"] == [2, 3]
+
+
+def test_reviewer_cannot_change_stage_settings(client, review, reviewer):
+    client.force_login(reviewer)
+    assert client.get(f"/reviews/{review.pk}/screening/full_text/settings/").status_code == 403
