@@ -11,39 +11,12 @@ import pytest
 from reviews.deduplication import dedup_now
 from reviews.models import AuditEvent, Record, Role
 from screening.agreement import cohen_kappa, fleiss_kappa
-from screening.models import Decision, Resolution, Stage, StageSettings
+from screening.models import Decision, Resolution, StageSettings
 from tests.factories import MembershipFactory, ReviewFactory, UserFactory
 from tests.reviews.dedup_data import make_import
-
-TA = Stage.TITLE_ABSTRACT
-FT = Stage.FULL_TEXT
-
-TITLES = [
-    "Autologous fat grafting for atrophic acne scars: a randomised trial",
-    "Fractional carbon dioxide laser resurfacing in Asian skin",
-    "Platelet-rich plasma injections for knee osteoarthritis",
-    "Cognitive behavioural therapy for insomnia in adolescents",
-    "Mediterranean diet and cardiovascular events in older adults",
-    "Acupuncture for chronic low back pain: a pragmatic trial",
-    "Mindfulness-based stress reduction for nurses",
-    "Vitamin D supplementation and fracture risk",
-]
+from tests.screening.data import FT, TA, TITLES
 
 SECRET_NOTE = "zebra-quartz note only reviewer2 wrote"
-
-
-@pytest.fixture
-def reviewer2(review):
-    user = UserFactory(username="reviewer2")
-    MembershipFactory(review=review, user=user, role=Role.REVIEWER)
-    return user
-
-
-@pytest.fixture
-def reviewer3(review):
-    user = UserFactory(username="reviewer3")
-    MembershipFactory(review=review, user=user, role=Role.REVIEWER)
-    return user
 
 
 def synthetic_records(review, user, n):

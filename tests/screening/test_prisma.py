@@ -6,15 +6,12 @@ Every record here is synthetic (made-up titles, test DOIs under 10.5555)."""
 import pytest
 
 from reviews.deduplication import dedup_now
-from reviews.models import Role, SearchImport
-from screening.models import Stage, StageSettings
+from reviews.models import SearchImport
+from screening.models import StageSettings
 from screening.prisma import prisma_counts
 from screening.services import conflict_resolve, decision_record
-from tests.factories import MembershipFactory, UserFactory
 from tests.reviews.dedup_data import make_import
-
-TA = Stage.TITLE_ABSTRACT
-FT = Stage.FULL_TEXT
+from tests.screening.data import FT, TA
 
 KEYS = {
     "identified",
@@ -27,13 +24,6 @@ KEYS = {
     "reports_excluded",
     "studies_included",
 }
-
-
-@pytest.fixture
-def reviewer2(review):
-    user = UserFactory(username="reviewer2")
-    MembershipFactory(review=review, user=user, role=Role.REVIEWER)
-    return user
 
 
 def imported(review, user, database, rows):

@@ -6,38 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from reviews.deduplication import cluster_undo, dedup_now
-from reviews.models import Role, SearchImport
+from reviews.models import SearchImport
 from screening import selectors
-from screening.models import Stage, StageSettings
+from screening.models import StageSettings
 from screening.services import conflict_resolve, decision_record
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import UserFactory
 from tests.reviews.dedup_data import make_import
-
-TA = Stage.TITLE_ABSTRACT
-FT = Stage.FULL_TEXT
-
-TITLES = [
-    "Autologous fat grafting for atrophic acne scars: a randomised trial",
-    "Fractional carbon dioxide laser resurfacing in Asian skin",
-    "Platelet-rich plasma injections for knee osteoarthritis",
-    "Cognitive behavioural therapy for insomnia in adolescents",
-    "Mediterranean diet and cardiovascular events in older adults",
-    "Acupuncture for chronic low back pain: a pragmatic trial",
-]
-
-
-@pytest.fixture
-def reviewer2(review):
-    user = UserFactory(username="reviewer2")
-    MembershipFactory(review=review, user=user, role=Role.REVIEWER)
-    return user
-
-
-@pytest.fixture
-def reviewer3(review):
-    user = UserFactory(username="reviewer3")
-    MembershipFactory(review=review, user=user, role=Role.REVIEWER)
-    return user
+from tests.screening.data import FT, TA, TITLES
 
 
 @pytest.fixture

@@ -6,44 +6,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from reviews.models import AuditEvent, Role
+from reviews.models import AuditEvent
 from screening import selectors
-from screening.models import Decision, Resolution, Stage, StageSettings
+from screening.models import Decision, Resolution, StageSettings
 from screening.services import conflict_resolve, decision_record, stage_settings_update
-from tests.factories import MembershipFactory, ReviewFactory, UserFactory
+from tests.factories import ReviewFactory, UserFactory
 from tests.reviews.dedup_data import make_import
-
-TA = Stage.TITLE_ABSTRACT
-FT = Stage.FULL_TEXT
-
-TITLES = [
-    "Autologous fat grafting for atrophic acne scars: a randomised trial",
-    "Fractional carbon dioxide laser resurfacing in Asian skin",
-    "Platelet-rich plasma injections for knee osteoarthritis",
-    "Cognitive behavioural therapy for insomnia in adolescents",
-    "Mediterranean diet and cardiovascular events in older adults",
-    "Acupuncture for chronic low back pain: a pragmatic trial",
-]
+from tests.screening.data import FT, TA, TITLES
 
 
 def synthetic_records(review, user, n=3, database="pubmed"):
     return make_import(
         review, user, database, [(TITLES[i], f"10.5555/synthetic.{i}") for i in range(n)]
     )
-
-
-@pytest.fixture
-def reviewer2(review):
-    user = UserFactory(username="reviewer2")
-    MembershipFactory(review=review, user=user, role=Role.REVIEWER)
-    return user
-
-
-@pytest.fixture
-def reviewer3(review):
-    user = UserFactory(username="reviewer3")
-    MembershipFactory(review=review, user=user, role=Role.REVIEWER)
-    return user
 
 
 @pytest.fixture
