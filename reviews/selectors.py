@@ -53,7 +53,7 @@ class Stage:
     label: str
     description: str
     status: str = "not_started"  # not_started, in_progress or done
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int | str] = field(default_factory=dict)
 
     @property
     def status_label(self) -> str:
@@ -108,6 +108,7 @@ def _dedup_stage(review: Review, stage: Stage) -> Stage:
 def _screening_stage(review: Review, stage: Stage) -> Stage:
     # Imported here: the screening app builds on this module's record selectors.
     from screening import selectors as screening
+    from screening.agreement_summary import stage_agreement
 
     if not review.decisions.filter(stage=stage.key).exists():
         return stage
@@ -126,8 +127,15 @@ def _screening_stage(review: Review, stage: Stage) -> Stage:
             "Excluded": excluded,
             "Conflicts": conflicts,
             "Pending": pending,
+            **_kappa(stage_agreement(review, stage.key)),
         },
     )
+
+
+def _kappa(agreement: dict) -> dict[str, str]:
+    if agreement["kappa"] is None:
+        return {}
+    return {"Kappa": f"{agreement['kappa']:.2f}"}
 
 
 def review_stages(review: Review) -> list[Stage]:

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from reviews.access import review_for_user
 from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
 from screening import selectors, services
-from screening.agreement import cohen_kappa, fleiss_kappa, pairwise_agreement
+from screening.agreement_summary import stage_agreement
 from screening.models import Choice, Decision, Stage
 from screening.prisma import prisma_counts
 
@@ -160,45 +160,7 @@ class AgreementView(APIView):
     def get(self, request: Request, review_id: int, stage: str) -> Response:
         review = review_for_user(request.user, review_id)
         stage = _stage(stage)
-        required = selectors.stage_settings(review, stage).reviewers_required
-        by_record: dict[int, list[tuple[str, str]]] = {}
-        for record_id, username, decision in (
-            Decision.objects.filter(review=review, stage=stage)
-            .order_by("record_id", "reviewer__username")
-            .values_list("record_id", "reviewer__username", "decision")
-        ):
-            by_record.setdefault(record_id, []).append((username, decision))
-        # Only records whose required decisions are all in: counting the others would
-        # reveal a decision to a reviewer still blinded to it.
-        complete = {r: v for r, v in by_record.items() if len(v) >= required >= 2}
-        by_reviewer: dict[str, dict[int, str]] = {}
-        for record_id, decisions in complete.items():
-            for username, decision in decisions:
-                by_reviewer.setdefault(username, {})[record_id] = decision
-        complete = list(complete.values())
-        overall = None
-        if complete and required == 2:
-            overall = cohen_kappa([v[0][1] for v in complete], [v[1][1] for v in complete])
-        elif complete and required == 3:
-            overall = fleiss_kappa([[d for _, d in v[:3]] for v in complete])
-        pairs = [
-            {
-                "reviewers": [p.reviewer_a, p.reviewer_b],
-                "n_records": p.n_records,
-                "kappa": p.kappa,
-                "percent_agreement": p.percent_agreement,
-            }
-            for p in pairwise_agreement(by_reviewer)
-        ]
-        return Response(
-            {
-                "kappa": getattr(overall, "kappa", None),
-                "percent_agreement": getattr(overall, "percent_agreement", None),
-                "n_records": len(complete),
-                "method": {2: "cohen", 3: "fleiss"}.get(required, "none"),
-                "pairs": pairs,
-            }
-        )
+        return Response(stage_agreement(review, stage))
 
 
 @extend_schema(tags=["screening"])

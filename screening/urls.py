@@ -10,5 +10,6 @@ urlpatterns = [
     path("<str:stage>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:stage>/conflicts/", views.conflict_list, name="conflicts"),
     path("<str:stage>/settings/", views.stage_settings, name="settings"),
+    path("<str:stage>/agreement.csv", views.agreement_csv, name="agreement_csv"),
     path("<str:stage>/conflicts/<int:record_id>/resolve/", views.resolve, name="resolve"),
 ]

@@ -1,5 +1,7 @@
 """Screening pages: one record at a time with keyboard decisions, and the conflicts page."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews.access import review_for_user
 from screening import selectors, services
+from screening.agreement_summary import stage_agreement
 from screening.forms import StageSettingsForm
 from screening.highlight import highlight
 from screening.models import Decision, Stage
@@ -174,3 +177,39 @@ def stage_settings(request: HttpRequest, review_id: int, stage: str) -> HttpResp
             return redirect("screening:screen", review_id=review.pk, stage=stage)
     context = {"review": review, "stage": stage, "stage_label": Stage(stage).label, "form": form}
     return render(request, "screening/settings.html", context)
+
+
+@require_GET
+@login_required
+def agreement_csv(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
+    review = review_for_user(request.user, review_id)
+    stage = _stage(stage)
+    agreement = stage_agreement(review, stage)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="review-{review.pk}-{stage}-agreement.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["scope", "reviewers", "records", "kappa", "percent_agreement", "method"])
+    writer.writerow(
+        [
+            "all",
+            "",
+            agreement["n_records"],
+            agreement["kappa"],
+            agreement["percent_agreement"],
+            agreement["method"],
+        ]
+    )
+    for pair in agreement["pairs"]:
+        writer.writerow(
+            [
+                "pair",
+                " & ".join(pair["reviewers"]),
+                pair["n_records"],
+                pair["kappa"],
+                pair["percent_agreement"],
+                "cohen",
+            ]
+        )
+    return response

@@ -234,6 +234,7 @@ PAGES = [
     ),
     ("get", "/reviews/{review}/screening/title_abstract/conflicts/", None, "viewer", 200),
     ("get", "/reviews/{review}/screening/title_abstract/settings/", None, "lead", 200),
+    ("get", "/reviews/{review}/screening/title_abstract/agreement.csv", None, "viewer", 200),
     (
         "post",
         "/reviews/{review}/screening/title_abstract/settings/",

@@ -126,3 +126,31 @@ def test_lead_changes_stage_settings_and_it_is_audited(client, review, lead):
 def test_reviewer_cannot_change_stage_settings(client, review, reviewer):
     client.force_login(reviewer)
     assert client.get(f"/reviews/{review.pk}/screening/full_text/settings/").status_code == 403
+
+
+def test_agreement_csv_and_dashboard_kappa(client, review, lead, second, records):
+    import csv
+    import io
+
+    from screening.agreement import cohen_kappa
+
+    for record, (a, b) in zip(
+        records, [("include", "include"), ("exclude", "include")], strict=True
+    ):
+        decision_record(
+            reviewer=lead, review=review, record_id=record.pk, stage="title_abstract", decision=a
+        )
+        decision_record(
+            reviewer=second, review=review, record_id=record.pk, stage="title_abstract", decision=b
+        )
+    expected = cohen_kappa(["include", "exclude"], ["include", "include"])  # lead, reviewer2
+    client.force_login(lead)
+    response = client.get(f"/reviews/{review.pk}/screening/title_abstract/agreement.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["scope"] == "all" and rows[0]["records"] == "2"
+    assert float(rows[0]["percent_agreement"]) == expected.percent_agreement == 50.0
+    assert rows[1]["reviewers"] == "lead & reviewer2"
+    html = client.get(f"/reviews/{review.pk}/").content.decode()
+    assert "<dt>Conflicts</dt><dd>1</dd>" in html
+    assert expected.kappa == 0.0  # p_o = p_e = 1/2
+    assert "<dt>Kappa</dt><dd>0.00</dd>" in html
