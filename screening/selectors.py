@@ -84,11 +84,12 @@ def conflicts(review: Review, stage: str) -> QuerySet[Record]:
     )
 
 
-def is_settled(record: Record, stage: str, required: int) -> bool:
-    """Whether every required decision is in (blinding lifts, decisions are final)."""
+def is_settled(record_id: int, stage: str, required: int) -> bool:
+    """Whether every required decision is in, or a lead resolved the record: blinding lifts
+    and decisions are final."""
     return (
-        Resolution.objects.filter(record=record, stage=stage).exists()
-        or Decision.objects.filter(record=record, stage=stage).count() >= required
+        Resolution.objects.filter(record_id=record_id, stage=stage).exists()
+        or Decision.objects.filter(record_id=record_id, stage=stage).count() >= required
     )
 
 
@@ -110,6 +111,6 @@ def visible_decisions(
     """Decisions on a record the viewer may see: their own, and everyone's once blinding
     lifts (all required decisions are in) or when the stage is not blinded."""
     decisions = Decision.objects.filter(record=record, stage=stage).select_related("reviewer")
-    if blinded and not is_settled(record, stage, required):
+    if blinded and not is_settled(record.pk, stage, required):
         decisions = decisions.filter(reviewer=viewer)
     return decisions

@@ -73,10 +73,7 @@ def decision_record(
         values = {"decision": decision, "reason": reason, "note": note}
         if mine is not None and all(getattr(mine, k) == v for k, v in values.items()):
             return mine
-        settled = (
-            len(existing) >= settings.reviewers_required
-            or Resolution.objects.filter(record=record, stage=stage).exists()
-        )
+        settled = selectors.is_settled(record.pk, stage, settings.reviewers_required)
         if settled and mine is None:
             raise ValidationError("This record already has all its decisions.")
         if settled:
@@ -193,10 +190,7 @@ def decision_withdraw(
         mine = next((d for d in decisions if d.reviewer_id == reviewer.pk), None)
         if mine is None:
             raise ValidationError("You have no decision on this record to undo.")
-        settled = (
-            len(decisions) >= settings.reviewers_required
-            or Resolution.objects.filter(record_id=record_id, stage=stage).exists()
-        )
+        settled = selectors.is_settled(record_id, stage, settings.reviewers_required)
         if settled:
             raise ValidationError(
                 "Every required reviewer has decided this record; it can no longer be undone."
