@@ -31,7 +31,7 @@ run: setup
 	$(PY) manage.py loaddemo
 	@echo
 	@echo "  Evident is starting on http://127.0.0.1:$(PORT)/  (API docs: /api/docs/)"
-	@echo "  Demo logins (password 'evident-demo'): lead: demo-lead  reviewer: demo-reviewer  viewer: demo-viewer"
+	@echo "  Demo logins (password 'evident-demo'): lead: demo-lead  reviewers: demo-reviewer, demo-reviewer2  viewer: demo-viewer"
 	@echo "  Ctrl-C stops the web server and the worker."
 	@echo
 	@$(PY) manage.py rundev --port $(PORT)

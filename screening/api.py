@@ -4,9 +4,9 @@ Responses never show another reviewer's decision, or who made it, before every r
 decision on that record is in (when the stage is blinded).
 """
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -74,7 +74,26 @@ class NextRecordView(APIView):
 
 
 @extend_schema(tags=["screening"])
-class DecisionView(APIView):
+class DecisionView(generics.GenericAPIView):
+    serializer_class = DecisionSerializer
+
+    @extend_schema(
+        operation_id="reviews_screening_decisions_list",
+        parameters=[OpenApiParameter("record", int, description="Only this record's decisions.")],
+    )
+    def get(self, request: Request, review_id: int, stage: str) -> Response:
+        """Decisions you may see: yours, and the others' once a record has every required
+        decision (or on an unblinded stage)."""
+        review = review_for_user(request.user, review_id)
+        decisions = selectors.decisions_visible_to(request.user, review, _stage(stage))
+        record = request.query_params.get("record", "")
+        if record:
+            if not record.isdecimal():
+                raise ValidationError({"record": "“record” must be a record id."})
+            decisions = decisions.filter(record_id=int(record))
+        page = self.paginate_queryset(decisions)
+        return self.get_paginated_response(DecisionSerializer(page, many=True).data)
+
     @extend_schema(request=DecisionInputSerializer, responses=DecisionSerializer)
     def post(self, request: Request, review_id: int, stage: str) -> Response:
         review = review_for_user(request.user, review_id, write=True)
@@ -121,11 +140,11 @@ class ConflictListView(generics.GenericAPIView):
 class ResolveView(APIView):
     @extend_schema(request=ResolveInputSerializer, responses=DecisionSerializer)
     def post(self, request: Request, review_id: int, stage: str, record_id: int) -> Response:
-        review = review_for_user(request.user, review_id, lead=True)
+        review = review_for_user(request.user, review_id, write=True)
         data = ResolveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         resolution = services.conflict_resolve(
-            lead=request.user,
+            resolver=request.user,
             review=review,
             record_id=record_id,
             stage=_stage(stage),

@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
 from reviews.forms import LinesField
+from reviews.models import Role
 
 
 class StageSettingsForm(forms.Form):
@@ -24,3 +26,20 @@ class StageSettingsForm(forms.Form):
         help_text="Highlighted in green. One per line; end a term with * to match prefixes.",
     )
     exclude_terms = LinesField(required=False, help_text="Highlighted in red. One per line.")
+    arbiter = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label="Arbiter",
+        empty_label="Leads only",
+        help_text="A reviewer who may resolve this stage's conflicts too (leads always can).",
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["arbiter"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__review=review, memberships__role__in=[Role.LEAD, Role.REVIEWER]
+            )
+            .order_by("username")
+        )

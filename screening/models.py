@@ -45,6 +45,16 @@ class StageSettings(models.Model):
     exclusion_reasons = models.JSONField(default=default_exclusion_reasons)
     include_terms = models.JSONField(default=list, blank=True)
     exclude_terms = models.JSONField(default=list, blank=True)
+    # Records most likely to be included come first once the model has examples of both.
+    prioritise = models.BooleanField(default=True)
+    # A reviewer the lead designates to resolve conflicts too (leads always can).
+    arbiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
@@ -109,3 +119,79 @@ class Resolution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} record {self.record_id} ({self.stage}), resolved"
+
+
+def full_text_path(full_text: "FullText", filename: str) -> str:
+    return f"fulltext/review-{full_text.review_id}/record-{full_text.record_id}.pdf"
+
+
+class FullText(models.Model):
+    """The full-text report of a record for full-text screening: a PDF, or a note that it
+    could not be retrieved (a PRISMA count)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="full_texts")
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, related_name="full_text")
+    file = models.FileField(upload_to=full_text_path, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    not_retrieved = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # Either a file is there or the report is marked not retrieved, never both.
+            models.CheckConstraint(
+                condition=Q(not_retrieved=False) | Q(file=""),
+                name="fulltext_file_or_not_retrieved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "not retrieved" if self.not_retrieved else self.original_name
+        return f"Full text of record {self.record_id}: {state}"
+
+
+class Priority(models.Model):
+    """How likely a record is to be included at a stage, from the latest ranking model."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="priorities")
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    score = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "stage"], name="one_priority_per_stage")
+        ]
+        indexes = [models.Index(fields=["review", "stage", "-score"])]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id} ({self.stage}): {self.score:.3f}"
+
+
+class Ranking(models.Model):
+    """The state of a stage's ranking model: what it was trained on and when."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    trained_at = models.DateTimeField(null=True, blank=True)
+    n_included = models.PositiveIntegerField(default=0)
+    n_excluded = models.PositiveIntegerField(default=0)
+    n_scored = models.PositiveIntegerField(default=0)
+    # Settled decisions when the model was last trained; a new run starts when enough
+    # new ones have arrived.
+    trained_on = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "stage"], name="one_ranking_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"ranking of review {self.review_id} ({self.stage})"

@@ -4,11 +4,11 @@ audited."""
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from reviews.audit import audit_record, field_changes
-from reviews.models import Record, Review
+from reviews.models import Membership, Record, Review
 from screening import selectors
 from screening.models import Choice, Decision, Resolution, Stage, StageSettings
 
@@ -18,6 +18,7 @@ SETTINGS_FIELDS = (
     "exclusion_reasons",
     "include_terms",
     "exclude_terms",
+    "arbiter",
 )
 
 
@@ -116,18 +117,22 @@ def _save(reviewer, review, record, stage, mine, values) -> Decision:
 @transaction.atomic
 def conflict_resolve(
     *,
-    lead: AbstractBaseUser,
+    resolver: AbstractBaseUser,
     review: Review,
     record_id: int,
     stage: str,
     decision: str,
     reason: str = "",
 ) -> Resolution:
-    """A lead's final decision on a record whose reviewers did not agree."""
+    """The final decision, by a lead or the stage's arbiter, on a record whose reviewers did
+    not agree."""
     _check_stage(stage)
+    settings = selectors.stage_settings(review, stage)
+    membership = Membership.objects.filter(review=review, user=resolver).first()
+    if membership is None or not selectors.can_resolve(membership, settings):
+        raise PermissionDenied("Only a lead or the stage's designated arbiter resolves conflicts.")
     if decision not in (Choice.INCLUDE, Choice.EXCLUDE):
         raise ValidationError({"decision": "A conflict is resolved with include or exclude."})
-    settings = selectors.stage_settings(review, stage)
     _check_reason(settings, stage, decision, reason)
     record = selectors.conflicts(review, stage).filter(pk=record_id).first()
     if record is None:
@@ -140,10 +145,10 @@ def conflict_resolve(
         stage=stage,
         decision=decision,
         reason=reason,
-        resolved_by=lead,
+        resolved_by=resolver,
     )
     audit_record(
-        actor=lead,
+        actor=resolver,
         review=review,
         action="screening.resolved",
         obj=resolution,
@@ -158,13 +163,15 @@ def stage_settings_update(
 ) -> StageSettings:
     _check_stage(stage)
     current, _ = StageSettings.objects.select_for_update().get_or_create(review=review, stage=stage)
-    before = {f: getattr(current, f) for f in SETTINGS_FIELDS}
+    if data.get("arbiter") is not None:
+        _check_arbiter(review, data["arbiter"])
+    before = _settings_values(current)
     for field in SETTINGS_FIELDS:
         if field in data:
             setattr(current, field, data[field])
     current.full_clean()
     current.save()
-    changes = field_changes(before, {f: getattr(current, f) for f in SETTINGS_FIELDS})
+    changes = field_changes(before, _settings_values(current))
     if changes:
         audit_record(
             actor=lead,
@@ -174,6 +181,21 @@ def stage_settings_update(
             changes=changes,
         )
     return current
+
+
+def _settings_values(current: StageSettings) -> dict[str, Any]:
+    # The audit log stores JSON: the arbiter by username.
+    values = {f: getattr(current, f) for f in SETTINGS_FIELDS}
+    values["arbiter"] = current.arbiter.get_username() if current.arbiter else None
+    return values
+
+
+def _check_arbiter(review: Review, user: AbstractBaseUser) -> None:
+    membership = Membership.objects.filter(review=review, user=user).first()
+    if membership is None or not membership.can_write:
+        raise ValidationError(
+            {"arbiter": f"{user.get_username()} is not a reviewer or lead of this review."}
+        )
 
 
 def decision_withdraw(

@@ -6,6 +6,7 @@ app_name = "screening"
 
 urlpatterns = [
     path("<str:stage>/", views.screen, name="screen"),
+    path("<str:stage>/records/", views.record_list, name="records"),
     path("<str:stage>/decide/", views.decide, name="decide"),
     path("<str:stage>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:stage>/conflicts/", views.conflict_list, name="conflicts"),

@@ -5,6 +5,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -76,6 +77,31 @@ def screen(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     return _render(request, review, stage, record)
 
 
+@require_GET
+@login_required
+def record_list(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
+    """The stage's records, filtered (my undecided, my decided, conflicts, all) and searched;
+    each opens in the screening page."""
+    review = review_for_user(request.user, review_id)
+    stage = _stage(stage)
+    show = request.GET.get("show", "undecided")
+    if show not in selectors.SHOW:
+        show = "undecided"
+    query = request.GET.get("q", "").strip()
+    records = selectors.screening_list(request.user, review, stage, show, query)
+    context = {
+        "review": review,
+        "stage": stage,
+        "stage_label": Stage(stage).label,
+        "show": show,
+        "shows": selectors.SHOW,
+        "q": query,
+        "page": Paginator(records, 50).get_page(request.GET.get("page")),
+        "progress": selectors.reviewer_progress(review, stage),
+    }
+    return render(request, "screening/records.html", context)
+
+
 @require_POST
 @login_required
 def decide(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
@@ -126,12 +152,14 @@ def conflict_list(request: HttpRequest, review_id: int, stage: str) -> HttpRespo
     stage = _stage(stage)
     records = selectors.conflicts(review, stage).prefetch_related("decisions__reviewer")
     rows = [(record, [d for d in record.decisions.all() if d.stage == stage]) for record in records]
+    settings = selectors.stage_settings(review, stage)
     context = {
         "review": review,
         "stage": stage,
         "stage_label": Stage(stage).label,
         "rows": rows,
-        "settings": selectors.stage_settings(review, stage),
+        "settings": settings,
+        "can_resolve": selectors.can_resolve(review.membership, settings),
     }
     return render(request, "screening/conflicts.html", context)
 
@@ -139,11 +167,11 @@ def conflict_list(request: HttpRequest, review_id: int, stage: str) -> HttpRespo
 @require_POST
 @login_required
 def resolve(request: HttpRequest, review_id: int, stage: str, record_id: int) -> HttpResponse:
-    review = review_for_user(request.user, review_id, lead=True)
+    review = review_for_user(request.user, review_id, write=True)
     stage = _stage(stage)
     try:
         services.conflict_resolve(
-            lead=request.user,
+            resolver=request.user,
             review=review,
             record_id=record_id,
             stage=stage,
@@ -164,7 +192,7 @@ def stage_settings(request: HttpRequest, review_id: int, stage: str) -> HttpResp
     stage = _stage(stage)
     current = selectors.stage_settings(review, stage)
     initial = {f: getattr(current, f) for f in services.SETTINGS_FIELDS}
-    form = StageSettingsForm(request.POST or None, initial=initial)
+    form = StageSettingsForm(request.POST or None, initial=initial, review=review)
     if request.method == "POST" and form.is_valid():
         try:
             services.stage_settings_update(

@@ -124,6 +124,7 @@ API = [
         "reviewer",
         200,
     ),
+    ("get", "/api/v1/reviews/{review}/screening/title_abstract/decisions/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/screening/title_abstract/conflicts/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/screening/title_abstract/agreement/", None, "viewer", 200),
     (
@@ -232,6 +233,7 @@ PAGES = [
         "reviewer",
         200,
     ),
+    ("get", "/reviews/{review}/screening/title_abstract/records/", None, "viewer", 200),
     ("get", "/reviews/{review}/screening/title_abstract/conflicts/", None, "viewer", 200),
     ("get", "/reviews/{review}/screening/title_abstract/settings/", None, "lead", 200),
     ("get", "/reviews/{review}/screening/title_abstract/agreement.csv", None, "viewer", 200),

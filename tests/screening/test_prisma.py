@@ -51,7 +51,12 @@ def both(review, record, first, second, a, b, stage=TA, reasons=("", "")):
 
 def resolve(lead, review, record, decision, stage=TA, reason=""):
     conflict_resolve(
-        lead=lead, review=review, record_id=record.pk, stage=stage, decision=decision, reason=reason
+        resolver=lead,
+        review=review,
+        record_id=record.pk,
+        stage=stage,
+        decision=decision,
+        reason=reason,
     )
 
 

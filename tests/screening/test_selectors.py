@@ -78,7 +78,9 @@ def test_with_three_required_a_record_stays_open_until_the_third_decision(
 def test_a_resolved_record_is_not_offered(review, lead, reviewer, recs):
     StageSettings.objects.create(review=review, stage=TA, reviewers_required=1)
     decide(reviewer, review, recs[0], "maybe")
-    conflict_resolve(lead=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include")
+    conflict_resolve(
+        resolver=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include"
+    )
     assert selectors.next_for(lead, review, TA) == recs[1]
 
 
@@ -98,7 +100,7 @@ def test_full_text_screens_only_records_included_at_title_abstract(
         decide(reviewer, review, record, first)
         decide(reviewer2, review, record, second)
     assert pks(selectors.screening_units(review, FT)) == [a.pk]
-    conflict_resolve(lead=lead, review=review, record_id=c.pk, stage=TA, decision="include")
+    conflict_resolve(resolver=lead, review=review, record_id=c.pk, stage=TA, decision="include")
     assert pks(selectors.screening_units(review, FT)) == [a.pk, c.pk]
     assert selectors.next_for(reviewer, review, FT) == a
     for record in (b, d):

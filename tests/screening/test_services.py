@@ -133,7 +133,9 @@ def test_a_resolved_record_takes_no_more_decisions_even_if_more_are_required_lat
 ):
     decide(reviewer, review, recs[0], "include")
     decide(reviewer2, review, recs[0], "maybe")
-    conflict_resolve(lead=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include")
+    conflict_resolve(
+        resolver=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include"
+    )
     stage_settings_update(lead=lead, review=review, stage=TA, data={"reviewers_required": 3})
     with pytest.raises(ValidationError, match="already has all its decisions"):
         decide(reviewer3, review, recs[0], "exclude")
@@ -302,7 +304,7 @@ def test_a_leads_resolution_ends_the_conflict_and_is_audited(
 ):
     make_conflict(review, recs[0], reviewer, reviewer2)
     resolution = conflict_resolve(
-        lead=lead, review=review, record_id=recs[0].pk, stage=TA, decision="exclude"
+        resolver=lead, review=review, record_id=recs[0].pk, stage=TA, decision="exclude"
     )
     assert (resolution.resolved_by, resolution.decision) == (lead, "exclude")
     assert states(review) == {"included": set(), "excluded": {recs[0].pk}, "conflicts": set()}
@@ -318,7 +320,9 @@ def test_a_leads_resolution_ends_the_conflict_and_is_audited(
 
 def test_a_resolution_to_include_includes(review, lead, reviewer, reviewer2, recs):
     make_conflict(review, recs[0], reviewer, reviewer2)
-    conflict_resolve(lead=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include")
+    conflict_resolve(
+        resolver=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include"
+    )
     assert states(review)["included"] == {recs[0].pk}
 
 
@@ -329,7 +333,7 @@ def test_only_conflicts_can_be_resolved(review, lead, reviewer, reviewer2, recs)
     for record in recs[:2]:
         with pytest.raises(ValidationError) as err:
             conflict_resolve(
-                lead=lead, review=review, record_id=record.pk, stage=TA, decision="exclude"
+                resolver=lead, review=review, record_id=record.pk, stage=TA, decision="exclude"
             )
         assert "record" in err.value.message_dict
     assert not Resolution.objects.exists()
@@ -337,10 +341,12 @@ def test_only_conflicts_can_be_resolved(review, lead, reviewer, reviewer2, recs)
 
 def test_a_conflict_is_resolved_once(review, lead, reviewer, reviewer2, recs):
     make_conflict(review, recs[0], reviewer, reviewer2)
-    conflict_resolve(lead=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include")
+    conflict_resolve(
+        resolver=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include"
+    )
     with pytest.raises(ValidationError):
         conflict_resolve(
-            lead=lead, review=review, record_id=recs[0].pk, stage=TA, decision="exclude"
+            resolver=lead, review=review, record_id=recs[0].pk, stage=TA, decision="exclude"
         )
     assert Resolution.objects.get().decision == "include"
 
@@ -351,7 +357,9 @@ def test_a_conflict_is_resolved_with_include_or_exclude_only(
 ):
     make_conflict(review, recs[0], reviewer, reviewer2)
     with pytest.raises(ValidationError) as err:
-        conflict_resolve(lead=lead, review=review, record_id=recs[0].pk, stage=TA, decision=choice)
+        conflict_resolve(
+            resolver=lead, review=review, record_id=recs[0].pk, stage=TA, decision=choice
+        )
     assert "decision" in err.value.message_dict
     assert not Resolution.objects.exists()
 
@@ -363,11 +371,11 @@ def test_full_text_resolution_to_exclude_needs_a_listed_reason(
     make_conflict(review, recs[0], reviewer, reviewer2, stage=FT)
     with pytest.raises(ValidationError) as err:
         conflict_resolve(
-            lead=lead, review=review, record_id=recs[0].pk, stage=FT, decision="exclude"
+            resolver=lead, review=review, record_id=recs[0].pk, stage=FT, decision="exclude"
         )
     assert "reason" in err.value.message_dict
     conflict_resolve(
-        lead=lead,
+        resolver=lead,
         review=review,
         record_id=recs[0].pk,
         stage=FT,

@@ -5,7 +5,7 @@ from reviews.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):
-    help = "Create the demo review and its three demo accounts (idempotent)."
+    help = "Create the demo reviews and their demo accounts (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,8 +20,9 @@ class Command(BaseCommand):
                 "Refusing to load the demo with DEBUG off: its accounts have a public password. "
                 "Pass --allow-production if you really want it on this server."
             )
-        review = demo_load()
+        reviews = demo_load()
         logins = ", ".join(f"{name} ({role})" for name, role in DEMO_USERS)
+        numbers = " and ".join(f"#{review.pk}" for review in reviews)
         self.stdout.write(
-            f"Demo review #{review.pk} ready. Logins: {logins}; password “{DEMO_PASSWORD}”."
+            f"Demo reviews {numbers} ready. Logins: {logins}; password “{DEMO_PASSWORD}”."
         )
