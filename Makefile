@@ -55,6 +55,7 @@ bench: setup
 	$(PY) bench/bench_pooling.py
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_dedup.py
+	$(PY) bench/bench_ranking.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

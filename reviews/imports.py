@@ -29,6 +29,7 @@ from reviews.importers.decoding import check_encoding, detect_encoding, numbered
 from reviews.importers.formats import detect_format, format_named
 from reviews.models import Job, Record, Review, SearchImport
 from reviews.record_writer import write_records
+from reviews.signals import records_imported
 
 BATCH_SIZE = 2000
 PREVIEW_RECORDS = 5
@@ -391,6 +392,7 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
             "sha256": [None, search_import.file_sha256],
         },
     )
+    records_imported.send(sender=SearchImport, search_import=search_import)
     # New records may duplicate earlier ones: look again once they are committed.
     from reviews.deduplication import dedup_start  # deduplication builds on imports
 

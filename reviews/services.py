@@ -1,6 +1,7 @@
 """Every change to reviews, memberships and jobs. Each service is atomic and audited."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -81,7 +82,11 @@ def review_delete(*, user: AbstractBaseUser, review: Review) -> None:
         obj=review,
         changes={"title": [review.title, None]},
     )
+    # The cascade deletes the full-text rows but not their PDFs in storage.
+    pdfs = [full_text.file for full_text in review.full_texts.exclude(file="")]
     review.delete()
+    for pdf in pdfs:
+        transaction.on_commit(partial(pdf.storage.delete, pdf.name))
 
 
 def _find_user(identifier: str) -> AbstractBaseUser:

@@ -187,3 +187,24 @@ class PrismaView(APIView):
     @extend_schema(responses=inline_serializer("Prisma", {"identified": serializers.DictField()}))
     def get(self, request: Request, review_id: int) -> Response:
         return Response(prisma_counts(review_for_user(request.user, review_id)))
+
+
+@extend_schema(tags=["screening"])
+class RankingView(APIView):
+    """Whether records come in order of relevance, and what the latest model learnt from."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "RankingStatus",
+            {
+                "active": serializers.BooleanField(),
+                "trained_at": serializers.DateTimeField(allow_null=True),
+                "n_included": serializers.IntegerField(),
+                "n_excluded": serializers.IntegerField(),
+                "n_scored": serializers.IntegerField(),
+            },
+        )
+    )
+    def get(self, request: Request, review_id: int, stage: str) -> Response:
+        review = review_for_user(request.user, review_id)
+        return Response(selectors.ranking_status(review, _stage(stage)))

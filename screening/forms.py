@@ -26,6 +26,12 @@ class StageSettingsForm(forms.Form):
         help_text="Highlighted in green. One per line; end a term with * to match prefixes.",
     )
     exclude_terms = LinesField(required=False, help_text="Highlighted in red. One per line.")
+    prioritise = forms.BooleanField(
+        required=False,
+        label="Order by relevance",
+        help_text="Once one record is settled as included and one as excluded, show the records "
+        "most likely to be included first, learnt from the settled decisions.",
+    )
     arbiter = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,

@@ -9,15 +9,16 @@ from screening.models import Decision, Resolution, Stage
 def prisma_counts(review: Review) -> dict:
     """The counts of the PRISMA 2020 diagram for databases and registers.
 
-    Full-text retrieval is not tracked yet (the full-text upload lands with the screening
-    pages), so every report sought counts as retrieved.
+    Reports sought are the records included at title/abstract; those marked "not retrieved"
+    are not assessed, so assessed = sought - not retrieved, and the full-text exclusions,
+    inclusions and records still pending or in conflict all come from the assessed ones.
     """
     identified = imported_counts(review)
     removed = duplicates_removed_by_database(review)
     screened = selectors.screening_units(review, Stage.TITLE_ABSTRACT).count()
     excluded = selectors.excluded(review, Stage.TITLE_ABSTRACT).count()
-    sought = selectors.screening_units(review, Stage.FULL_TEXT).count()
-    not_retrieved = 0
+    sought = selectors.reports_sought(review).count()
+    not_retrieved = selectors.not_retrieved(review).count()
     full_text_excluded = selectors.excluded(review, Stage.FULL_TEXT)
     reasons: dict[str, int] = {}
     resolved = dict(

@@ -7,11 +7,34 @@ resolves it.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from reviews.models import Membership, Record, Review
 from reviews.selectors import review_records, unique_records
-from screening.models import Choice, Decision, Resolution, Stage, StageSettings
+from screening.models import (
+    Choice,
+    Decision,
+    FullText,
+    Priority,
+    Ranking,
+    Resolution,
+    Stage,
+    StageSettings,
+    Tally,
+)
 
 
 def stage_settings(review: Review, stage: str) -> StageSettings:
@@ -28,14 +51,21 @@ def can_resolve(membership: Membership, settings: StageSettings) -> bool:
 
 
 def _with_counts(records: QuerySet[Record], stage: str) -> QuerySet[Record]:
-    at_stage = Q(decisions__stage=stage)
+    """Records annotated with their tally at the stage (zero when nobody has decided)."""
     return records.annotate(
-        n_decisions=Count("decisions", filter=at_stage),
-        n_include=Count("decisions", filter=at_stage & Q(decisions__decision=Choice.INCLUDE)),
-        n_exclude=Count("decisions", filter=at_stage & Q(decisions__decision=Choice.EXCLUDE)),
-        resolved=Exists(Resolution.objects.filter(record=OuterRef("pk"), stage=stage)),
-        resolved_include=Exists(
-            Resolution.objects.filter(record=OuterRef("pk"), stage=stage, decision=Choice.INCLUDE)
+        tally=FilteredRelation("tallies", condition=Q(tallies__stage=stage)),
+        n_decisions=Coalesce(F("tally__n_decisions"), 0),
+        n_include=Coalesce(F("tally__n_include"), 0),
+        n_exclude=Coalesce(F("tally__n_exclude"), 0),
+        resolved=Case(
+            When(tally__resolution__in=[Choice.INCLUDE, Choice.EXCLUDE], then=True),
+            default=False,
+            output_field=BooleanField(),
+        ),
+        resolved_include=Case(
+            When(tally__resolution=Choice.INCLUDE, then=True),
+            default=False,
+            output_field=BooleanField(),
         ),
     )
 
@@ -51,18 +81,38 @@ def _excluded(required: int) -> Q:
     return Q(resolved=True, resolved_include=False) | (Q(resolved=False) & agreed)
 
 
+def _settled_as(review: Review, stage: str, decision: str) -> QuerySet[Tally]:
+    """Tallies of records settled on `decision` at the stage: the database starts from the
+    (few) decided records rather than from every record."""
+    required = stage_settings(review, stage).reviewers_required
+    agreed_field = "n_include" if decision == Choice.INCLUDE else "n_exclude"
+    agreed = Q(resolution="", n_decisions__gte=required, **{agreed_field: F("n_decisions")})
+    return Tally.objects.filter(review=review, stage=stage).filter(Q(resolution=decision) | agreed)
+
+
 def screening_units(review: Review, stage: str) -> QuerySet[Record]:
-    """The records screened at a stage: one per publication; at full text, those included at
-    title/abstract."""
-    units = unique_records(review_records(review))
+    """The records screened at a stage: one per publication; at full text, the reports sought
+    except those that could not be retrieved (they are not assessed)."""
     if stage == Stage.FULL_TEXT:
-        required = stage_settings(review, Stage.TITLE_ABSTRACT).reviewers_required
-        units = _with_counts(units, Stage.TITLE_ABSTRACT).filter(_included(required))
-        units = Record.objects.filter(pk__in=units.values("pk")).select_related(
-            "search_import", "cluster"
-        )
-        units = units.order_by("search_import__created_at", "search_import_id", "source_index")
-    return units
+        return reports_sought(review).exclude(full_text__not_retrieved=True)
+    return unique_records(review_records(review))
+
+
+def reports_sought(review: Review) -> QuerySet[Record]:
+    """The reports sought for full-text screening: records included at title/abstract, whether
+    or not their full text was retrieved."""
+    included_at_ta = _settled_as(review, Stage.TITLE_ABSTRACT, Choice.INCLUDE)
+    return unique_records(review_records(review)).filter(pk__in=included_at_ta.values("record_id"))
+
+
+def not_retrieved(review: Review) -> QuerySet[Record]:
+    """Reports sought whose full text could not be retrieved (a PRISMA count)."""
+    return reports_sought(review).filter(full_text__not_retrieved=True)
+
+
+def full_text(record: Record) -> FullText | None:
+    """The record's full text (a PDF or a "not retrieved" mark), if it has one."""
+    return FullText.objects.select_related("updated_by").filter(record=record).first()
 
 
 def with_state(review: Review, stage: str) -> QuerySet[Record]:
@@ -71,24 +121,24 @@ def with_state(review: Review, stage: str) -> QuerySet[Record]:
 
 
 def included(review: Review, stage: str) -> QuerySet[Record]:
-    required = stage_settings(review, stage).reviewers_required
-    return with_state(review, stage).filter(_included(required))
+    settled = _settled_as(review, stage, Choice.INCLUDE)
+    return with_state(review, stage).filter(pk__in=settled.values("record_id"))
 
 
 def excluded(review: Review, stage: str) -> QuerySet[Record]:
-    required = stage_settings(review, stage).reviewers_required
-    return with_state(review, stage).filter(_excluded(required))
+    settled = _settled_as(review, stage, Choice.EXCLUDE)
+    return with_state(review, stage).filter(pk__in=settled.values("record_id"))
 
 
 def conflicts(review: Review, stage: str) -> QuerySet[Record]:
     """Records every required reviewer decided, without agreeing, and no lead has resolved."""
     required = stage_settings(review, stage).reviewers_required
-    return (
-        with_state(review, stage)
-        .filter(n_decisions__gte=required, resolved=False)
+    disagreed = (
+        Tally.objects.filter(review=review, stage=stage, n_decisions__gte=required, resolution="")
         .exclude(n_include=F("n_decisions"))
         .exclude(n_exclude=F("n_decisions"))
     )
+    return with_state(review, stage).filter(pk__in=disagreed.values("record_id"))
 
 
 def is_settled(record_id: int, stage: str, required: int) -> bool:
@@ -100,16 +150,68 @@ def is_settled(record_id: int, stage: str, required: int) -> bool:
     )
 
 
-def next_for(reviewer: AbstractBaseUser, review: Review, stage: str) -> Record | None:
-    """The reviewer's next record: not decided by them, and still needing decisions."""
-    required = stage_settings(review, stage).reviewers_required
-    mine = Decision.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer)
-    return (
-        with_state(review, stage)
-        .filter(n_decisions__lt=required, resolved=False)
-        .exclude(Exists(mine))
-        .first()
+def next_for(
+    reviewer: AbstractBaseUser, review: Review, stage: str, *, skip: int | None = None
+) -> Record | None:
+    """The reviewer's next record: not decided by them, and still needing decisions. On a
+    prioritised stage the highest relevance score comes first (`screening.prioritisation`);
+    records without a score (none yet, or imported since) follow in import order. `skip`
+    leaves one record out (the page prefetches the record after the one shown).
+
+    The candidates are the open tallies (`Tally.open`, kept by the services), read through
+    indexes in order, so the cost follows the records skipped (the reviewer's own, awaiting
+    a partner), not the size of the review.
+    """
+    settings = stage_settings(review, stage)
+    if stage == Stage.FULL_TEXT:
+        return _next_full_text(reviewer, review, settings, skip)
+    mine = Decision.objects.filter(record=OuterRef("record"), stage=stage, reviewer=reviewer)
+    unit = (
+        Q(record__cluster__isnull=True)
+        | Q(record__cluster__undone_at__isnull=False)
+        | Q(record__cluster__primary=F("record"))
     )
+    open_tallies = Tally.objects.filter(review=review, stage=stage, open=True)
+    candidates = [open_tallies.order_by("record_id")]
+    if settings.prioritise:
+        # Scores of settled records are deleted as they settle (`tallies.tally_recount`).
+        scored = Priority.objects.filter(
+            review=review, stage=stage, record__tallies__stage=stage, record__tallies__open=True
+        )
+        candidates.insert(0, scored.order_by("-score", "record_id"))
+    for ordered in candidates:
+        first = (
+            ordered.filter(unit).exclude(Exists(mine)).exclude(record_id=skip).values("record_id")
+        )[:1]
+        record = Record.objects.select_related("search_import", "cluster").filter(
+            pk=Subquery(first)
+        )
+        found = record.first()
+        if found is not None:
+            return found
+    return None
+
+
+def _next_full_text(
+    reviewer, review: Review, settings: StageSettings, skip: int | None
+) -> Record | None:
+    # Full-text units are the few records included at title/abstract: read them directly.
+    stage = Stage.FULL_TEXT
+    mine = Decision.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer)
+    pending = (
+        with_state(review, stage)
+        .filter(n_decisions__lt=settings.reviewers_required, resolved=False)
+        .exclude(Exists(mine))
+        .exclude(pk=skip)
+    )
+    if settings.prioritise:
+        score = Priority.objects.filter(record=OuterRef("pk"), stage=stage).values("score")
+        pending = pending.annotate(priority=Subquery(score)).order_by(
+            F("priority").desc(nulls_last=True), "pk"
+        )
+    else:
+        pending = pending.order_by("pk")
+    return pending.first()
 
 
 def decisions_visible_to(
@@ -231,3 +333,16 @@ def reviewer_progress(review: Review, stage: str) -> list[dict]:
         }
         for m in writers
     ]
+
+
+def ranking_status(review: Review, stage: str) -> dict:
+    """Whether a stage's records come in order of relevance, and what its latest model learnt
+    from (settled records only)."""
+    latest = Ranking.objects.filter(review=review, stage=stage, trained_at__isnull=False).first()
+    return {
+        "active": latest is not None and stage_settings(review, stage).prioritise,
+        "trained_at": latest.trained_at if latest else None,
+        "n_included": latest.n_included if latest else 0,
+        "n_excluded": latest.n_excluded if latest else 0,
+        "n_scored": latest.n_scored if latest else 0,
+    }

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from reviews.audit import audit_record, field_changes
 from reviews.models import Membership, Record, Review
-from screening import selectors
+from screening import prioritisation, selectors, tallies
 from screening.models import Choice, Decision, Resolution, Stage, StageSettings
 
 SETTINGS_FIELDS = (
@@ -19,6 +19,7 @@ SETTINGS_FIELDS = (
     "include_terms",
     "exclude_terms",
     "arbiter",
+    "prioritise",
 )
 
 
@@ -82,7 +83,10 @@ def decision_record(
                 "Every required reviewer has decided this record, so decisions can no longer "
                 "be changed; a lead resolves any conflict."
             )
-        return _save(reviewer, review, record, stage, mine, values)
+        saved = _save(reviewer, review, record, stage, mine, values)
+        tallies.tally_recount(review, record.pk, stage, settings.reviewers_required)
+    prioritisation.ranking_maybe_start(review, stage)
+    return saved
 
 
 def _save(reviewer, review, record, stage, mine, values) -> Decision:
@@ -147,6 +151,7 @@ def conflict_resolve(
         reason=reason,
         resolved_by=resolver,
     )
+    tallies.tally_recount(review, record.pk, stage, settings.reviewers_required)
     audit_record(
         actor=resolver,
         review=review,
@@ -154,6 +159,7 @@ def conflict_resolve(
         obj=resolution,
         changes={"stage": [None, stage], "record": [None, record.pk], "decision": [None, decision]},
     )
+    prioritisation.ranking_maybe_start(review, stage)
     return resolution
 
 
@@ -171,6 +177,8 @@ def stage_settings_update(
             setattr(current, field, data[field])
     current.full_clean()
     current.save()
+    if before["reviewers_required"] != current.reviewers_required:
+        tallies.tallies_reopen(review, stage, current.reviewers_required)
     changes = field_changes(before, _settings_values(current))
     if changes:
         audit_record(
@@ -225,3 +233,4 @@ def decision_withdraw(
             changes={"decision": [mine.decision, None], "record": [record_id, None]},
         )
         mine.delete()
+        tallies.tally_recount(review, record_id, stage, settings.reviewers_required)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening import views
+from screening import views, views_fulltext
 
 app_name = "screening"
 
@@ -13,4 +13,12 @@ urlpatterns = [
     path("<str:stage>/settings/", views.stage_settings, name="settings"),
     path("<str:stage>/agreement.csv", views.agreement_csv, name="agreement_csv"),
     path("<str:stage>/conflicts/<int:record_id>/resolve/", views.resolve, name="resolve"),
+    path("fulltext/<int:record_id>/upload/", views_fulltext.upload, name="fulltext_upload"),
+    path(
+        "fulltext/<int:record_id>/not-retrieved/",
+        views_fulltext.not_retrieved,
+        name="fulltext_not_retrieved",
+    ),
+    path("fulltext/<int:record_id>/remove/", views_fulltext.remove, name="fulltext_remove"),
+    path("fulltext/<int:record_id>/pdf/", views_fulltext.pdf, name="fulltext_pdf"),
 ]

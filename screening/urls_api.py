@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening import api
+from screening import api, api_fulltext
 
 urlpatterns = [
     path(
@@ -29,4 +29,24 @@ urlpatterns = [
         name="screening-agreement",
     ),
     path("reviews/<int:review_id>/prisma/", api.PrismaView.as_view(), name="prisma"),
+    path(
+        "reviews/<int:review_id>/records/<int:record_id>/fulltext/",
+        api_fulltext.FullTextView.as_view(),
+        name="fulltext",
+    ),
+    path(
+        "reviews/<int:review_id>/records/<int:record_id>/fulltext/not-retrieved/",
+        api_fulltext.NotRetrievedView.as_view(),
+        name="fulltext-not-retrieved",
+    ),
+    path(
+        "reviews/<int:review_id>/records/<int:record_id>/fulltext/pdf/",
+        api_fulltext.FullTextPdfView.as_view(),
+        name="fulltext-pdf",
+    ),
+    path(
+        "reviews/<int:review_id>/screening/<str:stage>/ranking/",
+        api.RankingView.as_view(),
+        name="screening-ranking",
+    ),
 ]

@@ -39,6 +39,7 @@ def _record_context(request: HttpRequest, review, stage: str, record, error: str
         "total": units.count(),
         "decided": decided,
         "last": mine.order_by("-updated_at", "-pk").first(),
+        "ranking": selectors.ranking_status(review, stage),
     }
     if record is not None:
         terms = (settings.include_terms, settings.exclude_terms)
@@ -50,7 +51,18 @@ def _record_context(request: HttpRequest, review, stage: str, record, error: str
                 request.user, record, stage, settings.reviewers_required, settings.blinded
             ).exclude(reviewer=request.user),
             previous=mine.exclude(record=record).order_by("-updated_at", "-pk").first(),
+            full_text=selectors.full_text(record) if stage == Stage.FULL_TEXT else None,
         )
+        if stage == Stage.TITLE_ABSTRACT and context["mine"] is None:
+            # The record after this one, drawn at once when a decision is sent (screen.js);
+            # the server's answer then replaces it, normally with the same record.
+            upcoming = selectors.next_for(request.user, review, stage, skip=record.pk)
+            if upcoming is not None:
+                context.update(
+                    upcoming=upcoming,
+                    upcoming_title=highlight(upcoming.title, *terms),
+                    upcoming_abstract=highlight(upcoming.abstract, *terms),
+                )
     return context
 
 

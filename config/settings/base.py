@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its Server-Timing header covers every other middleware too.
+    "config.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
@@ -130,6 +132,8 @@ MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_MB", 200, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # API uploads up to this size are imported during the request; larger ones by a worker.
 IMPORT_INLINE_MAX_SIZE = env_int("IMPORT_INLINE_MAX_MB", 5, minimum=0) * 1024 * 1024
+# Largest full-text PDF a report may have, in megabytes.
+FULLTEXT_MAX_SIZE = env_int("FULLTEXT_MAX_MB", 50, minimum=1) * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 from reviews import services as review_services
 from screening.models import Decision, Resolution
 from screening.prisma import prisma_counts
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import UserFactory
 from tests.reviews.dedup_data import make_import
 
@@ -70,8 +71,30 @@ def test_undo_takes_back_the_last_decision(page, log_in, review):
     page.goto(f"/reviews/{review.pk}/screening/title_abstract/")
     page.keyboard.press("e")
     expect(page.locator(".screen-title")).to_have_text(TITLES[1])
+    # Undo is offered once the decision is saved.
+    expect(page.get_by_role("button", name="Undo last")).to_be_visible()
     page.keyboard.press("u")
     expect(page.locator(".screen-title")).to_have_text(TITLES[0])
     assert not Decision.objects.exists()
     page.keyboard.press("?")
     expect(page.locator("#keys")).to_be_visible()
+
+
+def test_the_next_record_appears_before_the_server_answers(page, log_in, review):
+    """Prefetch: the record after the one shown comes with the page and is drawn as soon as
+    a decision is sent; the held-back answer then confirms it."""
+    log_in("rita")
+    page.goto(f"/reviews/{review.pk}/screening/title_abstract/")
+    expect(page.locator(".screen-title")).to_have_text(TITLES[0])
+    held = []
+    page.route("**/decide/", lambda route: held.append(route))
+    page.keyboard.press("i")
+    expect(page.locator("#screen .screen-title")).to_have_text(TITLES[1])
+    expect(page.get_by_role("button", name="Include")).to_be_disabled()
+    assert len(held) == 1 and not Decision.objects.exists()  # the answer is still held back
+    held[0].continue_()
+    page.unroute("**/decide/")
+    expect(page.get_by_role("button", name="Include")).to_be_enabled()
+    expect(page.locator(".screen-title")).to_have_text(TITLES[1])
+    assert Decision.objects.get().record.title == TITLES[0]
+    page.screenshot(path=str(ARTIFACTS / "screening-prefetch.png"))

@@ -1,6 +1,7 @@
 """Synthetic records for the deduplication page and API tests (made-up titles, test DOIs)."""
 
 from reviews.models import DuplicatePair, Record, SearchImport
+from reviews.signals import records_imported
 
 
 def make_import(review, user, database: str, titles: list[tuple[str, str]]) -> list[Record]:
@@ -16,7 +17,7 @@ def make_import(review, user, database: str, titles: list[tuple[str, str]]) -> l
         status=SearchImport.Status.COMPLETE,
         uploaded_by=user,
     )
-    return [
+    records = [
         Record.objects.create(
             review=review,
             search_import=search_import,
@@ -29,6 +30,9 @@ def make_import(review, user, database: str, titles: list[tuple[str, str]]) -> l
         )
         for i, (title, doi) in enumerate(titles, start=1)
     ]
+    # What a completed import announces (screening counts the records in).
+    records_imported.send(sender=SearchImport, search_import=search_import)
+    return records
 
 
 def pending_pair(review, a: Record, b: Record) -> DuplicatePair:

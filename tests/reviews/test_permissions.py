@@ -17,9 +17,12 @@ from reviews.models import (
     Record,
     SearchImport,
 )
-from screening.models import Decision, Resolution
+from screening.fulltext import fulltext_upload
+from screening.models import Decision, FullText, Resolution
+from screening.services import decision_record
 from tests.factories import UserFactory
 from tests.reviews.dedup_data import make_import, pending_pair
+from tests.screening.fulltext_data import pdf_upload
 
 NBIB = (
     Path(__file__).resolve().parents[1]
@@ -44,6 +47,8 @@ def state():
         DedupRun.objects.count(),
         Decision.objects.count(),
         Resolution.objects.count(),
+        FullText.objects.count(),
+        list(FullText.objects.order_by("pk").values_list("not_retrieved", "sha256", "file")),
     )
 
 
@@ -57,7 +62,7 @@ def expected_status(persona: str, needs: str, success: int) -> int:
 
 
 @pytest.fixture
-def targets(review, viewer, lead, settings, tmp_path):
+def targets(review, viewer, reviewer, lead, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     UserFactory(username="newbie")
     job = Job.objects.create(review=review, kind="worker_check")
@@ -83,7 +88,21 @@ def targets(review, viewer, lead, settings, tmp_path):
         review=review, primary=a, merged={"title": "Synthetic A"}, field_sources={}, automatic=True
     )
     Record.objects.filter(pk__in=[a.pk, b.pk]).update(cluster=cluster)
+    # Two reports sought at full text (included at title/abstract), the first with its PDF.
+    reports = make_import(review, lead, "pubmed", [("Synthetic C", ""), ("Synthetic D", "")])
+    for report in reports:
+        for user in (lead, reviewer):
+            decision_record(
+                reviewer=user,
+                review=review,
+                record_id=report.pk,
+                stage="title_abstract",
+                decision="include",
+            )
+    fulltext_upload(user=lead, review=review, record_id=reports[0].pk, upload=pdf_upload())
     return {
+        "ft_record": reports[0].pk,
+        "ft_other": reports[1].pk,
         "first_record": Record.objects.filter(search_import=done).order_by("source_index")[0].pk,
         "pair": pending_pair(review, c, d).pk,
         "cluster": cluster.pk,
@@ -127,6 +146,7 @@ API = [
     ("get", "/api/v1/reviews/{review}/screening/title_abstract/decisions/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/screening/title_abstract/conflicts/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/screening/title_abstract/agreement/", None, "viewer", 200),
+    ("get", "/api/v1/reviews/{review}/screening/title_abstract/ranking/", None, "viewer", 200),
     (
         "post",
         "/api/v1/reviews/{review}/screening/title_abstract/conflicts/{first_record}/resolve/",
@@ -135,6 +155,23 @@ API = [
         400,
     ),
     ("get", "/api/v1/reviews/{review}/prisma/", None, "viewer", 200),
+    ("get", "/api/v1/reviews/{review}/records/{ft_record}/fulltext/", None, "viewer", 200),
+    (
+        "post",
+        "/api/v1/reviews/{review}/records/{ft_record}/fulltext/",
+        lambda: {"file": pdf_upload()},
+        "reviewer",
+        201,
+    ),
+    ("delete", "/api/v1/reviews/{review}/records/{ft_record}/fulltext/", None, "reviewer", 204),
+    (
+        "post",
+        "/api/v1/reviews/{review}/records/{ft_other}/fulltext/not-retrieved/",
+        {"note": "No access"},
+        "reviewer",
+        200,
+    ),
+    ("get", "/api/v1/reviews/{review}/records/{ft_record}/fulltext/pdf/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/dedup/", None, "viewer", 200),
     ("post", "/api/v1/reviews/{review}/dedup/", {}, "reviewer", 202),
     ("get", "/api/v1/reviews/{review}/dedup/candidates/", None, "viewer", 200),
@@ -235,6 +272,23 @@ PAGES = [
     ),
     ("get", "/reviews/{review}/screening/title_abstract/records/", None, "viewer", 200),
     ("get", "/reviews/{review}/screening/title_abstract/conflicts/", None, "viewer", 200),
+    ("get", "/reviews/{review}/screening/full_text/?record={ft_record}", None, "reviewer", 200),
+    (
+        "post",
+        "/reviews/{review}/screening/fulltext/{ft_record}/upload/",
+        lambda: {"file": pdf_upload()},
+        "reviewer",
+        302,
+    ),
+    (
+        "post",
+        "/reviews/{review}/screening/fulltext/{ft_other}/not-retrieved/",
+        {"note": "No access"},
+        "reviewer",
+        302,
+    ),
+    ("post", "/reviews/{review}/screening/fulltext/{ft_record}/remove/", {}, "reviewer", 302),
+    ("get", "/reviews/{review}/screening/fulltext/{ft_record}/pdf/", None, "viewer", 200),
     ("get", "/reviews/{review}/screening/title_abstract/settings/", None, "lead", 200),
     ("get", "/reviews/{review}/screening/title_abstract/agreement.csv", None, "viewer", 200),
     (

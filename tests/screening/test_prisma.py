@@ -7,11 +7,12 @@ import pytest
 
 from reviews.deduplication import dedup_now
 from reviews.models import SearchImport
+from screening.fulltext import fulltext_mark_not_retrieved
 from screening.models import StageSettings
 from screening.prisma import prisma_counts
 from screening.services import conflict_resolve, decision_record
 from tests.reviews.dedup_data import make_import
-from tests.screening.data import FT, TA
+from tests.screening.data import FT, TA, TITLES
 
 KEYS = {
     "identified",
@@ -212,3 +213,30 @@ def test_a_full_text_exclusion_counts_once_under_the_first_reason_given(
         "total": 1,
         "reasons": {"Wrong outcome": 1},
     }
+
+
+def test_the_boxes_add_up_with_reports_not_retrieved(review, lead, reviewer, reviewer2):
+    """Five reports sought: two not retrieved (so not assessed); of the three assessed, one
+    excluded, one included and one still pending."""
+    a, b, c, d, e, f = imported(
+        review, lead, "pubmed", [(title, f"10.5555/nr.{i}") for i, title in enumerate(TITLES[:6])]
+    )
+    StageSettings.objects.create(review=review, stage=TA, reviewers_required=1)
+    for record in (a, b, c, d, e):
+        decide(reviewer, review, record, "include")
+    decide(reviewer, review, f, "exclude")
+    fulltext_mark_not_retrieved(user=reviewer, review=review, record_id=a.pk, note="No library")
+    fulltext_mark_not_retrieved(user=lead, review=review, record_id=b.pk)
+    pop = "Wrong population"
+    both(review, c, "exclude", "exclude", reviewer, reviewer2, FT, (pop, pop))
+    both(review, d, "include", "include", reviewer, reviewer2, FT)
+
+    n = prisma_counts(review)
+    assert (n["records_screened"], n["records_excluded"]) == (6, 1)
+    assert n["records_screened"] - n["records_excluded"] == n["reports_sought"] == 5
+    assert n["reports_not_retrieved"] == 2
+    assert n["reports_sought"] - n["reports_not_retrieved"] == n["reports_assessed"] == 3
+    assert n["reports_excluded"] == {"total": 1, "reasons": {pop: 1}}
+    assert n["studies_included"] == 1
+    pending = 1  # e: included at title/abstract, no full-text decision yet
+    assert n["reports_assessed"] - n["reports_excluded"]["total"] - pending == n["studies_included"]

@@ -1,0 +1,147 @@
+"""Prioritised screening in the app: what trains the relevance model, when it is retrained,
+and the scores it leaves for `selectors.next_for` (the model itself is `screening.ranking`).
+
+Only settled records train the model: agreed by every required reviewer, or resolved by a lead
+or arbiter. A pending decision never does, because blinding means a reviewer must learn
+nothing of another's undecided vote, and an order learnt from it would hint at it.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from reviews.models import Review
+from screening import ranking, selectors
+from screening.models import Priority, Ranking
+
+TEXT_FIELDS = ("title", "translated_title", "abstract", "keywords")
+BATCH_SIZE = 5_000
+# The least time between two models of a stage, per record the last one scored: a model
+# costs about 0.4 ms of CPU a record to train and store (bench/RESULTS.md, "Screening
+# prioritisation"), so a busy 100,000-record review, retrained at most every 200 s, keeps a
+# worker re-ranking a fifth of the time at most.
+PAUSE_PER_RECORD = timedelta(milliseconds=2)
+
+
+def settled_labels(review: Review, stage: str) -> dict[int, int]:
+    """Record id → 1 (included) or 0 (excluded), for the stage's settled records only."""
+    labels = dict.fromkeys(selectors.included(review, stage).values_list("pk", flat=True), 1)
+    labels.update(dict.fromkeys(selectors.excluded(review, stage).values_list("pk", flat=True), 0))
+    return labels
+
+
+def _due(current: Ranking | None, n_included: int, n_excluded: int) -> bool:
+    if not (n_included and n_excluded):
+        return False
+    settled = n_included + n_excluded
+    if current is None or current.trained_on == 0:
+        return True
+    return settled - current.trained_on >= ranking.retrain_step(settled)
+
+
+def ranking_due(review: Review, stage: str) -> bool:
+    """Whether a new model is worth training: prioritisation is on, both classes have a settled
+    record, and enough records have settled since the last model (`ranking.retrain_step`), but
+    not sooner than `PAUSE_PER_RECORD` allows."""
+    if not selectors.stage_settings(review, stage).prioritise:
+        return False
+    current = Ranking.objects.filter(review=review, stage=stage).first()
+    if current is not None and current.trained_at is not None:
+        pause_ends = current.trained_at + PAUSE_PER_RECORD * current.n_scored
+        if timezone.now() < pause_ends:
+            return False
+    # Two counts on every decision: cheap, as they start from the settled tallies.
+    included = selectors.included(review, stage).count()
+    return _due(current, included, selectors.excluded(review, stage).count())
+
+
+def ranking_maybe_start(review: Review, stage: str) -> None:
+    """Queue a new model for when the current transaction commits, if one is due."""
+    from screening.tasks import refresh_ranking  # the task module imports this one
+
+    if ranking_due(review, stage):
+        transaction.on_commit(lambda: refresh_ranking.delay(review.pk, stage))
+
+
+def ranking_refresh(*, review: Review, stage: str) -> Ranking:
+    """Train a model on the settled records and replace the stage's scores with a score for
+    every screening unit, if due.
+
+    Safe to run twice, even at once: a run claims the work by moving `Ranking.trained_on` to
+    the count it trains on (a conditional update, so of two runs for the same records one
+    wins and the other stops), and writes its scores only over a model trained on fewer
+    records. A run that fails gives its claim back, so the next decision queues another.
+    """
+    current = Ranking.objects.filter(review=review, stage=stage).first()
+    if not selectors.stage_settings(review, stage).prioritise:
+        return current or Ranking(review=review, stage=stage)
+    if current is None:
+        current, _ = Ranking.objects.get_or_create(review=review, stage=stage)
+    labels = settled_labels(review, stage)
+    n_included = sum(labels.values())
+    if not _due(current, n_included, len(labels) - n_included):
+        return current
+    claim = len(labels)
+    claimed = Ranking.objects.filter(pk=current.pk, trained_on=current.trained_on).update(
+        trained_on=claim
+    )
+    if not claimed:
+        return current
+    try:
+        # The model is trained outside any transaction: on SQLite a write transaction would
+        # hold every reviewer's decision back for the whole training.
+        record_ids, scores = _scores(review, stage, labels)
+        return _save(current.pk, review, stage, claim, record_ids, scores, n_included)
+    except Exception:
+        Ranking.objects.filter(pk=current.pk, trained_on=claim).update(
+            trained_on=current.trained_on
+        )
+        raise
+
+
+def _scores(review: Review, stage: str, labels: dict[int, int]) -> tuple[list[int], Any]:
+    units = selectors.screening_units(review, stage).values_list(
+        "pk", *TEXT_FIELDS, "cluster__primary_id", "cluster__undone_at", "cluster__merged"
+    )
+    record_ids, texts = [], []
+    for pk, *values, primary_id, undone_at, merged in units.iterator(chunk_size=2_000):
+        fields = dict(zip(TEXT_FIELDS, values, strict=True))
+        if primary_id == pk and undone_at is None:
+            # The primary record of a duplicate group stands for the publication, with the
+            # group's merged values (what the API and the exports show).
+            fields.update({k: v for k, v in merged.items() if k in TEXT_FIELDS and v})
+        record_ids.append(pk)
+        texts.append(_text(fields))
+    return record_ids, ranking.rank(texts, [labels.get(pk) for pk in record_ids])
+
+
+def _text(fields: dict[str, Any]) -> str:
+    keywords = fields["keywords"]
+    if isinstance(keywords, list):
+        keywords = "; ".join(str(k) for k in keywords)
+    return "\n".join([fields["title"], fields["translated_title"], fields["abstract"], keywords])
+
+
+@transaction.atomic
+def _save(ranking_id, review, stage, claim, record_ids, scores, n_included) -> Ranking:
+    current = Ranking.objects.select_for_update().get(pk=ranking_id)
+    if current.n_included + current.n_excluded >= claim:
+        # A run claimed after this one (more records had settled) finished first.
+        return current
+    Priority.objects.filter(review=review, stage=stage).delete()
+    for start in range(0, len(record_ids), BATCH_SIZE):
+        batch = zip(
+            record_ids[start : start + BATCH_SIZE], scores[start : start + BATCH_SIZE], strict=True
+        )
+        Priority.objects.bulk_create(
+            Priority(review=review, record_id=pk, stage=stage, score=float(score))
+            for pk, score in batch
+        )
+    current.trained_at = timezone.now()
+    current.n_included = n_included
+    current.n_excluded = claim - n_included
+    current.n_scored = len(record_ids)
+    current.save(update_fields=["trained_at", "n_included", "n_excluded", "n_scored"])
+    return current
