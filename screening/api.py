@@ -67,7 +67,7 @@ class NextRecordView(APIView):
     @extend_schema(responses={200: ScreeningRecordSerializer, 204: None})
     def get(self, request: Request, review_id: int, stage: str) -> Response:
         review = review_for_user(request.user, review_id, write=True)
-        record = selectors.next_for(request.user, review, _stage(stage))
+        record = services.next_record(reviewer=request.user, review=review, stage=_stage(stage))
         if record is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(ScreeningRecordSerializer(record).data)

@@ -240,3 +240,27 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"record {self.record_id} ({self.stage}): {self.n_decisions} decisions"
+
+
+class Claim(models.Model):
+    """A record handed to a reviewer as their next one, for a while: the next-record query
+    hands it to no more reviewers than the stage still needs, so twenty reviewers starting
+    together do not all get (and race to decide) the same record."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="claims")
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "stage", "reviewer"], name="one_claim_per_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id} ({self.stage}) for {self.reviewer_id} until {self.until}"

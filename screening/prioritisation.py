@@ -19,9 +19,9 @@ from screening.models import Priority, Ranking
 TEXT_FIELDS = ("title", "translated_title", "abstract", "keywords")
 BATCH_SIZE = 5_000
 # The least time between two models of a stage, per record the last one scored: a model
-# costs about 0.4 ms of CPU a record to train and store (bench/RESULTS.md, "Screening
-# prioritisation"), so a busy 100,000-record review, retrained at most every 200 s, keeps a
-# worker re-ranking a fifth of the time at most.
+# costs about 0.3 ms a record to train and store (30-38 s for 100,000 records, bench/RESULTS.md,
+# "Screening prioritisation"), so a busy 100,000-record review, retrained at most every 200 s,
+# keeps a worker re-ranking a fifth of the time at most.
 PAUSE_PER_RECORD = timedelta(milliseconds=2)
 
 
@@ -52,9 +52,8 @@ def ranking_due(review: Review, stage: str) -> bool:
         pause_ends = current.trained_at + PAUSE_PER_RECORD * current.n_scored
         if timezone.now() < pause_ends:
             return False
-    # Two counts on every decision: cheap, as they start from the settled tallies.
-    included = selectors.included(review, stage).count()
-    return _due(current, included, selectors.excluded(review, stage).count())
+    # After every decision, so counted straight from the tallies (one indexed aggregate).
+    return _due(current, *selectors.settled_counts(review, stage))
 
 
 def ranking_maybe_start(review: Review, stage: str) -> None:
@@ -93,7 +92,7 @@ def ranking_refresh(*, review: Review, stage: str) -> Ranking:
         # The model is trained outside any transaction: on SQLite a write transaction would
         # hold every reviewer's decision back for the whole training.
         record_ids, scores = _scores(review, stage, labels)
-        return _save(current.pk, review, stage, claim, record_ids, scores, n_included)
+        return _save(current.pk, review, stage, claim, record_ids, scores, labels)
     except Exception:
         Ranking.objects.filter(pk=current.pk, trained_on=claim).update(
             trained_on=current.trained_on
@@ -125,23 +124,28 @@ def _text(fields: dict[str, Any]) -> str:
 
 
 @transaction.atomic
-def _save(ranking_id, review, stage, claim, record_ids, scores, n_included) -> Ranking:
+def _save(ranking_id, review, stage, claim, record_ids, scores, settled) -> Ranking:
     current = Ranking.objects.select_for_update().get(pk=ranking_id)
     if current.n_included + current.n_excluded >= claim:
         # A run claimed after this one (more records had settled) finished first.
         return current
     Priority.objects.filter(review=review, stage=stage).delete()
-    for start in range(0, len(record_ids), BATCH_SIZE):
-        batch = zip(
-            record_ids[start : start + BATCH_SIZE], scores[start : start + BATCH_SIZE], strict=True
-        )
+    # Only unsettled records keep a score: the next-record query walks the scores in order.
+    unsettled = [
+        (pk, score) for pk, score in zip(record_ids, scores, strict=True) if pk not in settled
+    ]
+    for start in range(0, len(unsettled), BATCH_SIZE):
         Priority.objects.bulk_create(
             Priority(review=review, record_id=pk, stage=stage, score=float(score))
-            for pk, score in batch
+            for pk, score in unsettled[start : start + BATCH_SIZE]
         )
+    # Records in conflict are closed too, without a label.
+    Priority.objects.filter(
+        review=review, stage=stage, record__tallies__stage=stage, record__tallies__open=False
+    ).delete()
     current.trained_at = timezone.now()
-    current.n_included = n_included
-    current.n_excluded = claim - n_included
+    current.n_included = sum(settled.values())
+    current.n_excluded = claim - current.n_included
     current.n_scored = len(record_ids)
     current.save(update_fields=["trained_at", "n_included", "n_excluded", "n_scored"])
     return current

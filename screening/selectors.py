@@ -21,11 +21,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from reviews.models import Membership, Record, Review
 from reviews.selectors import review_records, unique_records
 from screening.models import (
     Choice,
+    Claim,
     Decision,
     FullText,
     Priority,
@@ -81,13 +83,19 @@ def _excluded(required: int) -> Q:
     return Q(resolved=True, resolved_include=False) | (Q(resolved=False) & agreed)
 
 
-def _settled_as(review: Review, stage: str, decision: str) -> QuerySet[Tally]:
-    """Tallies of records settled on `decision` at the stage: the database starts from the
-    (few) decided records rather than from every record."""
+def _settled_q(review: Review, stage: str, decision: str) -> Q:
     required = stage_settings(review, stage).reviewers_required
     agreed_field = "n_include" if decision == Choice.INCLUDE else "n_exclude"
     agreed = Q(resolution="", n_decisions__gte=required, **{agreed_field: F("n_decisions")})
-    return Tally.objects.filter(review=review, stage=stage).filter(Q(resolution=decision) | agreed)
+    return Q(resolution=decision) | agreed
+
+
+def _settled_as(review: Review, stage: str, decision: str) -> QuerySet[Tally]:
+    """Tallies of records settled on `decision` at the stage: the database starts from the
+    (few) decided records rather than from every record."""
+    return Tally.objects.filter(review=review, stage=stage).filter(
+        _settled_q(review, stage, decision)
+    )
 
 
 def screening_units(review: Review, stage: str) -> QuerySet[Record]:
@@ -96,6 +104,16 @@ def screening_units(review: Review, stage: str) -> QuerySet[Record]:
     if stage == Stage.FULL_TEXT:
         return reports_sought(review).exclude(full_text__not_retrieved=True)
     return unique_records(review_records(review))
+
+
+def settled_counts(review: Review, stage: str) -> tuple[int, int]:
+    """(included, excluded) at the stage, straight from the tallies: cheap enough to ask after
+    every decision."""
+    counts = Tally.objects.filter(review=review, stage=stage).aggregate(
+        included=Count("pk", filter=_settled_q(review, stage, Choice.INCLUDE)),
+        excluded=Count("pk", filter=_settled_q(review, stage, Choice.EXCLUDE)),
+    )
+    return counts["included"], counts["excluded"]
 
 
 def reports_sought(review: Review) -> QuerySet[Record]:
@@ -179,17 +197,36 @@ def next_for(
             review=review, stage=stage, record__tallies__stage=stage, record__tallies__open=True
         )
         candidates.insert(0, scored.order_by("-score", "record_id"))
-    for ordered in candidates:
-        first = (
-            ordered.filter(unit).exclude(Exists(mine)).exclude(record_id=skip).values("record_id")
-        )[:1]
-        record = Record.objects.select_related("search_import", "cluster").filter(
-            pk=Subquery(first)
-        )
-        found = record.first()
-        if found is not None:
-            return found
+    # First a record not yet handed to as many reviewers as it needs, else any open one.
+    for unclaimed in (True, False):
+        for ordered in candidates:
+            ordered = ordered.filter(unit).exclude(Exists(mine)).exclude(record_id=skip)
+            if unclaimed:
+                ordered = ordered.alias(taken=_taken(reviewer, stage)).filter(
+                    taken__lt=settings.reviewers_required
+                )
+            first = ordered.values("record_id")[:1]
+            found = (
+                Record.objects.select_related("search_import", "cluster")
+                .filter(pk=Subquery(first))
+                .first()
+            )
+            if found is not None:
+                return found
     return None
+
+
+def _taken(reviewer: AbstractBaseUser, stage: str, record: str = "record") -> Coalesce:
+    """Decisions in plus live claims of other reviewers on the outer row's record."""
+    decided = Tally.objects.filter(record=OuterRef(record), stage=stage).values("n_decisions")
+    claims = (
+        Claim.objects.filter(record=OuterRef(record), stage=stage, until__gt=timezone.now())
+        .exclude(reviewer=reviewer)
+        .values("record")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(decided), 0) + Coalesce(Subquery(claims), 0)
 
 
 def _next_full_text(
@@ -204,6 +241,14 @@ def _next_full_text(
         .exclude(Exists(mine))
         .exclude(pk=skip)
     )
+    unclaimed = pending.alias(taken=_taken(reviewer, stage, "pk")).filter(
+        taken__lt=settings.reviewers_required
+    )
+    return _first_by_priority(unclaimed, settings) or _first_by_priority(pending, settings)
+
+
+def _first_by_priority(pending: QuerySet[Record], settings: StageSettings) -> Record | None:
+    stage = settings.stage
     if settings.prioritise:
         score = Priority.objects.filter(record=OuterRef("pk"), stage=stage).values("score")
         pending = pending.annotate(priority=Subquery(score)).order_by(

@@ -1,16 +1,18 @@
 """Every change in screening: decisions, conflict resolutions, stage settings. Atomic and
 audited."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from reviews.audit import audit_record, field_changes
 from reviews.models import Membership, Record, Review
 from screening import prioritisation, selectors, tallies
-from screening.models import Choice, Decision, Resolution, Stage, StageSettings
+from screening.models import Choice, Claim, Decision, Resolution, Stage, StageSettings
 
 SETTINGS_FIELDS = (
     "reviewers_required",
@@ -40,6 +42,28 @@ def _check_reason(settings: StageSettings, stage: str, decision: str, reason: st
                 + "; ".join(settings.exclusion_reasons)
             }
         )
+
+
+# How long a record handed out as someone's next stays theirs (see `Claim`).
+CLAIM_FOR = timedelta(minutes=15)
+
+
+def next_record(*, reviewer: AbstractBaseUser, review: Review, stage: str) -> Record | None:
+    """The reviewer's next record (`selectors.next_for`), claimed for them for a while so it
+    goes to no more reviewers than it needs. A reviewer holds one claim per stage."""
+    _check_stage(stage)
+    record = selectors.next_for(reviewer, review, stage)
+    with transaction.atomic():
+        Claim.objects.filter(review=review, stage=stage, reviewer=reviewer).delete()
+        if record is not None:
+            Claim.objects.create(
+                review=review,
+                record=record,
+                stage=stage,
+                reviewer=reviewer,
+                until=timezone.now() + CLAIM_FOR,
+            )
+    return record
 
 
 def decision_record(
@@ -85,6 +109,8 @@ def decision_record(
             )
         saved = _save(reviewer, review, record, stage, mine, values)
         tallies.tally_recount(review, record.pk, stage, settings.reviewers_required)
+        # The decision now counts where the claim did.
+        Claim.objects.filter(record=record, stage=stage, reviewer=reviewer).delete()
     prioritisation.ranking_maybe_start(review, stage)
     return saved
 

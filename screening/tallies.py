@@ -59,3 +59,38 @@ def tallies_reopen(review: Review, stage: str, required: int) -> None:
     rows = Tally.objects.filter(review=review, stage=stage)
     rows.filter(Q(n_decisions__gte=required) | ~Q(resolution="")).update(open=False)
     rows.filter(n_decisions__lt=required, resolution="").update(open=True)
+
+
+def tallies_rebuild(review: Review) -> None:
+    """Count every record of the review again from its decisions and resolutions (for data
+    written around the services, such as the load benchmark's seeded decisions)."""
+    from screening.selectors import stage_settings  # selectors read the tallies
+
+    Tally.objects.filter(review=review).delete()
+    record_ids = review.records.filter(search_import__status="complete").values_list(
+        "pk", flat=True
+    )
+    rows = {
+        (pk, Stage.TITLE_ABSTRACT): Tally(review=review, record_id=pk, stage=Stage.TITLE_ABSTRACT)
+        for pk in record_ids.iterator(chunk_size=BATCH_SIZE)
+    }
+    decisions = Decision.objects.filter(review=review).values_list("record_id", "stage", "decision")
+    for record_id, stage, decision in decisions.iterator(chunk_size=BATCH_SIZE):
+        tally = rows.setdefault(
+            (record_id, stage), Tally(review=review, record_id=record_id, stage=stage)
+        )
+        tally.n_decisions += 1
+        tally.n_include += decision == Choice.INCLUDE
+        tally.n_exclude += decision == Choice.EXCLUDE
+    resolutions = Resolution.objects.filter(review=review).values_list(
+        "record_id", "stage", "decision"
+    )
+    for record_id, stage, decision in resolutions:
+        tally = rows.setdefault(
+            (record_id, stage), Tally(review=review, record_id=record_id, stage=stage)
+        )
+        tally.resolution = decision
+    required = {stage: stage_settings(review, stage).reviewers_required for stage in Stage.values}
+    for tally in rows.values():
+        tally.open = tally.n_decisions < required[tally.stage] and not tally.resolution
+    Tally.objects.bulk_create(rows.values(), batch_size=BATCH_SIZE)

@@ -85,7 +85,7 @@ def screen(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
         if record is None:
             raise Http404("That record is not screened at this stage.")
     else:
-        record = selectors.next_for(request.user, review, stage)
+        record = services.next_record(reviewer=request.user, review=review, stage=stage)
     return _render(request, review, stage, record)
 
 
@@ -135,7 +135,8 @@ def decide(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     except ValidationError as exc:
         record = selectors.screening_units(review, stage).filter(pk=int(record_id)).first()
         return _render(request, review, stage, record, " ".join(exc.messages))
-    return _render(request, review, stage, selectors.next_for(request.user, review, stage))
+    following = services.next_record(reviewer=request.user, review=review, stage=stage)
+    return _render(request, review, stage, following)
 
 
 @require_POST

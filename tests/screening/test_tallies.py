@@ -21,6 +21,7 @@ from screening.services import (
     decision_withdraw,
     stage_settings_update,
 )
+from screening.tallies import tallies_rebuild
 from tests.reviews.dedup_data import make_import
 from tests.screening.data import FT, TA, TITLES
 
@@ -178,3 +179,22 @@ def test_tallies_always_match_the_decisions(review, lead, reviewer, reviewer2, s
         for tally in Tally.objects.filter(review=review, stage=TA):
             assert tally.open == (tally.n_decisions < required and not tally.resolution)
     assert not Tally.objects.filter(review=review, stage=FT).exclude(n_decisions__gt=0).exists()
+
+
+def test_a_rebuild_counts_what_the_services_counted(review, lead, reviewer, reviewer2):
+    recs = make_import(review, lead, "pubmed", [(t, "") for t in TITLES[:3]])
+    for who, decision in ((reviewer, "include"), (reviewer2, "maybe")):
+        decision_record(
+            reviewer=who, review=review, record_id=recs[0].pk, stage=TA, decision=decision
+        )
+    conflict_resolve(
+        resolver=lead, review=review, record_id=recs[0].pk, stage=TA, decision="include"
+    )
+    decision_record(
+        reviewer=reviewer, review=review, record_id=recs[0].pk, stage=FT, decision="include"
+    )
+    fields = ("record_id", "stage", "n_decisions", "n_include", "n_exclude", "resolution", "open")
+    before = list(Tally.objects.order_by("record_id", "stage").values(*fields))
+    tallies_rebuild(review)
+    assert list(Tally.objects.order_by("record_id", "stage").values(*fields)) == before
+    assert len(before) == 4
