@@ -169,12 +169,19 @@ def is_settled(record_id: int, stage: str, required: int) -> bool:
 
 
 def next_for(
-    reviewer: AbstractBaseUser, review: Review, stage: str, *, skip: int | None = None
+    reviewer: AbstractBaseUser,
+    review: Review,
+    stage: str,
+    *,
+    skip: int | None = None,
+    lock: bool = False,
 ) -> Record | None:
     """The reviewer's next record: not decided by them, and still needing decisions. On a
     prioritised stage the highest relevance score comes first (`screening.prioritisation`);
     records without a score (none yet, or imported since) follow in import order. `skip`
-    leaves one record out (the page prefetches the record after the one shown).
+    leaves one record out (the page prefetches the record after the one shown). `lock` (inside
+    the transaction that claims the record) passes over candidates another reviewer is
+    claiming at this moment, so two at once do not take the same place.
 
     The candidates are the open tallies (`Tally.open`, kept by the services), read through
     indexes in order, so the cost follows the records skipped (the reviewer's own, awaiting
@@ -205,15 +212,24 @@ def next_for(
                 ordered = ordered.alias(taken=_taken(reviewer, stage)).filter(
                     taken__lt=settings.reviewers_required
                 )
-            first = ordered.values("record_id")[:1]
-            found = (
-                Record.objects.select_related("search_import", "cluster")
-                .filter(pk=Subquery(first))
-                .first()
-            )
+            if lock:
+                # Lock the record row, as deciding does first, so the two never deadlock.
+                ordered = (
+                    ordered.select_related("record")
+                    .only("record_id", "record__id")
+                    .select_for_update(skip_locked=True, of=("record",))
+                )
+                candidate = ordered.first()
+                found = _record(pk=candidate.record_id) if candidate is not None else None
+            else:
+                found = _record(pk=Subquery(ordered.values("record_id")[:1]))
             if found is not None:
                 return found
     return None
+
+
+def _record(**where) -> Record | None:
+    return Record.objects.select_related("search_import", "cluster").filter(**where).first()
 
 
 def _taken(reviewer: AbstractBaseUser, stage: str, record: str = "record") -> Coalesce:

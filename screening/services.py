@@ -52,8 +52,8 @@ def next_record(*, reviewer: AbstractBaseUser, review: Review, stage: str) -> Re
     """The reviewer's next record (`selectors.next_for`), claimed for them for a while so it
     goes to no more reviewers than it needs. A reviewer holds one claim per stage."""
     _check_stage(stage)
-    record = selectors.next_for(reviewer, review, stage)
     with transaction.atomic():
+        record = selectors.next_for(reviewer, review, stage, lock=True)
         Claim.objects.filter(review=review, stage=stage, reviewer=reviewer).delete()
         if record is not None:
             Claim.objects.create(
