@@ -119,8 +119,7 @@ class ConflictSerializer(ScreeningRecordSerializer):
         read_only_fields = fields
 
     def get_decisions(self, record: Record) -> list[dict]:
-        decisions = record.decisions.filter(stage=self.context["stage"]).select_related("reviewer")
-        return DecisionSerializer(decisions, many=True).data
+        return DecisionSerializer(record.stage_decisions, many=True).data
 
 
 @extend_schema(tags=["screening"])
@@ -131,8 +130,8 @@ class ConflictListView(generics.GenericAPIView):
     def get(self, request: Request, review_id: int, stage: str) -> Response:
         review = review_for_user(request.user, review_id)
         stage = _stage(stage)
-        page = self.paginate_queryset(selectors.conflicts(review, stage))
-        data = ConflictSerializer(page, many=True, context={"stage": stage}).data
+        page = self.paginate_queryset(selectors.conflicts_with_decisions(review, stage))
+        data = ConflictSerializer(page, many=True).data
         return self.get_paginated_response(data)
 
 

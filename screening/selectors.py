@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -157,6 +158,16 @@ def conflicts(review: Review, stage: str) -> QuerySet[Record]:
         .exclude(n_exclude=F("n_decisions"))
     )
     return with_state(review, stage).filter(pk__in=disagreed.values("record_id"))
+
+
+def conflicts_with_decisions(review: Review, stage: str) -> QuerySet[Record]:
+    """Conflicts with their decisions at the stage (and who made them) fetched in one go."""
+    decisions = Decision.objects.filter(stage=stage).select_related("reviewer").order_by("pk")
+    return (
+        conflicts(review, stage)
+        .order_by("pk")
+        .prefetch_related(Prefetch("decisions", queryset=decisions, to_attr="stage_decisions"))
+    )
 
 
 def is_settled(record_id: int, stage: str, required: int) -> bool:

@@ -163,14 +163,14 @@ def withdraw(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
 def conflict_list(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     review = review_for_user(request.user, review_id)
     stage = _stage(stage)
-    records = selectors.conflicts(review, stage).prefetch_related("decisions__reviewer")
-    rows = [(record, [d for d in record.decisions.all() if d.stage == stage]) for record in records]
+    records = selectors.conflicts_with_decisions(review, stage)
+    page = Paginator(records, 25).get_page(request.GET.get("page"))
     settings = selectors.stage_settings(review, stage)
     context = {
         "review": review,
         "stage": stage,
         "stage_label": Stage(stage).label,
-        "rows": rows,
+        "page": page,
         "settings": settings,
         "can_resolve": selectors.can_resolve(review.membership, settings),
     }

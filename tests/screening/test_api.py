@@ -492,3 +492,19 @@ def test_a_full_text_conflict_resolved_as_exclude_needs_a_listed_reason(
     )
     assert response.status_code == 200
     assert response.json()["reason"] == "No full text"
+
+
+def test_conflicts_api_reads_decisions_in_one_query(
+    api_as, review, lead, reviewer, reviewer2, django_assert_max_num_queries
+):
+    recs = make_import(review, lead, "pubmed", [(f"Synthetic clash {i}", "") for i in range(12)])
+    for record in recs:
+        for who, choice in ((reviewer, "include"), (reviewer2, "maybe")):
+            post_decision(api_as(who), review, record, choice)
+    with django_assert_max_num_queries(8):
+        response = api_as(lead).get(url(review, TA, "conflicts"))
+    results = response.json()["results"]
+    assert len(results) == 12
+    assert all(
+        sorted(d["reviewer"] for d in r["decisions"]) == ["reviewer", "reviewer2"] for r in results
+    )

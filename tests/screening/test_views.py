@@ -154,3 +154,33 @@ def test_agreement_csv_and_dashboard_kappa(client, review, lead, second, records
     assert "<dt>Conflicts</dt><dd>1</dd>" in html
     assert expected.kappa == 0.0  # p_o = p_e = 1/2
     assert "<dt>Kappa</dt><dd>0.00</dd>" in html
+
+
+def test_the_conflicts_page_shows_25_at_a_time_with_their_decisions(
+    client, review, lead, second, django_assert_max_num_queries
+):
+    recs = make_import(review, lead, "pubmed", [(f"Synthetic conflict {i}", "") for i in range(30)])
+    for record in recs:
+        decision_record(
+            reviewer=lead,
+            review=review,
+            record_id=record.pk,
+            stage="title_abstract",
+            decision="include",
+        )
+        decision_record(
+            reviewer=second,
+            review=review,
+            record_id=record.pk,
+            stage="title_abstract",
+            decision="exclude",
+        )
+    client.force_login(lead)
+    url = f"/reviews/{review.pk}/screening/title_abstract/conflicts/"
+    # A fixed number of queries, however many conflicts there are (no query per record).
+    with django_assert_max_num_queries(12):
+        first = client.get(url).content.decode()
+    assert first.count("<h3>") == 25 and "(30)" in first and "Page 1 of 2" in first
+    assert first.count("<td>reviewer2</td>") == 25
+    second_page = client.get(url, {"page": 2}).content.decode()
+    assert second_page.count("<h3>") == 5
