@@ -39,7 +39,6 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -48,8 +47,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from results import write_section  # bench/results.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "RESULTS.md"
 WORK = ROOT / "var" / "bench" / "import"
 SECTION = "## Import (issue #3)"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/evident_bench"
@@ -478,18 +478,6 @@ def machine() -> str:
     )
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) our section of RESULTS.md up to its hand-written notes (a "### "
-    heading), keeping those notes and every other section as they are."""
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^### |^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
@@ -534,7 +522,8 @@ def main() -> None:
     print("\n".join(verdicts(results)))
     if not args.no_write and args.only == list(LABELS):
         write_section(
-            section(body, verdicts(results), command, when, args.records, size_mb, args.repeat)
+            SECTION,
+            section(body, verdicts(results), command, when, args.records, size_mb, args.repeat),
         )
     if not args.keep:
         shutil.rmtree(WORK, ignore_errors=True)

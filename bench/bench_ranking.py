@@ -48,7 +48,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import resource
 import subprocess
 import sys
@@ -57,6 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from results import write_section  # bench/results.py, beside this script
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -66,7 +66,6 @@ sys.path.insert(0, str(ROOT))
 from screening import ranking  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "screening"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Screening prioritisation"
 SETS = {
     "Cohen_2006_Triptans": "synergy_Cohen_2006_Triptans.csv",
@@ -260,18 +259,6 @@ def machine() -> str:
     )
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) our section of RESULTS.md up to its hand-written notes (a "### "
-    heading), keeping those notes and every other section as they are."""
-    current = RESULTS.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^### |^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=10, help="prior seeds per set and model")
@@ -293,7 +280,7 @@ def main() -> None:
         command = "python bench/bench_ranking.py" + "".join(
             f" {a}" for a in sys.argv[1:] if a != "--no-write"
         )
-        write_section(section(body, cost, command, when, where, args.seeds))
+        write_section(SECTION, section(body, cost, command, when, where, args.seeds))
 
 
 def section(body: str, cost: str, command: str, when: str, where: str, seeds: int) -> str:

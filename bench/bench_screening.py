@@ -76,6 +76,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import fcntl
 import hashlib
 import http.client
 import json
@@ -97,8 +98,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from results import write_section  # bench/results.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "RESULTS.md"
 WORK = ROOT / "var" / "bench" / "screening"
 SRC = WORK / "src"  # the copy of the code that runs (see step 0)
 SECTION = "## Screening under load (issue #5)"
@@ -941,18 +943,6 @@ def machine() -> str:
     )
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) our section of RESULTS.md up to its hand-written notes (a "### "
-    heading), keeping those notes and every other section as they are."""
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^### |^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
@@ -982,6 +972,14 @@ def main() -> None:
     specs = args.gunicorn or DEFAULT_GUNICORN
 
     WORK.mkdir(parents=True, exist_ok=True)
+    # One run at a time: a second one would drop the first one's database under it.
+    lock = (WORK / "run.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(
+            f"Another bench_screening.py run is using {DB_NAME}; wait for it."
+        ) from None
     if args.reuse and (WORK / "code.txt").exists() and SRC.is_dir():
         code = (WORK / "code.txt").read_text()  # the copy the kept database was made with
     else:
@@ -1051,7 +1049,7 @@ def main() -> None:
         command = "python bench/bench_screening.py" + "".join(
             f" {shlex.quote(a)}" for a in sys.argv[1:] if a != "--no-write"
         )
-        write_section(section(command, code, before, sections, args))
+        write_section(SECTION, section(command, code, before, sections, args))
     if not args.keep:
         from django.db import connections
 
