@@ -361,6 +361,8 @@ SHOW = {
     "conflicts": "Conflicts",
     "all": "All",
 }
+# Full text only: reports that could not be retrieved (out of screening until put back).
+SHOW_FULL_TEXT = {**SHOW, "not_retrieved": "Not retrieved"}
 
 
 def screening_list(
@@ -374,6 +376,8 @@ def screening_list(
         records = decided_by(viewer, review, stage)
     elif show == "conflicts":
         records = conflicts(review, stage)
+    elif show == "not_retrieved" and stage == Stage.FULL_TEXT:
+        records = _with_counts(not_retrieved(review), stage)
     else:
         records = with_state(review, stage)
     mine = Decision.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=viewer)

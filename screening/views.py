@@ -96,8 +96,9 @@ def record_list(request: HttpRequest, review_id: int, stage: str) -> HttpRespons
     each opens in the screening page."""
     review = review_for_user(request.user, review_id)
     stage = _stage(stage)
+    shows = selectors.SHOW_FULL_TEXT if stage == Stage.FULL_TEXT else selectors.SHOW
     show = request.GET.get("show", "undecided")
-    if show not in selectors.SHOW:
+    if show not in shows:
         show = "undecided"
     query = request.GET.get("q", "").strip()
     records = selectors.screening_list(request.user, review, stage, show, query)
@@ -106,7 +107,7 @@ def record_list(request: HttpRequest, review_id: int, stage: str) -> HttpRespons
         "stage": stage,
         "stage_label": Stage(stage).label,
         "show": show,
-        "shows": selectors.SHOW,
+        "shows": shows,
         "q": query,
         "page": Paginator(records, 50).get_page(request.GET.get("page")),
         "progress": selectors.reviewer_progress(review, stage),

@@ -5,9 +5,11 @@ Every record here is synthetic (made-up titles, test DOIs under 10.5555)."""
 
 import pytest
 
+from screening.fulltext import fulltext_mark_not_retrieved
 from screening.services import decision_record
 from tests.reviews.dedup_data import make_import
-from tests.screening.data import TA, TITLES
+from tests.screening.data import FT, TA, TITLES
+from tests.screening.fulltext_data import full_text_reports
 
 
 @pytest.fixture
@@ -78,3 +80,30 @@ def test_progress_counts_decisions_per_reviewer(client, review, lead, reviewer, 
 def test_an_unknown_filter_falls_back_to_undecided(client, review, reviewer, recs):
     client.force_login(reviewer)
     assert 'value="undecided" checked' in page(client, review, show="bogus")
+
+
+def test_not_retrieved_reports_are_listed_and_can_be_put_back(
+    client, review, lead, reviewer, viewer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    reports = full_text_reports(review, lead)
+    fulltext_mark_not_retrieved(
+        user=reviewer, review=review, record_id=reports[0].pk, note="Library has no access"
+    )
+    url = f"/reviews/{review.pk}/screening/{FT}/records/"
+    client.force_login(viewer)
+    listed = client.get(url, {"show": "not_retrieved"}).content.decode()
+    assert TITLES[0] in listed and TITLES[1] not in listed
+    assert "Put back for screening" not in listed  # viewers cannot change it
+    client.force_login(reviewer)
+    assert "Put back for screening" in client.get(url, {"show": "not_retrieved"}).content.decode()
+    assert TITLES[0] not in client.get(url, {"show": "undecided"}).content.decode()
+    client.post(f"/reviews/{review.pk}/screening/fulltext/{reports[0].pk}/remove/")
+    assert TITLES[0] in client.get(url, {"show": "undecided"}).content.decode()
+    assert TITLES[0] not in client.get(url, {"show": "not_retrieved"}).content.decode()
+
+
+def test_title_abstract_has_no_not_retrieved_filter(client, review, reviewer, recs):
+    client.force_login(reviewer)
+    html = page(client, review, show="not_retrieved")
+    assert 'value="not_retrieved"' not in html and 'value="undecided" checked' in html
