@@ -73,17 +73,6 @@ def _with_counts(records: QuerySet[Record], stage: str) -> QuerySet[Record]:
     )
 
 
-def _included(required: int) -> Q:
-    # Every decision in agrees (there may be more than `required` if a lead lowered it).
-    agreed = Q(n_decisions__gte=required, n_include=F("n_decisions"))
-    return Q(resolved_include=True) | (Q(resolved=False) & agreed)
-
-
-def _excluded(required: int) -> Q:
-    agreed = Q(n_decisions__gte=required, n_exclude=F("n_decisions"))
-    return Q(resolved=True, resolved_include=False) | (Q(resolved=False) & agreed)
-
-
 def _settled_q(review: Review, stage: str, decision: str) -> Q:
     required = stage_settings(review, stage).reviewers_required
     agreed_field = "n_include" if decision == Choice.INCLUDE else "n_exclude"
@@ -384,8 +373,12 @@ def screening_list(
     required = stage_settings(review, stage).reviewers_required
     return matching(records, query).annotate(
         my_decision=Subquery(mine.values("decision")[:1]),
-        is_included=_included(required),
-        is_excluded=_excluded(required),
+        is_included=Exists(
+            _settled_as(review, stage, Choice.INCLUDE).filter(record=OuterRef("pk"))
+        ),
+        is_excluded=Exists(
+            _settled_as(review, stage, Choice.EXCLUDE).filter(record=OuterRef("pk"))
+        ),
         is_settled=Q(resolved=True) | Q(n_decisions__gte=required),
     )
 

@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from django.db.models import Count, Q
 
 from reviews.models import Review
+from reviews.selectors import review_records
 from screening.models import Choice, Decision, Priority, Resolution, Stage, Tally
+from screening.selectors import stage_settings
 
 BATCH_SIZE = 5_000
 
@@ -64,12 +66,8 @@ def tallies_reopen(review: Review, stage: str, required: int) -> None:
 def tallies_rebuild(review: Review) -> None:
     """Count every record of the review again from its decisions and resolutions (for data
     written around the services, such as the load benchmark's seeded decisions)."""
-    from screening.selectors import stage_settings  # selectors read the tallies
-
     Tally.objects.filter(review=review).delete()
-    record_ids = review.records.filter(search_import__status="complete").values_list(
-        "pk", flat=True
-    )
+    record_ids = review_records(review).values_list("pk", flat=True)
     rows = {
         (pk, Stage.TITLE_ABSTRACT): Tally(review=review, record_id=pk, stage=Stage.TITLE_ABSTRACT)
         for pk in record_ids.iterator(chunk_size=BATCH_SIZE)

@@ -24,6 +24,13 @@ def _stage(stage: str) -> str:
     return stage
 
 
+def _posted_record(request: HttpRequest) -> int:
+    record_id = request.POST.get("record", "")
+    if not record_id.isdecimal():
+        raise Http404("No such record.")
+    return int(record_id)
+
+
 def _record_context(request: HttpRequest, review, stage: str, record, error: str = "") -> dict:
     settings = selectors.stage_settings(review, stage)
     units = selectors.screening_units(review, stage)
@@ -120,21 +127,19 @@ def record_list(request: HttpRequest, review_id: int, stage: str) -> HttpRespons
 def decide(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     review = review_for_user(request.user, review_id, write=True)
     stage = _stage(stage)
-    record_id = request.POST.get("record", "")
-    if not record_id.isdecimal():
-        raise Http404("No such record.")
+    record_id = _posted_record(request)
     try:
         services.decision_record(
             reviewer=request.user,
             review=review,
-            record_id=int(record_id),
+            record_id=record_id,
             stage=stage,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
         )
     except ValidationError as exc:
-        record = selectors.screening_units(review, stage).filter(pk=int(record_id)).first()
+        record = selectors.screening_units(review, stage).filter(pk=record_id).first()
         return _render(request, review, stage, record, " ".join(exc.messages))
     following = services.next_record(reviewer=request.user, review=review, stage=stage)
     return _render(request, review, stage, following)
@@ -146,13 +151,11 @@ def withdraw(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     """The "u" key: take back one's last decision and show that record again."""
     review = review_for_user(request.user, review_id, write=True)
     stage = _stage(stage)
-    record_id = request.POST.get("record", "")
-    if not record_id.isdecimal():
-        raise Http404("No such record.")
-    record = selectors.screening_units(review, stage).filter(pk=int(record_id)).first()
+    record_id = _posted_record(request)
+    record = selectors.screening_units(review, stage).filter(pk=record_id).first()
     try:
         services.decision_withdraw(
-            reviewer=request.user, review=review, record_id=int(record_id), stage=stage
+            reviewer=request.user, review=review, record_id=record_id, stage=stage
         )
     except ValidationError as exc:
         return _render(request, review, stage, record, " ".join(exc.messages))
