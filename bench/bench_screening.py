@@ -32,8 +32,11 @@ What it does:
    are includes. The first ``--full-text`` title/abstract includes are decided at full text
    (~35 % included, exclusions with one of the default reasons, 8 % disagreeing, half of those
    conflicts resolved). The tallies the services would have kept are then counted from these
-   decisions (``screening.tallies.tallies_rebuild``). Finally ``VACUUM ANALYZE``, as autovacuum
-   would have done by then.
+   decisions (``screening.tallies.tallies_rebuild``), and the title/abstract relevance model is
+   trained on the settled records as the Celery task would have done (prioritisation is on by
+   default), so the next record follows its scores; ``--no-ranking`` leaves the stage without a
+   model (the next record then comes in import order). Finally ``VACUUM ANALYZE``, as
+   autovacuum would have done by then.
 3. For each ``--gunicorn`` configuration (default: gthread ``--workers 4 --threads 4``, then
    sync ``--workers 5``), starts ``gunicorn config.wsgi`` on a free 127.0.0.1 port with the
    production settings (``config.settings.production``, DEBUG off) and these environment
@@ -220,7 +223,7 @@ def _text(rng: random.Random, words: list[str], n: int) -> str:
     return " ".join(rng.choices(words, k=n))
 
 
-def seed(records: int, duplicates: int, decided: int, full_text: int) -> dict:
+def seed(records: int, duplicates: int, decided: int, full_text: int, ranked: bool) -> dict:
     """Write the review, its members and its records; return what the load phase needs."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
@@ -332,6 +335,12 @@ def seed(records: int, duplicates: int, decided: int, full_text: int) -> dict:
     removed = set(copies)
     units = [pk for db, _ in shares for pk in ids[db] if pk not in removed]
     counts = _seed_decisions(rng, review, lead, reviewers, units, decided, full_text)
+    if ranked:
+        # What the Celery task leaves once records have settled (prioritisation is on by
+        # default): a model and a score per unsettled unit, which the next record follows.
+        from screening.prioritisation import ranking_refresh
+
+        ranking_refresh(review=review, stage="title_abstract")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return {"review": review.pk, "units": len(units), **counts}
@@ -447,7 +456,7 @@ def state_counts(review_id: int) -> dict[str, int]:
     """What the review holds now (counted with the app's own selectors)."""
     from reviews.models import Record, Review
     from screening import selectors
-    from screening.models import Decision, Resolution
+    from screening.models import Decision, Priority, Resolution
 
     review = Review.objects.get(pk=review_id)
     out = {
@@ -458,6 +467,9 @@ def state_counts(review_id: int) -> dict[str, int]:
         out[f"{label} decisions"] = Decision.objects.filter(review=review, stage=stage).count()
         out[f"{label} resolutions"] = Resolution.objects.filter(review=review, stage=stage).count()
         out[f"{label} open conflicts"] = selectors.conflicts(review, stage).count()
+    out["T/A units with a relevance score"] = Priority.objects.filter(
+        review=review, stage="title_abstract"
+    ).count()
     return out
 
 
@@ -964,6 +976,9 @@ def main() -> None:
     parser.add_argument(
         "--celery", action="store_true", help="run one Celery worker during the load"
     )
+    parser.add_argument(
+        "--no-ranking", action="store_true", help="seed no relevance model (import order)"
+    )
     parser.add_argument("--keep", action="store_true", help=f"keep the {DB_NAME} database")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     parser.add_argument("--explain", action="store_true", help="profile the endpoints' SQL")
@@ -1002,7 +1017,9 @@ def main() -> None:
 
     django.setup()
     if not args.reuse:
-        seeded = seed(args.records, args.duplicates, args.decided, args.full_text)
+        seeded = seed(
+            args.records, args.duplicates, args.decided, args.full_text, not args.no_ranking
+        )
         print(f"seeded in {time.perf_counter() - started:.0f} s: {seeded}", file=sys.stderr)
     setup = load_setup()
     before = state_counts(setup.review)
@@ -1068,6 +1085,12 @@ def section(command: str, code: str, before: dict[str, int], sections: list[str]
         if args.celery
         else "No Celery worker ran (tasks that decisions queue were not executed)."
     )
+    ranking_note = (
+        "No relevance model was seeded: the next record came in import order."
+        if args.no_ranking
+        else "Before the load, the title/abstract relevance model was trained on the settled "
+        "records (prioritisation is on by default), so the next record followed its scores."
+    )
     return f"""{SECTION}
 
 Run: `{command}` (method and every setting in the script's docstring).
@@ -1080,7 +1103,8 @@ Data: a **synthetic** review of {args.records:,} records in three completed impo
 {args.duplicates:,} duplicate groups of two; 1 lead and {N_REVIEWERS} reviewers; stage defaults
 (2 reviewers per record, blinded). Seeded mid-review state: the first {args.decided:,} screening
 units decided at title/abstract (~5 % disagreeing, a third of those conflicts resolved) and
-{args.full_text:,} title/abstract includes decided at full text. At the start: {state}.
+{args.full_text:,} title/abstract includes decided at full text. {ranking_note} At the start:
+{state}.
 
 Server: the `Server-Timing: app;dur=` header (time inside Django, middleware included). Client:
 wall time in the benchmark's thread (adds gunicorn, the socket and waiting for a CPU). A round

@@ -187,6 +187,9 @@ class Ranking(models.Model):
     # Settled decisions when the model was last trained; a new run starts when enough
     # new ones have arrived.
     trained_on = models.PositiveIntegerField(default=0)
+    # When a settling decision last counted the settled records to see whether a new model is
+    # due (`prioritisation.ranking_maybe_start` counts at most every few seconds).
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from reviews.models import Membership, Record, Review
+from reviews.models import DuplicateCluster, Membership, Record, Review
 from reviews.selectors import review_records, unique_records
 from screening.models import (
     Choice,
@@ -73,8 +73,7 @@ def _with_counts(records: QuerySet[Record], stage: str) -> QuerySet[Record]:
     )
 
 
-def _settled_q(review: Review, stage: str, decision: str) -> Q:
-    required = stage_settings(review, stage).reviewers_required
+def _settled_q(required: int, decision: str) -> Q:
     agreed_field = "n_include" if decision == Choice.INCLUDE else "n_exclude"
     agreed = Q(resolution="", n_decisions__gte=required, **{agreed_field: F("n_decisions")})
     return Q(resolution=decision) | agreed
@@ -83,9 +82,8 @@ def _settled_q(review: Review, stage: str, decision: str) -> Q:
 def _settled_as(review: Review, stage: str, decision: str) -> QuerySet[Tally]:
     """Tallies of records settled on `decision` at the stage: the database starts from the
     (few) decided records rather than from every record."""
-    return Tally.objects.filter(review=review, stage=stage).filter(
-        _settled_q(review, stage, decision)
-    )
+    required = stage_settings(review, stage).reviewers_required
+    return Tally.objects.filter(review=review, stage=stage).filter(_settled_q(required, decision))
 
 
 def screening_units(review: Review, stage: str) -> QuerySet[Record]:
@@ -97,13 +95,24 @@ def screening_units(review: Review, stage: str) -> QuerySet[Record]:
 
 
 def settled_counts(review: Review, stage: str) -> tuple[int, int]:
-    """(included, excluded) at the stage, straight from the tallies: cheap enough to ask after
-    every decision."""
+    """(included, excluded) at the stage, straight from the tallies (one aggregate over the
+    stage's tallies)."""
+    required = stage_settings(review, stage).reviewers_required
     counts = Tally.objects.filter(review=review, stage=stage).aggregate(
-        included=Count("pk", filter=_settled_q(review, stage, Choice.INCLUDE)),
-        excluded=Count("pk", filter=_settled_q(review, stage, Choice.EXCLUDE)),
+        included=Count("pk", filter=_settled_q(required, Choice.INCLUDE)),
+        excluded=Count("pk", filter=_settled_q(required, Choice.EXCLUDE)),
     )
     return counts["included"], counts["excluded"]
+
+
+def settled_both(review: Review, stage: str) -> bool:
+    """Whether at least one record is settled as included and one as excluded: two EXISTS
+    that stop at the first row found, where counting reads every tally of the stage."""
+    required = stage_settings(review, stage).reviewers_required
+    tallies = Tally.objects.filter(review=review, stage=stage)
+    return tallies.filter(_settled_q(required, Choice.INCLUDE)).exists() and (
+        tallies.filter(_settled_q(required, Choice.EXCLUDE)).exists()
+    )
 
 
 def reports_sought(review: Review) -> QuerySet[Record]:
@@ -190,12 +199,22 @@ def next_for(
     settings = stage_settings(review, stage)
     if stage == Stage.FULL_TEXT:
         return _next_full_text(reviewer, review, settings, skip)
-    mine = Decision.objects.filter(record=OuterRef("record"), stage=stage, reviewer=reviewer)
-    unit = (
-        Q(record__cluster__isnull=True)
-        | Q(record__cluster__undone_at__isnull=False)
-        | Q(record__cluster__primary=F("record"))
+    # The reviewer's own decision on the walked record, as a scalar subquery so PostgreSQL
+    # probes the unique decision index row by row as it walks. As NOT EXISTS it became a merge
+    # anti join or a hash of all the reviewer's decisions, either way reading every decision
+    # up to the first open record (2-6 ms at 60,000 decisions, bench/RESULTS.md).
+    mine = Subquery(
+        Decision.objects.filter(record=OuterRef("record"), stage=stage, reviewer=reviewer).values(
+            "pk"
+        )[:1]
     )
+    # A screening unit: in no duplicate group, or standing for its group (its primary, or the
+    # group was undone). Asked of the group by a subquery, only for grouped records, rather
+    # than through a join whose plan PostgreSQL chose badly once few rows were expected.
+    standing = DuplicateCluster.objects.filter(pk=OuterRef("record__cluster_id")).filter(
+        Q(undone_at__isnull=False) | Q(primary=OuterRef("record_id"))
+    )
+    unit = Q(record__cluster__isnull=True) | Q(standing__isnull=False)
     open_tallies = Tally.objects.filter(review=review, stage=stage, open=True)
     candidates = [open_tallies.order_by("record_id")]
     if settings.prioritise:
@@ -207,7 +226,9 @@ def next_for(
     # First a record not yet handed to as many reviewers as it needs, else any open one.
     for unclaimed in (True, False):
         for ordered in candidates:
-            ordered = ordered.filter(unit).exclude(Exists(mine)).exclude(record_id=skip)
+            ordered = ordered.alias(standing=Subquery(standing.values("pk")[:1]), mine=mine)
+            ordered = ordered.filter(unit, mine__isnull=True)
+            ordered = ordered.exclude(record_id=skip)
             if unclaimed:
                 ordered = ordered.alias(taken=_taken(reviewer, stage)).filter(
                     taken__lt=settings.reviewers_required
@@ -216,11 +237,11 @@ def next_for(
                 # Lock the record row, as deciding does first, so the two never deadlock.
                 ordered = (
                     ordered.select_related("record")
-                    .only("record_id", "record__id")
+                    .defer("record__raw")
                     .select_for_update(skip_locked=True, of=("record",))
                 )
                 candidate = ordered.first()
-                found = _record(pk=candidate.record_id) if candidate is not None else None
+                found = candidate.record if candidate is not None else None
             else:
                 found = _record(pk=Subquery(ordered.values("record_id")[:1]))
             if found is not None:
@@ -229,7 +250,9 @@ def next_for(
 
 
 def _record(**where) -> Record | None:
-    return Record.objects.select_related("search_import", "cluster").filter(**where).first()
+    # Screening shows the bibliographic fields and the duplicate group's merged values, never
+    # the source record as read from the file (`raw`, the largest column).
+    return Record.objects.select_related("cluster").defer("raw").filter(**where).first()
 
 
 def _taken(reviewer: AbstractBaseUser, stage: str, record: str = "record") -> Coalesce:

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from reviews.audit import audit_record, field_changes
 from reviews.models import Membership, Record, Review
 from screening import prioritisation, selectors, tallies
-from screening.models import Choice, Claim, Decision, Resolution, Stage, StageSettings
+from screening.models import Choice, Claim, Decision, Resolution, Stage, StageSettings, Tally
 
 SETTINGS_FIELDS = (
     "reviewers_required",
@@ -53,6 +53,11 @@ def next_record(*, reviewer: AbstractBaseUser, review: Review, stage: str) -> Re
     goes to no more reviewers than it needs. A reviewer holds one claim per stage."""
     _check_stage(stage)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A claim is a hint that lapses on its own; losing the last few in a crash costs
+            # nothing, so this commit need not wait for the disk.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         record = selectors.next_for(reviewer, review, stage, lock=True)
         Claim.objects.filter(review=review, stage=stage, reviewer=reviewer).delete()
         if record is not None:
@@ -83,47 +88,49 @@ def decision_record(
     settings = selectors.stage_settings(review, stage)
     reason = reason.strip()
     _check_reason(settings, stage, decision, reason)
-    record = selectors.screening_units(review, stage).filter(pk=record_id).first()
-    if record is None:
-        raise ValidationError(
-            {"record": f"Record {record_id} is not screened at this stage of this review."}
-        )
     with transaction.atomic():
         # Lock the record itself (its decisions may not exist yet), so two reviewers deciding
-        # at once are counted in turn and never exceed the required number.
-        Record.objects.select_for_update().filter(pk=record.pk).first()
-        existing = list(
-            Decision.objects.select_for_update().filter(record=record, stage=stage).order_by("pk")
-        )
-        mine = next((d for d in existing if d.reviewer_id == reviewer.pk), None)
+        # at once are counted in turn and never exceed the required number. Under that lock
+        # the record's decisions and tally are read without locks of their own.
+        units = selectors.screening_units(review, stage).filter(pk=record_id)
+        if not units.select_for_update(of=("self",)).values_list("pk", flat=True):
+            raise ValidationError(
+                {"record": f"Record {record_id} is not screened at this stage of this review."}
+            )
+        decisions = list(Decision.objects.filter(record_id=record_id, stage=stage))
+        tally = Tally.objects.filter(record_id=record_id, stage=stage).first()
+        mine = next((d for d in decisions if d.reviewer_id == reviewer.pk), None)
         values = {"decision": decision, "reason": reason, "note": note}
         if mine is not None and all(getattr(mine, k) == v for k, v in values.items()):
             return mine
-        settled = selectors.is_settled(record.pk, stage, settings.reviewers_required)
-        if settled and mine is None:
-            raise ValidationError("This record already has all its decisions.")
-        if settled:
+        if tally is not None and not tally.open:
+            if mine is None:
+                raise ValidationError("This record already has all its decisions.")
             raise ValidationError(
                 "Every required reviewer has decided this record, so decisions can no longer "
                 "be changed; a lead resolves any conflict."
             )
-        saved = _save(reviewer, review, record, stage, mine, values)
-        tallies.tally_recount(review, record.pk, stage, settings.reviewers_required)
+        saved = _save(reviewer, review, record_id, stage, mine, values)
+        others = [d.decision for d in decisions if d is not mine]
+        tally = tally or Tally(review=review, record_id=record_id, stage=stage)
+        tally = tallies.tally_set(tally, [*others, decision], "", settings.reviewers_required)
         # The decision now counts where the claim did.
-        Claim.objects.filter(record=record, stage=stage, reviewer=reviewer).delete()
-    prioritisation.ranking_maybe_start(review, stage)
+        Claim.objects.filter(record_id=record_id, stage=stage, reviewer=reviewer).delete()
+    if not tally.open:
+        # Only a record that settles adds to what the relevance model learns from.
+        prioritisation.ranking_maybe_start(review, stage, settings)
     return saved
 
 
-def _save(reviewer, review, record, stage, mine, values) -> Decision:
+def _save(reviewer, review, record_id, stage, mine, values) -> Decision:
     if mine is None:
         try:
-            with transaction.atomic():
-                mine = Decision.objects.create(
-                    review=review, record=record, stage=stage, reviewer=reviewer, **values
-                )
+            mine = Decision.objects.create(
+                review=review, record_id=record_id, stage=stage, reviewer=reviewer, **values
+            )
         except IntegrityError:
-            # The same reviewer's other request won the race: one decision, not two.
+            # The same reviewer's other request won the race (the record lock makes this rare:
+            # SQLite takes its write lock only here): one decision, not two.
             raise ValidationError(
                 "This decision was just recorded; reload and try again."
             ) from None
@@ -139,7 +146,7 @@ def _save(reviewer, review, record, stage, mine, values) -> Decision:
         review=review,
         action="screening.decided",
         obj=mine,
-        changes={"stage": [None, stage], "record": [None, record.pk], **changes},
+        changes={"stage": [None, stage], "record": [None, record_id], **changes},
     )
     return mine
 
@@ -185,7 +192,7 @@ def conflict_resolve(
         obj=resolution,
         changes={"stage": [None, stage], "record": [None, record.pk], "decision": [None, decision]},
     )
-    prioritisation.ranking_maybe_start(review, stage)
+    prioritisation.ranking_maybe_start(review, stage, settings)
     return resolution
 
 

@@ -6,7 +6,7 @@ changes the decisions or adds the records.
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from reviews.models import Review
 from reviews.selectors import review_records
@@ -30,29 +30,36 @@ def tallies_create(review: Review, record_ids: Iterable[int]) -> None:
 def tally_recount(review: Review, record_id: int, stage: str, required: int) -> Tally:
     """Count the record's decisions and resolution at the stage again. The caller holds the
     record's row lock, so counts cannot interleave."""
-    counts = Decision.objects.filter(record_id=record_id, stage=stage).aggregate(
-        n=Count("pk"),
-        include=Count("pk", filter=Q(decision=Choice.INCLUDE)),
-        exclude=Count("pk", filter=Q(decision=Choice.EXCLUDE)),
+    choices = list(
+        Decision.objects.filter(record_id=record_id, stage=stage).values_list("decision", flat=True)
     )
     resolution = (
         Resolution.objects.filter(record_id=record_id, stage=stage)
         .values_list("decision", flat=True)
         .first()
     ) or ""
-    values = {
-        "review": review,
-        "n_decisions": counts["n"],
-        "n_include": counts["include"],
-        "n_exclude": counts["exclude"],
-        "resolution": resolution,
-        "open": counts["n"] < required and not resolution,
-    }
-    tally, _ = Tally.objects.update_or_create(record_id=record_id, stage=stage, defaults=values)
-    if not tally.open:
+    tally = Tally.objects.filter(record_id=record_id, stage=stage).first()
+    tally = tally or Tally(review=review, record_id=record_id, stage=stage)
+    return tally_set(tally, choices, resolution, required)
+
+
+def tally_set(tally: Tally, choices: list[str], resolution: str, required: int) -> Tally:
+    """Write `tally` (the row as read, or a new one) for these decisions and resolution: one
+    statement. The caller holds the record's row lock and has read `choices` under it."""
+    was_open = tally.pk is None or tally.open
+    tally.n_decisions = len(choices)
+    tally.n_include = choices.count(Choice.INCLUDE)
+    tally.n_exclude = choices.count(Choice.EXCLUDE)
+    tally.resolution = resolution
+    tally.open = len(choices) < required and not resolution
+    if tally.pk is None:
+        tally.save(force_insert=True)
+    else:
+        tally.save(update_fields=["n_decisions", "n_include", "n_exclude", "resolution", "open"])
+    if was_open and not tally.open:
         # The next-record query walks the scores in order: settled records leave them, so
         # it never steps over them.
-        Priority.objects.filter(record_id=record_id, stage=stage).delete()
+        Priority.objects.filter(record_id=tally.record_id, stage=tally.stage).delete()
     return tally
 
 

@@ -377,6 +377,58 @@ def test_resolving_a_conflict_can_queue_a_ranking(
     assert Ranking.objects.get().n_included == 1
 
 
+def test_a_decision_that_settles_nothing_does_not_check(review, reviewer, records):
+    # Two reviewers required: the first decision leaves the record open, so whether a model
+    # is due cannot have changed and nothing is counted.
+    with mock.patch.object(prioritisation, "ranking_due") as due:
+        decide(reviewer, review, excluded(records)[0], "exclude")
+    due.assert_not_called()
+
+
+def retrain_pending(reviewer, review, records):
+    """A model on 2 settled records, its pause over, and 10 more settled records: due."""
+    settle(reviewer, review, records, 1, 1)
+    prioritisation.ranking_refresh(review=review, stage=TA)
+    Ranking.objects.update(trained_at=timezone.now() - timedelta(hours=1))
+    settle(reviewer, review, records, 1, 11)
+
+
+def test_after_a_model_the_count_runs_at_most_every_few_seconds(
+    review, reviewer, records, one_reviewer, django_capture_on_commit_callbacks
+):
+    retrain_pending(reviewer, review, records)
+    checked = Ranking.objects.get().checked_at
+    assert checked is not None  # the settling decisions above counted once, then waited
+    assert prioritisation.ranking_due(review, TA)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        decide(reviewer, review, excluded(records)[11], "exclude")
+    assert callbacks == []  # counted less than CHECK_EVERY ago
+    assert Ranking.objects.get().checked_at == checked
+
+    Ranking.objects.update(checked_at=checked - prioritisation.CHECK_EVERY)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        decide(reviewer, review, excluded(records)[12], "exclude")
+    assert len(callbacks) == 1
+    assert Ranking.objects.get().checked_at > checked
+
+
+def test_no_count_while_the_model_pauses(
+    review, reviewer, records, one_reviewer, django_capture_on_commit_callbacks
+):
+    retrain_pending(reviewer, review, records)
+    Ranking.objects.update(trained_at=timezone.now(), n_scored=100_000, checked_at=None)
+
+    with (
+        mock.patch.object(selectors, "settled_counts") as count,
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+    ):
+        decide(reviewer, review, excluded(records)[11], "exclude")
+    count.assert_not_called()
+    assert callbacks == []
+    assert Ranking.objects.get().checked_at is None
+
+
 # --- what the page says -----------------------------------------------------------------------
 
 
