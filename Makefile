@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
 
-.PHONY: run test lint format setup browser bench clean
+.PHONY: run test lint format setup browser fonts bench clean
 
 setup: $(STAMP)
 
@@ -26,7 +26,19 @@ browser:
 	    echo "The browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
+# A CJK font, so PRISMA diagrams (PNG) draw Chinese database names (CNKI, Wanfang) and reasons.
+fonts:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's fonts-wqy-zenhei (Chinese text in PRISMA diagrams)"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-zenhei; \
+	  else \
+	    echo "PRISMA PNGs need a CJK font for Chinese text: sudo apt-get install fonts-wqy-zenhei"; \
+	    exit 1; \
+	  fi; }
+
 run: setup
+	@$(MAKE) --no-print-directory fonts || echo "  (continuing: Chinese text in PRISMA PNGs will show as boxes)"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
 	@echo
@@ -37,7 +49,7 @@ run: setup
 	@$(PY) manage.py rundev --port $(PORT)
 
 # pytest exits 5 when it collected nothing: for us that means the suite is broken.
-test: setup browser
+test: setup browser fonts
 	$(VENV)/bin/ruff check .
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing."; fi; exit $$rc

@@ -13,6 +13,8 @@ widest of the fonts a browser or matplotlib is likely to pick).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass, field
@@ -265,14 +267,25 @@ def prisma_svg(counts: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+
+
+@functools.cache
 def _png_fonts() -> list[str]:
     """DejaVu Sans (shipped with matplotlib, the width estimate's reference) first, then
-    an installed CJK font for Chinese names and reasons, if there is one."""
+    an installed CJK font for Chinese names and reasons (`make fonts` installs one)."""
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    fallbacks = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Droid Sans Fallback"]
-    return ["DejaVu Sans", *(name for name in fallbacks if name in installed)]
+    manager = font_manager.fontManager
+    # matplotlib keeps the font list of its first run in its cache directory, so a font
+    # installed since then is unknown to it until registered.
+    known = {f.fname for f in manager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path not in known:
+            with contextlib.suppress(Exception):  # a file FreeType cannot read is skipped
+                manager.addfont(path)
+    installed = {f.name for f in manager.ttflist}
+    return ["DejaVu Sans", *(name for name in CJK_FONTS if name in installed)]
 
 
 def prisma_png(counts: dict, *, dpi: int = 200) -> bytes:
