@@ -3,7 +3,7 @@
 Usage::
 
     python bench/bench_dedup.py [--set NAME] [--auto T] [--review T] [--linkage L] [--scale]
-                                [--examples N]
+                                [--examples N] [--reference-python PYTHON]
 
 Data: ``bench/data/dedup/`` (provenance in its SOURCES.md). Prints Markdown tables.
 
@@ -25,6 +25,25 @@ sum(wrong) / (number of In_database records). This cannot see a trash record joi
 wrong In_database record (it counts as correct), so it can only over-state, never under-state,
 precision on that set.
 
+Record level (second table), bib-dedupe's definition, so our figures sit beside the ones
+bib-dedupe publishes for these Rathbone sets: each predicted cluster is merged into its smallest
+id (bib-dedupe's ``merge`` keeps the first id of each sorted cluster) and its other records are
+removed. A record in no ground-truth group is TN if kept, FP if removed. A ground-truth group of
+``g`` records of which ``k`` are kept: ``k = 0`` counts FP + 1 (the paper is lost) and TP + g - 1;
+``k >= 1`` counts TN + 1, TP + g - k and FN + k - 1. So TP + FN = records to remove, TP + FP =
+records removed, all four = records. Sensitivity = TP / (TP + FN), precision = TP / (TP + FP).
+Unlike pairs, every record weighs once (one missed record of a group of five is one FN, not four
+missed pairs). Which id is kept matters when a cluster joins part of one paper to another paper,
+so both engines are scored with the same rule. The Diabetes set has no groups, so this cannot be
+computed there; its row shows the Diabetes count above in the same four cells (TP = correct, FP =
+wrong, FN = trash - correct, TN = In_database - wrong).
+
+Reference (``--reference-python PYTHON``): PYTHON (an interpreter with bib-dedupe installed,
+kept out of the project's requirements) runs ``bench/reference_bibdedupe.py`` once per set; it
+prints bib-dedupe's automatic groups as JSON, and they are scored here by the same code as ours.
+Its queue is its "maybe" pairs not already inside one of its groups; its time is its own
+prep + block + match + cluster (in brackets: the whole subprocess, with imports and reading).
+
 Queue: review-queue pairs whose two records are not already in one automatic cluster (pairs a
 person would actually be shown), excluding preprint/published "related" pairs. "queue %" is
 queue pairs per 100 records; "queue rec %" is the share of records that appear in the queue.
@@ -42,6 +61,7 @@ import argparse
 import codecs
 import csv
 import itertools
+import json
 import random
 import re
 import resource
@@ -59,6 +79,7 @@ from reviews.dedup.clusters import clusters
 from reviews.dedup.engine import DedupRecord, PairScore
 
 DATA = Path(__file__).resolve().parent / "data" / "dedup"
+REFERENCE = Path(__file__).resolve().parent / "reference_bibdedupe.py"
 RATHBONE = (
     "rathbone_cytology_screening",
     "rathbone_haematology",
@@ -174,23 +195,80 @@ def pairwise(
     )
 
 
+@dataclass(frozen=True)
+class Confusion:
+    """Records, not pairs (see "Record level" in the module docstring)."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def sensitivity(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+
+def removal_confusion(
+    predicted: Iterable[frozenset[int]], truth: list[frozenset[int]], ids: Sequence[int]
+) -> Confusion:
+    """Record-level counts as bib-dedupe defines them.
+
+    Follows ``DedupeBenchmarker.compare_dedupe_id`` in ``bib_dedupe/dedupe_benchmark.py``
+    (CoLRev-Environment/bib-dedupe, read at commit 5a77fbcf; the 0.11.0 package no longer
+    ships that module), given the records bib-dedupe's ``merge`` keeps: the first id of each
+    sorted cluster. Rathbone ids are zero-padded, so their string order is our integer order.
+    """
+    removed = {i for group in predicted for i in sorted(group)[1:]}
+    in_truth = {i for group in truth for i in group}
+    tp = fp = fn = tn = 0
+    for i in ids:
+        if i in in_truth:
+            continue
+        if i in removed:  # a paper with one record, merged into another paper
+            fp += 1
+        else:
+            tn += 1
+    for group in truth:
+        kept = len(group - removed)
+        if kept == 0:  # every copy removed: the paper itself is lost
+            fp += 1
+            tp += len(group) - 1
+        else:
+            tn += 1
+            fn += kept - 1
+            tp += len(group) - kept
+    return Confusion(tp, fp, fn, tn)
+
+
+def diabetes_confusion(
+    predicted: Iterable[frozenset[int]], kept: frozenset[int], trash: frozenset[int]
+) -> Confusion:
+    """The Diabetes count of the module docstring, in the four cells of :class:`Confusion`."""
+    removed = wrong = 0
+    for group in predicted:
+        removed += len(group) - 1
+        wrong += max(len(group & kept) - 1, 0)
+    correct = removed - wrong
+    return Confusion(tp=correct, fp=wrong, fn=len(trash) - correct, tn=len(kept) - wrong)
+
+
 def record_level(
     predicted: list[frozenset[int]], kept: frozenset[int], trash: frozenset[int]
 ) -> tuple[float, float, float, int, int]:
     """Diabetes-set equivalent of :func:`pairwise` (see the module docstring)."""
-    correct = removed = wrong = 0
-    for group in predicted:
-        d = len(group & kept)
-        removed += len(group) - 1
-        wrong += max(d - 1, 0)
-        correct += len(group) - 1 - max(d - 1, 0)
-    return (
-        correct / len(trash),
-        1 - wrong / len(kept),
-        correct / removed if removed else 1.0,
-        wrong,
-        len(trash) - correct,
-    )
+    c = diabetes_confusion(predicted, kept, trash)
+    return (c.tp / len(trash), 1 - c.fp / len(kept), c.precision, c.fp, c.fn)
+
+
+def confusion(predicted: list[frozenset[int]], data: LabelledSet) -> Confusion:
+    if data.groups is None:
+        return diabetes_confusion(predicted, data.kept, data.trash)
+    return removal_confusion(predicted, data.groups, [r.id for r in data.records])
 
 
 @dataclass
@@ -207,6 +285,7 @@ class Outcome:
     seconds: float
     pairs: list[PairScore]
     auto_clusters: list[frozenset[int]]
+    records: Confusion  # of auto_clusters
 
 
 def evaluate(
@@ -242,6 +321,7 @@ def evaluate(
         seconds=seconds,
         pairs=pairs,
         auto_clusters=auto_clusters,
+        records=confusion(auto_clusters, data),
     )
 
 
@@ -263,16 +343,90 @@ def table(outcomes: Sequence[Outcome]) -> str:
     return "\n".join(rows)
 
 
-def examples(data: LabelledSet, outcome: Outcome, limit: int) -> str:
-    """Missed and false pairs of the automatic clusters, with their fields, for inspection."""
+@dataclass
+class Reference:
+    """bib-dedupe's automatic groups on one set (``bench/reference_bibdedupe.py``)."""
+
+    version: str
+    groups: list[frozenset[int]]
+    queue: int  # its "maybe" pairs not already inside one of its groups
+    seconds: float  # its own prep + block + match + cluster
+    process_seconds: float  # the whole subprocess: interpreter, imports, reading the CSV
+
+
+def run_reference(python: str, name: str) -> Reference:
+    # A separate interpreter, so bib-dedupe and its dependencies stay out of the project's
+    # venv; it reads the same CSV and only returns groups, which we score ourselves.
+    start = time.perf_counter()
+    run = subprocess.run([python, str(REFERENCE), name], capture_output=True, text=True)
+    process_seconds = time.perf_counter() - start
+    if run.returncode:
+        sys.exit(f"{REFERENCE.name} {name} failed:\n{run.stderr[-2000:]}")
+    result = json.loads(run.stdout)
+    groups = [frozenset(g) for g in result["groups"]]
+    where = {i: k for k, g in enumerate(groups) for i in g}
+    queue = sum(where.get(a, -1) != where.get(b, -2) for a, b in result["maybe"])
+    return Reference(result["version"], groups, queue, result["seconds"], process_seconds)
+
+
+def comparison(
+    sets: Sequence[LabelledSet], outcomes: Sequence[Outcome], references: dict[str, Reference]
+) -> str:
+    """Automatic merges of each engine, pairwise and record-level (see the module docstring)."""
+    rows = [
+        "| set | engine | pair sens. | pair prec. | false / missed pairs | TP | FP | FN | TN "
+        "| rec. sens. | rec. prec. | queue pairs | time |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+
+    def row(name: str, engine: str, pairs: tuple | None, c: Confusion, queue: int, t: str):
+        pair = (
+            f"{pairs[0]:.4f} | {pairs[2]:.4f} | {pairs[3]} / {pairs[4]}" if pairs else "— | — | —"
+        )
+        rows.append(
+            f"| {name} | {engine} | {pair} | {c.tp} | {c.fp} | {c.fn} | {c.tn} | "
+            f"{c.sensitivity:.4f} | {c.precision:.4f} | {queue} | {t} |"
+        )
+
+    for data, o in zip(sets, outcomes, strict=True):
+        name = o.name + ("²" if data.groups is None else "")
+        row(
+            name,
+            "Evident",
+            o.auto if data.groups else None,
+            o.records,
+            o.queue,
+            f"{o.seconds:.2f} s",
+        )
+        ref = references.get(o.name)
+        if ref is not None:
+            pairs = pairwise(ref.groups, data.groups, o.n) if data.groups else None
+            t = f"{ref.seconds:.2f} s ({ref.process_seconds:.1f} s)"
+            row(name, f"bib-dedupe {ref.version}", pairs, confusion(ref.groups, data), ref.queue, t)
+    return "\n".join(rows)
+
+
+def examples(
+    data: LabelledSet, outcome: Outcome, limit: int, reference: Reference | None = None
+) -> str:
+    """Missed and false pairs of the automatic clusters, with their fields, for inspection;
+    with a reference run, also the true pairs that only one of the two engines merges."""
     if data.groups is None or limit <= 0:
         return ""
     by_id = {r.id: r for r in data.records}
     scored = {(p.a, p.b): p for p in outcome.pairs}
     pred, true = cluster_pairs(outcome.auto_clusters), cluster_pairs(data.groups)
+    lists = [("false pairs", pred - true), ("missed pairs", true - pred)]
+    if reference is not None:
+        theirs = cluster_pairs(reference.groups) & true
+        lists += [
+            ("true pairs bib-dedupe merges and we do not", theirs - pred),
+            ("true pairs we merge and bib-dedupe does not", (pred & true) - theirs),
+        ]
     lines = []
-    for label, chosen in (("false", sorted(pred - true)), ("missed", sorted(true - pred))):
-        lines.append(f"\n### {data.name}: {label} pairs ({len(chosen)})")
+    for label, found in lists:
+        chosen = sorted(found)
+        lines.append(f"\n### {data.name}: {label} ({len(chosen)})")
         for a, b in chosen[:limit]:
             p = scored.get((a, b))
             lines.append(f"- {a}–{b}: " + (f"{p.score} {p.rule} {p.fields}" if p else "not scored"))
@@ -413,19 +567,40 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=0, help="list N missed/false pairs")
     parser.add_argument("--scale", action="store_true", help="also time 10k–100k records")
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--reference-python",
+        help="an interpreter with bib-dedupe installed: also score bib-dedupe's groups",
+    )
     args = parser.parse_args()
     if args.scale_child:
         run_scale_child(args.scale_child, args.auto, args.review)
         return
-    outcomes, notes = [], []
+    sets, outcomes, references, notes = [], [], {}, []
     for name in args.set or SETS:
         data = load(name)
         outcome = evaluate(data, auto=args.auto, review=args.review, linkage=args.linkage)
+        if args.reference_python:
+            references[name] = run_reference(args.reference_python, name)
+        sets.append(data)
         outcomes.append(outcome)
-        notes.append(examples(data, outcome, args.examples))
+        notes.append(examples(data, outcome, args.examples, references.get(name)))
     print(f"auto ≥ {args.auto}, review ≥ {args.review}, {args.linkage} linkage\n")
     print(table(outcomes))
     print("\n¹ Diabetes: trash records (not pairs) and wrong / missed record removals.")
+    print("\nAutomatic merges, pairwise and record level (bib-dedupe's definition)\n")
+    print(comparison(sets, outcomes, references))
+    if any(data.groups is None for data in sets):
+        print(
+            "\n² Diabetes: no duplicate groups, so no pairs, and bib-dedupe's record-level count "
+            "(which needs\neach copy's group) cannot be made; TP/FP/FN/TN there are the Diabetes "
+            "count (correct, wrong,\nmissed removals, papers kept)."
+        )
+    if references:
+        print(
+            '\nbib-dedupe: its automatic ("duplicate") groups; queue = its "maybe" pairs '
+            "outside them;\ntime = its prep + block + match + cluster on all cores (cpu=-1), "
+            "in brackets the whole subprocess."
+        )
     print("".join(notes))
     if args.scale:
         print()
