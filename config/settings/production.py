@@ -1,7 +1,7 @@
 """Settings for a real deployment: gunicorn behind a TLS proxy, PostgreSQL, Redis."""
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int, env_str, require_secret_key
+from .base import SILENCED_SYSTEM_CHECKS, env_bool, env_int, env_str, require_secret_key
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -21,6 +21,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Joining the browsers' HSTS preload list binds every subdomain for a long time; that is the
 # operator's decision (SECURE_HSTS_PRELOAD=1), not a default we should make for them.
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = [
+    *SILENCED_SYSTEM_CHECKS,
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
