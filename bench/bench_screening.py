@@ -56,7 +56,11 @@ What it does:
    (time inside Django, from ``config.middleware.ServerTimingMiddleware``); a round trip is next
    plus decision. A POST answered 400 because two other reviewers settled the record in between is
    counted as "rejected" (its round trip is still timed); throughput counts accepted decisions
-   over the wall time of the measured rounds.
+   over the wall time of the measured rounds. ``--via page`` drives the browser's path
+   instead: each reviewer logs in through the form, opens the screening page, and each round
+   is one htmx POST to its decide URL, which records the decision and answers with the next
+   record and the one after it (prefetched); that one request is the round trip. A refusal is
+   then the page's error message, after which the reviewer reopens the page (not timed).
 5. With no load running, times ``--reads`` times each (after 2 warm-up requests): the conflicts
    page (HTML, the lead logged in through the login form), the conflicts API first page and the
    PRISMA JSON (token).
@@ -701,7 +705,87 @@ def reviewer_loop(
             barrier.abort()
 
 
-def run_load(port: int, setup: Setup, warmup: int, rounds: int, think: float = 0.0) -> Samples:
+_RECORD = re.compile(rb'name="record" value="(\d+)"')
+
+
+def page_loop(
+    port: int,
+    review: int,
+    username: str,
+    index: int,
+    warmup: int,
+    rounds: int,
+    barrier: threading.Barrier,
+    out: Samples,
+    think: float = 0.0,
+) -> None:
+    """A reviewer in the browser (``--via page``): logged in through the form, each round is
+    one htmx POST to the screening page's decide URL, which records the decision and answers
+    with the next record (and the one after it, prefetched). The round trip is that request."""
+    rng = random.Random(SEED + index)
+    passed = False
+    client = login(port, username)
+    base = f"/reviews/{review}/screening/title_abstract/"
+    try:
+        page = client.request("GET", base).body
+        for n in range(warmup + rounds):
+            if n == warmup:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    barrier.wait()
+                passed = True
+            # The decision form's record; the "undo last" form further down names another.
+            shown = _RECORD.search(page.split(b'class="screen-nav"')[0])
+            if shown is None:
+                out.exhausted += 1
+                break
+            record_id = int(shown.group(1))
+            if think:
+                time.sleep(rng.uniform(0.5, 1.5) * think)
+            form = {
+                "record": record_id,
+                "decision": choose(rng, record_id),
+                "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            }
+            sent = client.request(
+                "POST",
+                base + "decide/",
+                urlencode(form).encode(),
+                **{
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "HX-Request": "true",
+                    "X-CSRFToken": client.cookies["csrftoken"],
+                },
+            )
+            page = sent.body
+            refused = sent.status == 200 and b'class="error"' in sent.body
+            if refused:
+                # The record filled up meanwhile: the page shows the message; a reviewer
+                # moves on to the next record (not timed).
+                page = client.request("GET", base).body
+            if n < warmup:
+                continue
+            if sent.status != 200:
+                out.errors.append(f"decide {sent.status}: {sent.body[:200]!r}")
+                continue
+            if refused:
+                out.rejected += 1
+            else:
+                out.accepted += 1
+                out.accepted_trip_server.append(sent.server_ms or 0.0)
+                out.accepted_trip_client.append(sent.client_ms)
+            out.trip_server.append(sent.server_ms or 0.0)
+            out.trip_client.append(sent.client_ms)
+    except Exception as exc:  # report it with the results rather than lose the thread
+        out.errors.append(f"reviewer {index}: {exc!r}")
+    finally:
+        out.reconnects = client.reconnects
+        if not passed:
+            barrier.abort()
+
+
+def run_load(
+    port: int, setup: Setup, warmup: int, rounds: int, think: float = 0.0, via: str = "api"
+) -> Samples:
     names = [f"bench-reviewer-{i:02d}" for i in range(1, N_REVIEWERS + 1)]
     started = {}
     barrier = threading.Barrier(
@@ -710,11 +794,11 @@ def run_load(port: int, setup: Setup, warmup: int, rounds: int, think: float = 0
     per_thread = [Samples() for _ in names]
     threads = [
         threading.Thread(
-            target=reviewer_loop,
+            target=reviewer_loop if via == "api" else page_loop,
             args=(
                 port,
                 setup.review,
-                setup.tokens[name],
+                setup.tokens[name] if via == "api" else name,
                 i,
                 warmup,
                 rounds,
@@ -736,12 +820,12 @@ def run_load(port: int, setup: Setup, warmup: int, rounds: int, think: float = 0
     return total
 
 
-def login(port: int) -> Client:
-    """The lead logs in through the login form, CSRF token and all, like a browser."""
+def login(port: int, username: str = LEAD) -> Client:
+    """Logs in through the login form, CSRF token and all, like a browser."""
     client = Client(port)
     page = client.request("GET", "/accounts/login/")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
-    form = {"username": LEAD, "password": PASSWORD, "csrfmiddlewaretoken": token.decode()}
+    form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.decode()}
     done = client.request(
         "POST",
         "/accounts/login/",
@@ -908,11 +992,14 @@ def table(spec: str, load: Samples, reads: dict[str, dict], rounds: int) -> str:
         cells += [ms(pct(client, 50)), ms(pct(client, 95)), ms(pct(client, 99))]
         rows.append(f"| {label} | {len(server):,} | {' | '.join(cells)} | {goal} | {met} |")
 
-    row("GET next", load.next_server, load.next_client)
-    row("POST decision", load.decision_server, load.decision_client)
+    if load.next_server:  # the API's two requests (--via api)
+        row("GET next", load.next_server, load.next_client)
+        row("POST decision", load.decision_server, load.decision_client)
     trip = pct(load.trip_server, 95)
     row(
-        "**next + decision round trip**",
+        "**next + decision round trip**"
+        if load.next_server
+        else "**htmx decide: decision + next record (+ the one after), one request**",
         load.trip_server,
         load.trip_client,
         f"server p95 ≤ {GOAL_ROUND_TRIP_MS} ms",
@@ -979,6 +1066,12 @@ def main() -> None:
     parser.add_argument(
         "--no-ranking", action="store_true", help="seed no relevance model (import order)"
     )
+    parser.add_argument(
+        "--via",
+        choices=["api", "page"],
+        default="api",
+        help="api: GET next + POST decision with a token; page: the browser's htmx decide",
+    )
     parser.add_argument("--keep", action="store_true", help=f"keep the {DB_NAME} database")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     parser.add_argument("--explain", action="store_true", help="profile the endpoints' SQL")
@@ -1040,7 +1133,7 @@ def main() -> None:
         process, port = start_gunicorn(env, spec, log)
         try:
             print(f"[{spec}] load on port {port} …", file=sys.stderr)
-            load = run_load(port, setup, args.warmup, args.rounds, args.think)
+            load = run_load(port, setup, args.warmup, args.rounds, args.think, args.via)
             print(f"[{spec}] load done in {load.seconds:.0f} s; reads …", file=sys.stderr)
             reads = time_reads(port, setup, args.reads)
         finally:
@@ -1091,6 +1184,17 @@ def section(command: str, code: str, before: dict[str, int], sections: list[str]
         else "Before the load, the title/abstract relevance model was trained on the settled "
         "records (prioritisation is on by default), so the next record followed its scores."
     )
+    trip = (
+        "one reviewer's GET next plus POST decision through the API (token)"
+        if args.via == "api"
+        else "one htmx POST to the screening page's decide URL (session login), which records "
+        "the decision and answers with the next record and the one after it"
+    )
+    pause = (
+        f"read each record for {args.think * 0.5:g}-{args.think * 1.5:g} s before deciding"
+        if args.think
+        else "never pause between records (the worst case)"
+    )
     return f"""{SECTION}
 
 Run: `{command}` (method and every setting in the script's docstring).
@@ -1108,7 +1212,7 @@ units decided at title/abstract (~5 % disagreeing, a third of those conflicts re
 
 Server: the `Server-Timing: app;dur=` header (time inside Django, middleware included). Client:
 wall time in the benchmark's thread (adds gunicorn, the socket and waiting for a CPU). A round
-trip is one reviewer's GET next plus POST decision. Conflicts page and PRISMA: {args.reads}
+trip is {trip}. Reviewers {pause}. Conflicts page and PRISMA: {args.reads}
 requests each after 2 warm-up ones, with no load running. Goals (issue #5): round trip p95 ≤
 {GOAL_ROUND_TRIP_MS} ms server-side; conflicts page and PRISMA ≤ {GOAL_READ_MS} ms (judged here
 on server p95). Configurations run one after the other on the same database, so each later one

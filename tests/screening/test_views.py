@@ -50,6 +50,47 @@ def test_deciding_shows_the_next_record(client, review, lead, records):
     assert Decision.objects.get().decision == "include"
 
 
+def test_the_page_shows_progress_and_a_decision_asks_the_bar_to_count_again(
+    client, review, lead, records
+):
+    client.force_login(lead)
+    base = f"/reviews/{review.pk}/screening/title_abstract/"
+    html = client.get(base).content.decode()
+    assert "you decided 0 of 2" in html
+    assert 'hx-trigger="every 5s [evidentProgressStale]"' in html
+
+    response = client.post(
+        base + "decide/",
+        {"record": records[0].pk, "decision": "include"},
+        headers={"HX-Request": "true"},
+    )
+    # The swapped-in section leaves the bar (outside it) alone and tells it, through the
+    # HX-Trigger event it listens to, to count again.
+    html = response.content.decode()
+    assert "you decided" not in html
+    assert response.headers["HX-Trigger"] == '{"screening-decided": {}}'
+
+    assert "you decided 1 of 2" in client.get(base + "progress/").content.decode()
+
+    undone = client.post(
+        base + "withdraw/", {"record": records[0].pk}, headers={"HX-Request": "true"}
+    )
+    assert undone.headers["HX-Trigger"] == '{"screening-decided": {}}'
+    assert "you decided 0 of 2" in client.get(base + "progress/").content.decode()
+
+
+def test_a_refused_decision_does_not_ask_the_bar_to_count(client, review, lead, records):
+    StageSettings.objects.create(review=review, stage="full_text")
+    client.force_login(lead)
+    response = client.post(
+        f"/reviews/{review.pk}/screening/title_abstract/decide/",
+        {"record": records[0].pk, "decision": "sideways"},
+        headers={"HX-Request": "true"},
+    )
+    assert 'class="error"' in response.content.decode()
+    assert "HX-Trigger" not in response.headers
+
+
 def test_other_decisions_are_hidden_until_the_record_is_settled(
     client, review, lead, second, records
 ):
