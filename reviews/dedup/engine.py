@@ -20,6 +20,7 @@ __all__ = [
     "classify",
     "clusters",
     "find_pairs",
+    "mergeable",
 ]
 
 # Pairs scoring at least AUTO_THRESHOLD merge without a person; pairs in
@@ -117,9 +118,18 @@ def classify(
     """Split pairs into (automatic merges, review queue).
 
     Related pairs (preprint and published version) are never merged automatically: they go to
-    the second list with ``related=True``, for the caller to link rather than queue.
+    the second list with ``related=True``, for the caller to link rather than queue. Nor is a
+    notice (erratum, reply, comment) scored against a record that is not one, however high the
+    score: losing the paper behind its erratum is worse than showing the pair to a person.
     """
     auto, review = [], []
     for pair in pairs:
-        (auto if pair.score >= auto_threshold and not pair.related else review).append(pair)
+        (auto if pair.score >= auto_threshold and mergeable(pair) else review).append(pair)
     return auto, review
+
+
+def mergeable(pair: PairScore) -> bool:
+    """Whether ``pair`` may merge without a person (see :func:`classify`)."""
+    if pair.related:
+        return False
+    return pair.rule != "fuzzy" or pair.fields.get("notice", 1.0) != 0.0

@@ -27,13 +27,64 @@ _NOTE_WORDS = (
     r"published|retraction|retracted|letter|editorial|multiple|corrected|correction|"
     r"discussion|reprint|summary|\d+"
 )
+# A note may hold one bracketed note of its own ("[Erratum appears in … Note: Niauif, P
+# [added]]"), and a note cut off by a length limit has no closing bracket.
 _TRAILING_NOTE = re.compile(
-    rf"\s*(?:\[(?:{_NOTE_WORDS})\b[^\[\]]*(?:\]|$)|\((?:{_NOTE_WORDS})\b[^()]*(?:\)|$))"
+    rf"\s*(?:\[(?:{_NOTE_WORDS})\b(?:[^\[\]]|\[[^\[\]]*\])*(?:\]|$)"
+    rf"|\((?:{_NOTE_WORDS})\b(?:[^()]|\([^()]*\))*(?:\)|$))"
     r"\s*\.?\s*$",
     re.IGNORECASE,
 )
 _LANGUAGE_TAG = re.compile(r"\s+LA:\s*\w+\s*$")
 _CITED = re.compile(r"\.\.\.\s.*$")  # "Title... N Engl J Med. 2009 Jan 29;360(5):544-6"
+_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+# The paper a correction notice corrects, cited after its title. Web of Science: "Title (vol 142,
+# pg 310, 2003)", "(Retraction of vol 7, art no e123, 2012)"; Embase: "Title (New England
+# Journal of Medicine (2009) 360 (542-544))". Both mark the record as a notice (notice_kind).
+_WOS_CITED = re.compile(
+    r"\s*\((?:retraction of\s+)?vol\.?\s*[^,()]+,\s*(?:pg|p|art\.?\s*no\.?)\s*[^,()]+,\s*"
+    r"(?:yr\s*)?\d{4}\)\s*\.?$",
+    re.IGNORECASE,
+)
+_JOURNAL_WORDS = r"[a-z][\w.,&'\-]*(?:\s+[\w.,&'\-]+)+"  # two words or more
+_EMBASE_CITED = re.compile(
+    rf"\s*\({_JOURNAL_WORDS}\s\((?:\d{{4}}|(?:{_MONTHS})[a-z]*\.?\s[^()]*\d{{4}})\)"
+    r"\s*[\w\s,.:\-]*\([\w\s,.:\-]+\)\)\s*\.?$",
+    re.IGNORECASE,
+)
+# The same citation cut off by a length limit: "… (The Journal of Pediatrics (M".
+_EMBASE_CITED_CUT = re.compile(
+    rf"\s*\({_JOURNAL_WORDS}\s\((?:\d{{4}}|(?:{_MONTHS})[a-z]*|[a-z]{{1,8}}$)[^()]*$",
+    re.IGNORECASE,
+)
+# Notice markers that are not part of the paper's title: "Erratum: Title", "Corrigendum to
+# "Title"", "Reply: Title", "Title - Reply", ""Title": Correction", "Title AUTHORS REPLY".
+# Only with a separator, so the paper "Correction of post-stroke cognitive impairments" keeps
+# its first word (notice_kind still flags it, on every copy alike).
+_NOTICE_WORDS = (
+    r"erratum|errata|corrigendum|correction|retraction(?:\s+notice)?|retracted|withdrawn|"
+    r"expression\s+of\s+concern|(?:authors?'?s?'?\s+|in\s+)?reply|response|"
+    r"comment(?:ary)?\s+on|letter\s+to\s+the\s+editor"
+)
+# A separator is a colon or full stop, or a dash with spaces around it ("Response-adapted
+# therapy" and "… dose-response" are titles, not notices).
+_SEP = r"(?:\s*[:.]|\s+[-–—]+)(?=\s|$)"
+_NOTICE_PREFIX = re.compile(
+    rf"^\W*(?:(?:erratum|errata|corrigendum|correction)\s+to\b(?:{_SEP})?|(?:{_NOTICE_WORDS})"
+    rf"(?:\s+to)?{_SEP})\s*",
+    re.IGNORECASE,
+)
+_NOTICE_SUFFIX = re.compile(
+    rf"(?:{_SEP}\s*(?:authors?'?s?'?\s+)?|\s+authors?'?s?'?\s+)"
+    r"(reply|erratum|corrigendum|correction|retraction)\W*$",
+    re.IGNORECASE,
+)
+# Article-type labels some databases append to the title: "…: Brief communication".
+_ARTICLE_TYPE = re.compile(
+    rf"{_SEP}\s*(?:(?:brief|short|rapid)\s+(?:communication|report)|original\s+"
+    r"(?:article|research|investigation|contribution)|research\s+letter)\s*\.?$",
+    re.IGNORECASE,
+)
 
 
 def clean_title(title: str) -> str:
@@ -44,13 +95,46 @@ def clean_title(title: str) -> str:
     if len(value) > 40:
         value = _CITED.sub("", value)
     for _ in range(4):
-        stripped = _TRAILING_NOTE.sub("", value).rstrip(" .")
+        stripped = _NOTICE_PREFIX.sub("", value).strip(" \"'")
+        if stripped == value or len(stripped) < 10:
+            break
+        value = stripped
+    for _ in range(4):
+        stripped = _strip_trailer(value)
         if stripped == value or len(stripped) < 10:
             break
         value = stripped
     value = value.strip().rstrip(".").strip(" \"'")
     if value.startswith("[") and value.endswith("]") and "[" not in value[1:-1]:
         value = value[1:-1]
+    return value
+
+
+_SUFFIX_WORDS = frozenset("reply erratum corrigendum correction retraction".split())  # noqa: SIM905
+_ARTICLE_TYPE_WORDS = frozenset(
+    "communication report article research investigation contribution letter".split()  # noqa: SIM905
+)
+
+
+def _last_word(value: str) -> str:
+    words = value.rstrip(" .\"'").rsplit(None, 1)
+    return words[-1].lower() if words else ""
+
+
+def _strip_trailer(value: str) -> str:
+    """One pass of the trailing-note patterns; each runs only when the text could hold its
+    note (they scan the whole title, and this runs for every record)."""
+    if "[" in value or "(" in value:
+        value = _TRAILING_NOTE.sub("", value).rstrip(" .").strip(" \"'")
+        if value.endswith(")"):
+            value = _WOS_CITED.sub("", value)
+            value = _EMBASE_CITED.sub("", value).rstrip(" .")
+        value = _EMBASE_CITED_CUT.sub("", value).rstrip(" .").strip(" \"'")
+    last = _last_word(value)
+    if last in _SUFFIX_WORDS:
+        value = _NOTICE_SUFFIX.sub("", value).rstrip(" .").strip(" \"'")
+    elif last in _ARTICLE_TYPE_WORDS:
+        value = _ARTICLE_TYPE.sub("", value).rstrip(" .").strip(" \"'")
     return value
 
 
@@ -139,13 +223,15 @@ _JOURNAL_STOP = frozenset(
 
 @lru_cache(maxsize=65536)  # journal names repeat across thousands of records
 def journal_variants(journal: str) -> tuple[tuple[str, ...], ...]:
-    """Token forms of the journal name and of each part of it around ``:`` or ``=``.
+    """Token forms of the journal name and of each part of it around ``:``, ``=`` or a spaced
+    dash; the whole name comes first.
 
     ``"Journal of clinical oncology : official journal of ASCO"`` also gives ``("journal",
-    "clinical", "oncology")``; ``"Ai zheng = Aizheng = Chinese journal of cancer"`` gives three.
+    "clinical", "oncology")``; ``"Ai zheng = Aizheng = Chinese journal of cancer"`` gives three;
+    ``"Nephron - Clinical Practice"`` gives ``("nephron",)``.
     """
     whole = journal_tokens(journal)
-    parts = [journal_tokens(p) for p in re.split(r"\s*[:=]\s*", text(journal))]
+    parts = [journal_tokens(p) for p in re.split(r"\s*[:=]\s*|\s+[-–—]\s+", text(journal))]
     out = [whole] + [p for p in parts if p and p != whole]
     return tuple(out) if whole else ()
 
@@ -163,12 +249,21 @@ def journal_tokens(journal: str) -> tuple[str, ...]:
     return tuple(t for t in value.split() if t not in _JOURNAL_STOP)
 
 
+# Name particles: "van der Berg", "Le Quintrec", "de Jorge" are indexed with and without them.
+_PARTICLES = frozenset(
+    "van von der den de del della dei di da du des le la lo dos das do ten ter zu vom zur".split()  # noqa: SIM905
+)
+
+
 @lru_cache(maxsize=262144)  # so do author names
 def author_surname_initials(author: str) -> tuple[str, str]:
     """Split one author into (surname, initials), both lower case without punctuation.
 
     Handles ``"Smith J"``, ``"Smith JA"``, ``"Smith, John A."``, ``"J. A. Smith"``,
-    ``"John Smith"``, ``"Smith J. A."`` and CJK names (the whole name is the surname).
+    ``"John Smith"``, ``"Smith J. A."`` and CJK names (the whole name is the surname). Leading
+    particles are dropped (``"van der Berg, J"`` and ``"Berg, J"`` give ``"berg"``), and a
+    particle split off as the surname by a converter (``"Le, Quintrec M."``, from ``"Le Quintrec
+    M"``) is joined back to the name that follows it.
     """
     value = strip_accents(text(author)).strip()
     if not value:
@@ -177,25 +272,56 @@ def author_surname_initials(author: str) -> tuple[str, str]:
         return re.sub(r"\s+", "", value), ""
     if "," in value:
         surname, _, given = value.partition(",")
-        return _letters(surname), _initials(given)
+        words = given.split()
+        if (
+            _all_particles(surname.split())
+            and len(words) >= 2
+            and _is_name_word(words[0])
+            and all(_is_initials(w) for w in words[1:])
+        ):
+            surname, given = f"{surname} {words[0]}", " ".join(words[1:])
+        return _surname(surname), _initials(given)
     tokens = [t for t in re.split(r"\s+", value) if t]
     if len(tokens) == 1:
         return _letters(tokens[0]), ""
-
-    def is_initials(token: str) -> bool:
-        bare = token.replace(".", "").replace("-", "")
-        return bool(bare) and (
-            (token.endswith(".") and len(bare) <= 3) or (bare.isupper() and len(bare) <= 3)
-        )
-
     # "Smith J A" / "Smith JA" / "Van der Berg J.": trailing initials, surname before them.
     trailing = len(tokens)
-    while trailing > 1 and is_initials(tokens[trailing - 1]):
+    while trailing > 1 and _is_initials(tokens[trailing - 1]):
         trailing -= 1
     if trailing < len(tokens):
-        return _letters(" ".join(tokens[:trailing])), _initials(" ".join(tokens[trailing:]))
-    # "J. A. Smith" / "John A. Smith": given names first, surname last.
-    return _letters(tokens[-1]), _initials(" ".join(tokens[:-1]))
+        return _surname(" ".join(tokens[:trailing])), _initials(" ".join(tokens[trailing:]))
+    # "J. A. Smith" / "John A. van der Berg": given names first, surname (and its particles) last.
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return _surname(" ".join(tokens[start:])), _initials(" ".join(tokens[:start]))
+
+
+def _is_initials(token: str) -> bool:
+    bare = token.replace(".", "").replace("-", "")
+    return bool(bare) and (
+        (token.endswith(".") and len(bare) <= 3) or (bare.isupper() and len(bare) <= 3)
+    )
+
+
+def _is_name_word(token: str) -> bool:
+    # "Quintrec", not "Thi" or "Van": short words are often given names or particles.
+    return len(token) >= 4 and token[0].isupper() and token[1:].islower()
+
+
+def _all_particles(words: list[str]) -> bool:
+    return bool(words) and all(w.lower() in _PARTICLES for w in words)
+
+
+def _surname(value: str) -> str:
+    """Letters of the surname without leading particles (kept when nothing else is left)."""
+    words = value.split()
+    start = 0
+    while start < len(words) and words[start].lower() in _PARTICLES:
+        start += 1
+    if 0 < start < len(words):
+        value = " ".join(words[start:])
+    return _letters(value)
 
 
 def _letters(value: str) -> str:
@@ -286,16 +412,42 @@ _NOTICE = re.compile(
     r"letter to the editor)\b",
     re.IGNORECASE,
 )
+# One kind per family, so "Erratum: X", "Correction to: X" and WoS's "X (vol 1, pg 2, 2003)"
+# are the same kind of notice and can match each other.
+_NOTICE_FAMILY = {
+    "errata": "erratum",
+    "corrigendum": "erratum",
+    "correction": "erratum",
+    "retracted": "retraction",
+    "withdrawn": "retraction",
+    "response": "reply",
+    "author": "reply",
+    "authors": "reply",
+    "in": "reply",
+    "commentary": "comment",
+}
 
 
 def notice_kind(title: str) -> str:
     """``"erratum"``-like notices, replies and comments, detected from the raw title.
 
-    Returns the lower-case marker word (``"erratum"``, ``"reply"`` …) or ``""``; such a record
-    shares words (and sometimes a DOI) with the paper it is about but is a different record.
+    Returns the notice family (``"erratum"``, ``"retraction"``, ``"reply"``, ``"comment"``,
+    ``"expression"``, ``"letter"``) or ``""``; such a record shares words (and sometimes a DOI)
+    with the paper it is about but is a different record. Found from the start of the title
+    (``"Erratum: …"``), its end (``"… - Reply"``, ``"…": Correction``) or a citation of the
+    corrected paper after the title (``"… (vol 142, pg 310, 2003)"``, ``"… (New England Journal
+    of Medicine (2009) 360 (542-544))"``).
     """
-    match = _NOTICE.search(text(title))
-    if not match:
+    value = text(title)
+    cited = value.rstrip(" .").endswith(")")  # the citation patterns need a closing bracket
+    if match := _NOTICE.search(value):
+        word = re.sub(r"[^a-z ]", "", match.group(0).lower()).split()[0]
+    elif _last_word(value) in _SUFFIX_WORDS and (match := _NOTICE_SUFFIX.search(value)):
+        word = match.group(1).lower()
+    elif cited and (match := _WOS_CITED.search(value)):
+        word = "retraction" if "retraction" in match.group(0).lower() else "erratum"
+    elif cited and _EMBASE_CITED.search(value):
+        word = "erratum"
+    else:
         return ""
-    word = re.sub(r"[^a-z ]", "", match.group(0).lower()).split()
-    return word[0] if word else ""
+    return _NOTICE_FAMILY.get(word, word)

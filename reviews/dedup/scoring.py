@@ -20,6 +20,9 @@ from reviews.dedup.records import Features
 BIAS = -7.0
 TITLE_SLOPE, TITLE_PIVOT, TITLE_MIN, TITLE_MAX = 40.0, 0.80, -15.0, 8.0
 TITLE_CONTAINED = 0.9  # similarity given when one title is the start or end of the other
+# One title is the start of the other with the separator lost ("… inflammatory statesthe
+# examples of …"): weaker, so it merges only with the citation fields behind it.
+TITLE_GLUED = 0.85
 AUTHORS_SLOPE = 4.0
 YEAR_SAME, YEAR_NEXT, YEAR_FAR = 1.0, -1.0, -4.0
 JOURNAL_SAME, JOURNAL_DIFFERENT = 1.0, -2.0
@@ -43,13 +46,23 @@ def _title_pair(x: str, y: str, cjk: bool) -> float:
         # One title is the other plus a subtitle, a group name or a series heading
         # ("… lung cancer. European Lung Cancer Working Party", "MEDICAL PROGRESS …").
         short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-        if (
-            short.count(" ") >= 3
-            and len(short) >= 25
-            and (long_.startswith(short + " ") or long_.endswith(" " + short))
-        ):
-            sim = TITLE_CONTAINED
+        if short.count(" ") >= 3 and len(short) >= 25:
+            if long_.startswith(short + " ") or long_.endswith(" " + short):
+                sim = TITLE_CONTAINED
+            elif _glued_subtitle(short, long_):
+                sim = max(sim, TITLE_GLUED)
     return sim
+
+
+def _glued_subtitle(short: str, long_: str) -> bool:
+    """``long_`` is ``short`` with a subtitle run into its last word: the last word is a real
+    word (4+ letters, so "part i" / "part ii" do not count) and the rest is several words, not
+    an ending ("child" / "children")."""
+    if not long_.startswith(short) or len(short) < 40 or short.count(" ") < 4:
+        return False
+    rest = long_[len(short) :]
+    last = short.rsplit(" ", 1)[-1]
+    return last.isalpha() and len(last) >= 4 and rest[0].isalpha() and rest.count(" ") >= 2
 
 
 def title_similarity(a: Features, b: Features) -> float | None:
@@ -115,7 +128,14 @@ def journal_similarity(a: Features, b: Features) -> float | None:
     """
     if not a.journal or not b.journal:
         return None
-    return max(_journal_pair(x, y) for x in a.journal for y in b.journal)
+    # A part is compared with the other whole name, never with the other's part: "Nephron -
+    # Clinical Practice" and "Nephron - Experimental Nephrology" share only their first part.
+    return max(
+        _journal_pair(x, y)
+        for i, x in enumerate(a.journal)
+        for j, y in enumerate(b.journal)
+        if i == 0 or j == 0
+    )
 
 
 def _journal_pair(ta: tuple[str, ...], tb: tuple[str, ...]) -> float:
@@ -126,13 +146,37 @@ def _journal_pair(ta: tuple[str, ...], tb: tuple[str, ...]) -> float:
     for short, full in ((ta, tb), (tb, ta)):
         if len(short) == 1 and len(full) >= 3 and short[0] == "".join(w[0] for w in full):
             return 1.0
+        if (
+            len(short) == 1
+            and len(short[0]) >= 8
+            and len(full) >= 2
+            and _run_together(short[0], full)
+        ):
+            return 1.0
     return fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)) / 100.0
+
+
+def _run_together(glued: str, words: tuple[str, ...]) -> bool:
+    """``"jthoraccardiovascsurg"`` is ``"J Thorac Cardiovasc Surg"`` with the spaces lost: it
+    splits into one start (prefix) of each word of the other name, in order."""
+    ends = {0}  # positions in ``glued`` reachable after matching a prefix of each word so far
+    for word in words:
+        ends = {
+            end + k
+            for end in ends
+            for k in range(1, len(word) + 1)
+            if glued.startswith(word[:k], end)
+        }
+        if not ends:
+            return False
+    return len(glued) in ends
 
 
 def page_similarity(a: Features, b: Features) -> float | None:
     """1.0 for the same start page; 0.5 when the ranges overlap or touch ("488" vs "487-488",
-    "246-250" vs "250-254") or one is an article number ("e12724", "c180") and the other a
-    page; 0.0 otherwise."""
+    "246-250" vs "250-254"), one is an article number ("e12724", "c180") and the other a page,
+    or the start pages differ by one mistyped digit with the end page and volume equal; 0.0
+    otherwise."""
     if not a.start_page or not b.start_page:
         return None
     sa, sb = _digits(a.start_page), _digits(b.start_page)
@@ -145,7 +189,22 @@ def page_similarity(a: Features, b: Features) -> float | None:
         hi_a, hi_b = int(_digits(a.end_page) or sa), int(_digits(b.end_page) or sb)
     except ValueError:
         return 0.0
-    return 0.5 if lo_a <= hi_b and lo_b <= hi_a else 0.0
+    if lo_a <= hi_b and lo_b <= hi_a:
+        return 0.5
+    return 0.5 if _start_page_typo(a, b, sa, sb) else 0.0
+
+
+def _start_page_typo(a: Features, b: Features, sa: str, sb: str) -> bool:
+    """One mistyped digit in the start page ("2297-2108" vs "2097-2108") while the end page and
+    the volume agree."""
+    return (
+        bool(a.volume)
+        and a.volume == b.volume
+        and bool(a.end_page)
+        and _digits(a.end_page) == _digits(b.end_page)
+        and len(sa) == len(sb)
+        and sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
+    )
 
 
 def _digits(page: str) -> str:

@@ -4,6 +4,7 @@ import csv
 import itertools
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from reviews.dedup.engine import (
     AUTO_THRESHOLD,
     REVIEW_THRESHOLD,
     DedupRecord,
+    PairScore,
     classify,
     find_pairs,
 )
@@ -66,6 +68,125 @@ def test_erratum_sharing_the_papers_doi_is_not_merged():
     )
     p = _pair([a, b], 1, 2)
     assert p is None or p.score < AUTO_THRESHOLD
+
+
+def test_erratum_with_the_papers_own_citation_fields_is_never_automatic():
+    # A record of the notice that carries the paper's volume and pages (a database mixing the
+    # two up) agrees on every field; it still goes to a person, never merges.
+    common = dict(
+        authors=("de Jorge, E. G.", "Harris, C. L."),
+        year=2007,
+        journal="Proc Natl Acad Sci U S A",
+        volume="104",
+        issue="1",
+        pages="240-245",
+    )
+    paper = DedupRecord(1, title="Gain-of-function mutations in complement factor B", **common)
+    notice = DedupRecord(
+        2,
+        title="Gain-of-function mutations in complement factor B (vol 104, pg 240, 2007)",
+        **common,
+    )
+    p = _pair([paper, notice], 1, 2)
+    assert p is None or p.score < AUTO_THRESHOLD
+    # and classify holds a notice/paper pair back whatever its score
+    high = PairScore(a=1, b=2, score=0.9999, rule="fuzzy", fields={"notice": 0.0})
+    assert classify([high]) == ([], [high])
+
+
+# Pairs of one paper from the Rathbone haematology and respiratory benchmark sets (ids there).
+GENUINE = {
+    "49-50 subtitle run into the title": (
+        dict(
+            title="Inherited complement regulatory protein deficiency predisposes to human "
+            "disease in acute injury and chronic inflammatory states",
+            journal="Advances in Immunology.",
+        ),
+        dict(
+            title="Inherited complement regulatory protein deficiency predisposes to human "
+            "disease in acute injury and chronic inflammatory statesthe examples of vascular "
+            "damage in atypical hemolytic uremic syndrome and",
+            journal="Advances in Immunology",
+        ),
+        dict(authors=("Richards, A.", "Kavanagh, D."), year=2007, volume="96", pages="141-177"),
+    ),
+    "52-117 particle and an erratum note left in the title": (
+        dict(
+            title="Anti-Factor H Autoantibodies in a Fifth Renal Transplant Recipient with "
+            "Atypical Hemolytic and Uremic Syndrome",
+            authors=("Quintrec, M.", "Zuber, J.", "Noel, L. H."),
+        ),
+        dict(
+            title="Anti-Factor H autoantibodies in a fifth renal transplant recipient with "
+            "atypical hemolytic and uremic syndrome.[Erratum appears in Am J Transplant. 2009 "
+            "Sep;9(9):2205 Note: Niauif, P [added]].[Erratum",
+            authors=("Le, Quintrec M.", "Zuber, J.", "Noel, L. H."),
+        ),
+        dict(year=2009, journal="Am J Transplant", volume="9", issue="5", pages="1223-1229"),
+    ),
+    "149-150 online and print year, journal section": (
+        dict(year=2011, journal="Nephron", pages="c37-c42"),
+        dict(year=2010, journal="Nephron - Clinical Practice.", pages="37-42"),
+        dict(
+            title="Haemolytic uraemic syndrome",
+            authors=("Kavanagh, D.", "Goodship, T."),
+            volume="118",
+            issue="1",
+        ),
+    ),
+    "196-197 mistyped start page": (
+        dict(pages="2297-2108"),
+        dict(pages="2097-2108"),
+        dict(
+            title="Disease recurrence in paediatric renal transplantation",
+            authors=("Cochat, P.", "Fargue, S."),
+            year=2009,
+            journal="Pediatric Nephrology",
+            volume="24",
+            issue="11",
+        ),
+    ),
+    "1010-1011 article type in the title, start page one off": (
+        dict(
+            title="Successful isolated liver transplantation in a child with atypical HUS and a "
+            "mutation in complement factor H: Brief communication",
+            pages="2141-2147",
+        ),
+        dict(
+            title="Successful isolated liver transplantation in a child with atypical HUS and a "
+            "mutation in complement factor H",
+            pages="2142-2147",
+        ),
+        dict(
+            authors=("Haller, W.", "Milford, D. V."),
+            year=2010,
+            journal="American Journal of Transplantation",
+            volume="10",
+            issue="9",
+        ),
+    ),
+    "335-337 journal run together, record numbers as issues": (
+        dict(
+            title="Regional immunotherapy with intrapleural BCG for lung cancer",
+            journal="Journal of Thoracic & Cardiovascular Surgery",
+            issue="1620",
+        ),
+        dict(
+            title="Regional immunotherapy with intrapleural BCG for lung cancer. Surgical "
+            "considerations",
+            journal="Jthoraccardiovascsurg",
+            issue="1622",
+        ),
+        dict(authors=("McKneally, M. F.", "Maver, C."), year=1976, volume="72", pages="333-338"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GENUINE))
+def test_genuine_duplicates_from_the_benchmark_merge_automatically(case):
+    first, second, common = GENUINE[case]
+    p = _pair([DedupRecord(1, **common, **first), DedupRecord(2, **common, **second)], 1, 2)
+    assert p is not None and p.score >= AUTO_THRESHOLD
 
 
 def test_pmid_and_source_ids_are_exact_matches():
@@ -176,8 +297,6 @@ def test_classify_splits_on_the_threshold():
 
 
 def test_duplicate_ids_are_refused():
-    import pytest
-
     with pytest.raises(ValueError):
         find_pairs([DedupRecord(1), DedupRecord(1)])
 

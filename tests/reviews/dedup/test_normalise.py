@@ -46,10 +46,55 @@ def test_source_ids_drop_prefixes_and_punctuation():
         ),
         ('"[A new paracentesis needle]"', "a new paracentesis needle"),
         ("Héllo wörld in Zürich", "hello world in zurich"),
+        # a note holding a note of its own, then a second note cut off by the length limit
+        (
+            "Anti-Factor H autoantibodies.[Erratum appears in Am J Transplant. 2009 Sep;9(9):2205 "
+            "Note: Niauif, P [added]].[Erratum",
+            "anti factor h autoantibodies",
+        ),
+        (
+            "Successful liver transplantation: Brief communication",
+            "successful liver transplantation",
+        ),
     ],
 )
 def test_title_key_drops_notes_case_accents_and_punctuation(raw, expected):
     assert normalise.title_key(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Eculizumab for atypical HUS (vol 360, pg 542, 2009)",  # Web of Science
+        "Eculizumab for atypical HUS (New England Journal of Medicine (2009) 360 (542-544))",
+        "Erratum: Eculizumab for atypical HUS (The New England Journal of Medicine (M",  # cut off
+        "Erratum: Eculizumab for atypical HUS",
+        "Correction to: Eculizumab for atypical HUS",
+        '"Eculizumab for atypical HUS": Correction',
+        "Eculizumab for atypical HUS - Reply",
+        "Eculizumab for atypical HUS AUTHORS REPLY",
+    ],
+)
+def test_notice_markers_and_the_corrected_papers_citation_leave_the_title(raw):
+    assert normalise.title_key(raw) == "eculizumab for atypical hus"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # notice words that begin or end a paper's own title stay
+        ("Correction of post-stroke cognitive impairments", "correction of post stroke cognitive"),
+        ("Response-adapted therapy in Hodgkin lymphoma", "response adapted therapy in hodgkin"),
+        ("A trial of aspirin: dose-response", "a trial of aspirin dose response"),
+        # a study name in brackets is not a citation
+        (
+            "Radiofrequency ablation (the RAPTURE study)",
+            "radiofrequency ablation the rapture study",
+        ),
+    ],
+)
+def test_titles_that_only_look_like_notices_keep_their_words(raw, expected):
+    assert normalise.title_key(raw).startswith(expected)
 
 
 def test_chinese_full_width_punctuation_and_spacing_fold_away():
@@ -86,7 +131,12 @@ def test_bilingual_title_gives_each_part():
         ("John Smith", ("smith", "j")),
         ("Smith J. A.", ("smith", "ja")),
         ("Adeli K.", ("adeli", "k")),
-        ("van der Berg, J", ("vanderberg", "j")),
+        ("van der Berg, J", ("berg", "j")),  # particles dropped: indexed with and without
+        ("J. van der Berg", ("berg", "j")),
+        ("Le Quintrec, M.", ("quintrec", "m")),
+        ("Le, Quintrec M.", ("quintrec", "m")),  # "Le Quintrec M" split at the first space
+        ("Le, T. H.", ("le", "th")),  # a surname that is only a particle stays
+        ("Le, Thi H.", ("le", "th")),  # a short given name is not joined to it
         ("Müller, Jörg", ("muller", "j")),
         ("张三", ("张三", "")),
         ("", ("", "")),
@@ -124,6 +174,13 @@ def test_journal_tokens_drop_stop_words_and_notes():
     assert ("journal", "clinical", "oncology") in variants
 
 
+def test_journal_parts_split_at_a_spaced_dash_only():
+    assert ("nephron",) in normalise.journal_variants("Nephron - Clinical Practice.")
+    assert normalise.journal_variants("Haematologica-the Hematology Journal") == (
+        ("haematologica", "hematology", "journal"),
+    )
+
+
 @pytest.mark.parametrize(
     ("doi", "journal", "ptype", "expected"),
     [
@@ -149,11 +206,40 @@ def test_notices_are_detected_from_the_title_start_only():
 
 
 @pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Severe deficiency of ADAMTS13 (vol 142, pg 310, 2003)", "erratum"),
+        ("Eculizumab for aHUS (New England Journal of Medicine (2009) 360 (542-544))", "erratum"),
+        ("Correction to: Severe deficiency of ADAMTS13", "erratum"),  # one family
+        ('Corrigendum to "Severe deficiency of ADAMTS13"', "erratum"),
+        ('"Escitalopram for poststroke depression": Correction', "erratum"),
+        ("Gait training (Retraction of vol 7, art no e123, 2012)", "retraction"),
+        ("Group A streptococcus in aHUS - Reply", "reply"),
+        ("Thrombomodulin in aHUS AUTHORS REPLY", "reply"),
+        ("Trial of aspirin: dose-response", ""),
+        ("Radiofrequency ablation (the RAPTURE study)", ""),
+        ("Atypical HUS in children (2 cases)", ""),
+    ],
+)
+def test_notices_are_also_detected_from_the_title_end(raw, expected):
+    assert normalise.notice_kind(raw) == expected
+
+
+@pytest.mark.parametrize(
     "fn",
     [normalise.title_key, normalise.normalise_doi, normalise.normalise_pmid, normalise.text],
 )
 @pytest.mark.parametrize(
-    "value", ["  The Trial.  [Chinese]", "http://dx.doi.org/10.1/X", "中国，糖尿病", "", "NA"]
+    "value",
+    [
+        "  The Trial.  [Chinese]",
+        "http://dx.doi.org/10.1/X",
+        "中国，糖尿病",
+        "",
+        "NA",
+        "Erratum: The trial of aspirin (vol 12, pg 3, 2003)",
+        "The trial of aspirin - Reply",
+    ],
 )
 def test_normalisers_are_idempotent(fn, value):
     assert fn(fn(value)) == fn(value)
