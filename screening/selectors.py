@@ -185,7 +185,22 @@ def next_for(
     skip: int | None = None,
     lock: bool = False,
 ) -> Record | None:
-    """The reviewer's next record: not decided by them, and still needing decisions. On a
+    """The reviewer's next record (see `next_records`)."""
+    found = next_records(reviewer, review, stage, skip=skip, lock=lock)
+    return found[0] if found else None
+
+
+def next_records(
+    reviewer: AbstractBaseUser,
+    review: Review,
+    stage: str,
+    *,
+    n: int = 1,
+    skip: int | None = None,
+    lock: bool = False,
+) -> list[Record]:
+    """The reviewer's next record and, with `n=2`, the one after it (from the same query; the
+    screening page prefetches it): not decided by them, and still needing decisions. On a
     prioritised stage the highest relevance score comes first (`screening.prioritisation`);
     records without a score (none yet, or imported since) follow in import order. `skip`
     leaves one record out (the page prefetches the record after the one shown). `lock` (inside
@@ -198,7 +213,8 @@ def next_for(
     """
     settings = stage_settings(review, stage)
     if stage == Stage.FULL_TEXT:
-        return _next_full_text(reviewer, review, settings, skip)
+        found = _next_full_text(reviewer, review, settings, skip)
+        return [found] if found is not None else []
     # The reviewer's own decision on the walked record, as a scalar subquery so PostgreSQL
     # probes the unique decision index row by row as it walks. As NOT EXISTS it became a merge
     # anti join or a hash of all the reviewer's decisions, either way reading every decision
@@ -240,11 +256,10 @@ def next_for(
             if lock:
                 # Lock the record row, as deciding does first, so the two never deadlock.
                 ordered = ordered.select_for_update(skip_locked=True, of=("record",))
-            candidate = ordered.first()
-            found = candidate.record if candidate is not None else None
-            if found is not None:
+            found = [candidate.record for candidate in ordered[:n]]
+            if found:
                 return found
-    return None
+    return []
 
 
 def _taken(reviewer: AbstractBaseUser, stage: str, record: str = "record") -> Coalesce:

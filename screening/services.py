@@ -51,6 +51,15 @@ CLAIM_FOR = timedelta(minutes=15)
 def next_record(*, reviewer: AbstractBaseUser, review: Review, stage: str) -> Record | None:
     """The reviewer's next record (`selectors.next_for`), claimed for them for a while so it
     goes to no more reviewers than it needs. A reviewer holds one claim per stage."""
+    found = next_records(reviewer=reviewer, review=review, stage=stage)
+    return found[0] if found else None
+
+
+def next_records(
+    *, reviewer: AbstractBaseUser, review: Review, stage: str, n: int = 1
+) -> list[Record]:
+    """`next_record`, and with `n=2` the record after it too (not claimed: the page shows it
+    ahead of time and claims it when it becomes the next one)."""
     _check_stage(stage)
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -58,17 +67,17 @@ def next_record(*, reviewer: AbstractBaseUser, review: Review, stage: str) -> Re
             # nothing, so this commit need not wait for the disk.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        record = selectors.next_for(reviewer, review, stage, lock=True)
+        found = selectors.next_records(reviewer, review, stage, n=n, lock=True)
         Claim.objects.filter(review=review, stage=stage, reviewer=reviewer).delete()
-        if record is not None:
+        if found:
             Claim.objects.create(
                 review=review,
-                record=record,
+                record=found[0],
                 stage=stage,
                 reviewer=reviewer,
                 until=timezone.now() + CLAIM_FOR,
             )
-    return record
+    return found
 
 
 def decision_record(

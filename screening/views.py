@@ -32,9 +32,15 @@ def _posted_record(request: HttpRequest) -> int:
     return int(record_id)
 
 
-def _record_context(request: HttpRequest, review, stage: str, record, error: str = "") -> dict:
+def _record_context(
+    request: HttpRequest, review, stage: str, record, error: str = "", after: list | None = None
+) -> dict:
+    """`after`: what `services.next_records(n=2)` found after `record`, if it was asked."""
     settings = selectors.stage_settings(review, stage)
     mine = Decision.objects.filter(review=review, stage=stage, reviewer=request.user)
+    # The latest two of one's decisions: "undo last", and "previous" when the last one is
+    # the record shown.
+    recent = list(mine.order_by("-updated_at", "-pk")[:2])
     context = {
         "review": review,
         "stage": stage,
@@ -45,7 +51,7 @@ def _record_context(request: HttpRequest, review, stage: str, record, error: str
         # An htmx answer replaces the section only; the progress bar outside it is counted on
         # its own request (see `progress`).
         "progress": None if request.htmx else selectors.my_progress(request.user, review, stage),
-        "last": mine.order_by("-updated_at", "-pk").first(),
+        "last": recent[0] if recent else None,
         "ranking": selectors.ranking_status(review, stage),
     }
     if record is not None:
@@ -57,13 +63,16 @@ def _record_context(request: HttpRequest, review, stage: str, record, error: str
             others=selectors.visible_decisions(
                 request.user, record, stage, settings.reviewers_required, settings.blinded
             ).exclude(reviewer=request.user),
-            previous=mine.exclude(record=record).order_by("-updated_at", "-pk").first(),
+            previous=next((d for d in recent if d.record_id != record.pk), None),
             full_text=selectors.full_text(record) if stage == Stage.FULL_TEXT else None,
         )
         if stage == Stage.TITLE_ABSTRACT and context["mine"] is None:
             # The record after this one, drawn at once when a decision is sent (screen.js);
             # the server's answer then replaces it, normally with the same record.
-            upcoming = selectors.next_for(request.user, review, stage, skip=record.pk)
+            if after is None:
+                upcoming = selectors.next_for(request.user, review, stage, skip=record.pk)
+            else:
+                upcoming = after[0] if after else None
             if upcoming is not None:
                 context.update(
                     upcoming=upcoming,
@@ -74,9 +83,16 @@ def _record_context(request: HttpRequest, review, stage: str, record, error: str
 
 
 def _render(
-    request: HttpRequest, review, stage: str, record, error: str = "", *, decided: bool = False
+    request: HttpRequest,
+    review,
+    stage: str,
+    record,
+    error: str = "",
+    *,
+    after: list | None = None,
+    decided: bool = False,
 ) -> HttpResponse:
-    context = _record_context(request, review, stage, record, error)
+    context = _record_context(request, review, stage, record, error, after)
     if not request.htmx:
         return render(request, "screening/screen.html", context)
     response = render(request, "screening/screen.html#record", context)
@@ -112,7 +128,8 @@ def screen(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
         if record is None:
             raise Http404("That record is not screened at this stage.")
     else:
-        record = services.next_record(reviewer=request.user, review=review, stage=stage)
+        found = services.next_records(reviewer=request.user, review=review, stage=stage, n=2)
+        return _render(request, review, stage, _first(found), after=found[1:])
     return _render(request, review, stage, record)
 
 
@@ -161,8 +178,12 @@ def decide(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     except ValidationError as exc:
         record = selectors.screening_units(review, stage).filter(pk=record_id).first()
         return _render(request, review, stage, record, " ".join(exc.messages))
-    following = services.next_record(reviewer=request.user, review=review, stage=stage)
-    return _render(request, review, stage, following, decided=True)
+    found = services.next_records(reviewer=request.user, review=review, stage=stage, n=2)
+    return _render(request, review, stage, _first(found), after=found[1:], decided=True)
+
+
+def _first(found: list):
+    return found[0] if found else None
 
 
 @require_POST
