@@ -168,13 +168,10 @@ def conflicts_with_decisions(review: Review, stage: str) -> QuerySet[Record]:
     )
 
 
-def is_settled(record_id: int, stage: str, required: int) -> bool:
+def is_settled(record_id: int, stage: str) -> bool:
     """Whether every required decision is in, or a lead resolved the record: blinding lifts
-    and decisions are final."""
-    return (
-        Resolution.objects.filter(record_id=record_id, stage=stage).exists()
-        or Decision.objects.filter(record_id=record_id, stage=stage).count() >= required
-    )
+    and decisions are final. Read from the record's tally (no tally: nobody has decided)."""
+    return Tally.objects.filter(record_id=record_id, stage=stage, open=False).exists()
 
 
 def next_for(
@@ -331,12 +328,12 @@ def decisions_visible_to(
 
 
 def visible_decisions(
-    viewer: AbstractBaseUser, record: Record, stage: str, required: int, blinded: bool
+    viewer: AbstractBaseUser, record: Record, stage: str, blinded: bool
 ) -> QuerySet[Decision]:
     """Decisions on a record the viewer may see: their own, and everyone's once blinding
     lifts (all required decisions are in) or when the stage is not blinded."""
     decisions = Decision.objects.filter(record=record, stage=stage).select_related("reviewer")
-    if blinded and not is_settled(record.pk, stage, required):
+    if blinded and not is_settled(record.pk, stage):
         decisions = decisions.filter(reviewer=viewer)
     return decisions
 

@@ -262,7 +262,7 @@ def decision_withdraw(
         mine = next((d for d in decisions if d.reviewer_id == reviewer.pk), None)
         if mine is None:
             raise ValidationError("You have no decision on this record to undo.")
-        settled = selectors.is_settled(record_id, stage, settings.reviewers_required)
+        settled = selectors.is_settled(record_id, stage)
         if settled:
             raise ValidationError(
                 "Every required reviewer has decided this record; it can no longer be undone."

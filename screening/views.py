@@ -61,7 +61,7 @@ def _record_context(
             abstract=highlight(record.abstract, *terms),
             mine=mine.filter(record=record).first(),
             others=selectors.visible_decisions(
-                request.user, record, stage, settings.reviewers_required, settings.blinded
+                request.user, record, stage, settings.blinded
             ).exclude(reviewer=request.user),
             previous=next((d for d in recent if d.record_id != record.pk), None),
             full_text=selectors.full_text(record) if stage == Stage.FULL_TEXT else None,

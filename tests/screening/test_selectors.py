@@ -158,11 +158,11 @@ def test_merged_duplicates_are_screened_once(review, lead, reviewer, reviewer2):
 
 def test_visible_decisions_hide_others_until_settled(review, reviewer, reviewer2, recs):
     decide(reviewer, review, recs[0], "include")
-    visible = selectors.visible_decisions(reviewer2, recs[0], TA, required=2, blinded=True)
+    visible = selectors.visible_decisions(reviewer2, recs[0], TA, blinded=True)
     assert list(visible) == []
-    assert selectors.visible_decisions(reviewer2, recs[0], TA, required=2, blinded=False).count()
+    assert selectors.visible_decisions(reviewer2, recs[0], TA, blinded=False).count()
     decide(reviewer2, review, recs[0], "exclude")
-    visible = selectors.visible_decisions(reviewer2, recs[0], TA, required=2, blinded=True)
+    visible = selectors.visible_decisions(reviewer2, recs[0], TA, blinded=True)
     assert {d.reviewer.username for d in visible} == {"reviewer", "reviewer2"}
 
 
