@@ -83,3 +83,18 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "errors/_fragment.html", {"message": message}, status=403)
     return render(request, "errors/403.html", {"message": message}, status=403)
+
+
+def login_locked_out(request: HttpRequest, credentials: dict | None = None) -> HttpResponse:
+    """django-axes' answer once a username has failed too often from an address
+    (`AXES_LOCKOUT_CALLABLE`): JSON under /api/, the login page's message elsewhere."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = (
+        f"Too many failed logins for this username from your address: try again in "
+        f"{minutes} minutes."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)

@@ -1,6 +1,7 @@
 """REST API for reviews, members, jobs and tokens (/api/v1/). Thin: parse, call, serialise."""
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
@@ -134,6 +135,9 @@ class TokenView(APIView):
         user = authenticate(request=request._request, username=username, password=password)
         if user is None:
             raise serializers.ValidationError({"non_field_errors": ["Wrong username or password."]})
+        # A token is a login: record it as one (last_login, and django-axes clears the
+        # username's failed attempts).
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -11,6 +11,17 @@ def anon():
     return APIClient(enforce_csrf_checks=True)
 
 
+def log_in(client, username: str, password: str = PASSWORD):
+    """Through the login form, CSRF token and all, as a browser does."""
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password, "csrfmiddlewaretoken": token},
+        format="multipart",
+    )
+
+
 def test_token_from_username_and_password_authenticates(anon, review, lead):
     response = anon.post(
         "/api/v1/auth/token/", {"username": "lead", "password": PASSWORD}, format="json"
@@ -67,7 +78,7 @@ def test_anonymous_request_is_401_with_challenge(anon):
 def test_session_write_without_csrf_token_is_refused_and_changes_nothing(anon, lead):
     from reviews.models import Review
 
-    anon.login(username="lead", password=PASSWORD)
+    assert log_in(anon, "lead").status_code == 302
     response = anon.post("/api/v1/reviews/", {"title": "Sneaky"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
@@ -78,7 +89,7 @@ def test_expired_session_is_treated_as_anonymous(anon, lead, settings):
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    anon.login(username="lead", password=PASSWORD)
+    assert log_in(anon, "lead").status_code == 302
     Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
     assert anon.get("/api/v1/reviews/").status_code == 401
 
@@ -101,3 +112,63 @@ def test_schema_and_docs_are_served(client):
     loaded = re.findall(rb'(?:src|href)="([^"]+)"', docs.content)
     assert loaded and all(url.startswith(b"/static/drf_spectacular_sidecar/") for url in loaded)
     assert re.search(rb"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", docs.content, re.I) is None
+
+
+# --- guessing passwords (django-axes) ------------------------------------------------------
+
+
+def wrong_tokens(client, username: str, times: int):
+    for _ in range(times):
+        response = client.post(
+            "/api/v1/auth/token/", {"username": username, "password": "wrong"}, format="json"
+        )
+        assert response.status_code == 400
+
+
+def test_too_many_wrong_passwords_lock_the_username_out_of_the_token_endpoint(
+    anon, lead, reviewer, settings
+):
+    wrong_tokens(anon, "lead", settings.AXES_FAILURE_LIMIT - 1)
+    locked = anon.post(
+        "/api/v1/auth/token/", {"username": "lead", "password": "wrong"}, format="json"
+    )
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.json()["detail"]
+    # Now even the right password is refused, for this username only.
+    right = anon.post("/api/v1/auth/token/", {"username": "lead", "password": PASSWORD})
+    assert right.status_code == 429
+    other = anon.post("/api/v1/auth/token/", {"username": "reviewer", "password": PASSWORD})
+    assert other.status_code == 200
+
+
+def test_the_lockout_ends_after_the_cool_off(anon, lead, settings):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    wrong_tokens(anon, "lead", settings.AXES_FAILURE_LIMIT - 1)
+    assert (
+        anon.post("/api/v1/auth/token/", {"username": "lead", "password": "x"}).status_code == 429
+    )
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timezone.timedelta(seconds=1)
+    )
+    response = anon.post("/api/v1/auth/token/", {"username": "lead", "password": PASSWORD})
+    assert response.status_code == 200
+
+
+def test_a_successful_login_resets_the_count(anon, lead, settings):
+    wrong_tokens(anon, "lead", settings.AXES_FAILURE_LIMIT - 1)
+    ok = anon.post("/api/v1/auth/token/", {"username": "lead", "password": PASSWORD})
+    assert ok.status_code == 200
+    wrong_tokens(anon, "lead", settings.AXES_FAILURE_LIMIT - 1)
+    ok = anon.post("/api/v1/auth/token/", {"username": "lead", "password": PASSWORD})
+    assert ok.status_code == 200
+
+
+def test_the_login_form_says_why_it_refuses(anon, lead, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert log_in(anon, "lead", "wrong").status_code == 200  # the form again, with an error
+    locked = log_in(anon, "lead", "wrong")
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    assert log_in(anon, "lead").status_code == 429
