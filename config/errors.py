@@ -1,5 +1,6 @@
 """Error responses: JSON with a `detail` message under /api/, a plain page elsewhere."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
@@ -88,8 +89,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def login_locked_out(request: HttpRequest, credentials: dict | None = None) -> HttpResponse:
     """django-axes' answer once a username has failed too often from an address
     (`AXES_LOCKOUT_CALLABLE`): JSON under /api/, the login page's message elsewhere."""
-    from django.conf import settings
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = (
         f"Too many failed logins for this username from your address: try again in "

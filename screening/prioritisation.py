@@ -42,12 +42,11 @@ def _due(current: Ranking | None, n_included: int, n_excluded: int) -> bool:
     return settled - current.trained_on >= ranking.retrain_step(settled)
 
 
-def ranking_due(review: Review, stage: str, settings: StageSettings | None = None) -> bool:
+def ranking_due(review: Review, stage: str) -> bool:
     """Whether a new model is worth training: prioritisation is on, both classes have a settled
     record, and enough records have settled since the last model (`ranking.retrain_step`), but
-    not sooner than `PAUSE_PER_RECORD` allows. `settings`: the stage's, when the caller
-    has them."""
-    if not (settings or selectors.stage_settings(review, stage)).prioritise:
+    not sooner than `PAUSE_PER_RECORD` allows."""
+    if not selectors.stage_settings(review, stage).prioritise:
         return False
     current = Ranking.objects.filter(review=review, stage=stage).first()
     return not _pausing(current) and _enough_settled(review, stage, current)

@@ -180,10 +180,9 @@ def next_for(
     stage: str,
     *,
     skip: int | None = None,
-    lock: bool = False,
 ) -> Record | None:
     """The reviewer's next record (see `next_records`)."""
-    found = next_records(reviewer, review, stage, skip=skip, lock=lock)
+    found = next_records(reviewer, review, stage, skip=skip)
     return found[0] if found else None
 
 
