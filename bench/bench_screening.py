@@ -234,7 +234,7 @@ def seed(records: int, duplicates: int, decided: int, full_text: int, ranked: bo
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
-    from reviews.models import DuplicateCluster, Membership, Record, Role, SearchImport
+    from reviews.models import DuplicateCluster, Job, Membership, Record, Role, SearchImport
     from reviews.record_writer import write_records
     from reviews.services import review_create
 
@@ -258,7 +258,11 @@ def seed(records: int, duplicates: int, decided: int, full_text: int, ranked: bo
     start = 0
     for n, (database, share) in enumerate(shares):
         count = records - start if n == len(shares) - 1 else int(records * share)
+        job = Job.objects.create(
+            review=review, kind="import", status=Job.Status.SUCCEEDED, created_by=lead
+        )
         search_import = SearchImport.objects.create(
+            job=job,
             review=review,
             database=database,
             file=f"imports/synthetic-{database}.ris",
@@ -267,7 +271,6 @@ def seed(records: int, duplicates: int, decided: int, full_text: int, ranked: bo
             file_size=count * 2000,
             format="ris",
             encoding="utf-8",
-            status=SearchImport.Status.COMPLETE,
             record_count=count,
             uploaded_by=lead,
         )

@@ -13,6 +13,13 @@ from reviews.models import DedupRun, DuplicateCluster, DuplicatePair, Record
 
 
 class DedupRunSerializer(serializers.ModelSerializer):
+    # The run's state is its job's (reviews.jobs), told in the words of a run.
+    status = serializers.ChoiceField(choices=DedupRun.Status.choices, read_only=True)
+    error = serializers.CharField(read_only=True)
+    finished_at = serializers.DateTimeField(
+        source="job.finished_at", read_only=True, allow_null=True
+    )
+
     class Meta:
         model = DedupRun
         fields = [

@@ -18,7 +18,13 @@ from reviews.models import BIBLIOGRAPHIC_FIELDS, Database, Record, SearchImport
 
 class SearchImportSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
-    job = serializers.PrimaryKeyRelatedField(read_only=True)
+    job = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    # The import's state is its job's (reviews.jobs), told in the words of an import.
+    status = serializers.ChoiceField(choices=SearchImport.Status.choices, read_only=True)
+    error = serializers.CharField(read_only=True)
+    completed_at = serializers.DateTimeField(
+        source="job.finished_at", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = SearchImport

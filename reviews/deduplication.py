@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reviews.audit import audit_record
 from reviews.dedup.engine import DedupRecord, PairScore, classify, clusters, find_pairs
+from reviews.jobs import job_create, job_execute, job_start
 from reviews.models import (
     BIBLIOGRAPHIC_FIELDS,
     DedupRun,
@@ -89,65 +90,43 @@ def dedup_start(
     *, review: Review, user: AbstractBaseUser | None, auto_only: bool = False
 ) -> DedupRun:
     """Queue a run for a worker (after each import, and when someone asks)."""
-    from reviews.tasks import run_dedup
-
     with transaction.atomic():
-        job = Job.objects.create(review=review, kind="dedup", created_by=user)
-        run = DedupRun.objects.create(
-            review=review,
-            job=job,
-            created_by=user,
-            auto_only=auto_only,
-            auto_threshold=review.dedup_auto_threshold,
-            review_threshold=review.dedup_review_threshold,
-        )
-        transaction.on_commit(lambda: run_dedup.delay(job.pk, run.pk))
-    return run
-
-
-def dedup_run(run_id: int) -> DedupRun:
-    """Run the engine and apply its result. Safe to run again: nothing changes the second time.
-
-    Existing groups are kept (new records may join them), people's decisions are kept, and a
-    pair whose merge was undone is only queued, never merged again automatically.
-    """
-    claimed = DedupRun.objects.filter(pk=run_id, status=DedupRun.Status.QUEUED).update(
-        status=DedupRun.Status.RUNNING
-    )
-    run = DedupRun.objects.select_related("review").get(pk=run_id)
-    if not claimed:
-        return run
-    try:
-        with transaction.atomic():
-            counts = _apply(run)
-    except Exception:
-        # Recorded so the run does not show as running forever; the error (with details that
-        # are not for users) surfaces in the worker's log.
-        DedupRun.objects.filter(pk=run.pk).update(
-            status=DedupRun.Status.FAILED,
-            error="An internal error stopped this run; the administrators have the details.",
-            finished_at=timezone.now(),
-        )
-        raise
-    run.counts = counts
-    run.status = DedupRun.Status.COMPLETE
-    run.finished_at = timezone.now()
-    run.save(update_fields=["counts", "status", "finished_at"])
-    return run
+        return _new_run(job_start(kind="dedup", review=review, user=user), auto_only)
 
 
 def dedup_now(
     *, review: Review, user: AbstractBaseUser | None, auto_only: bool = False
 ) -> DedupRun:
     """Run in this process (the `dedupe` command)."""
-    run = DedupRun.objects.create(
+    with transaction.atomic():
+        run = _new_run(job_create(kind="dedup", review=review, user=user), auto_only)
+    job_execute(run.job_id, reraise=True)
+    return DedupRun.objects.select_related("job", "review").get(pk=run.pk)
+
+
+def _new_run(job: Job, auto_only: bool) -> DedupRun:
+    review = job.review
+    return DedupRun.objects.create(
         review=review,
-        created_by=user,
+        job=job,
         auto_only=auto_only,
         auto_threshold=review.dedup_auto_threshold,
         review_threshold=review.dedup_review_threshold,
     )
-    return dedup_run(run.pk)
+
+
+def dedup_job(job: Job) -> dict[str, int]:
+    """The "dedup" job: run the engine and apply its result, in one transaction. Safe to run
+    again: nothing changes the second time.
+
+    Existing groups are kept (new records may join them), people's decisions are kept, and a
+    pair whose merge was undone is only queued, never merged again automatically.
+    """
+    run = DedupRun.objects.select_related("review", "job__created_by").get(job=job)
+    with transaction.atomic():
+        run.counts = _apply(run)
+        run.save(update_fields=["counts"])
+    return run.counts
 
 
 def _lock_review(review_id: int) -> Review:
@@ -190,7 +169,7 @@ def _apply(run: DedupRun) -> dict[str, int]:
     merged_auto = [p for p in auto if p.a in group_of and group_of[p.a] == group_of.get(p.b)]
     auto_keys = {(p.a, p.b) for p in merged_auto}
     confirmed_keys = {(p.a, p.b) for p in confirmed}
-    _reconcile(review, groups, rows, confirmed_keys, run.created_by)
+    _reconcile(review, groups, rows, confirmed_keys, run.job.created_by)
     _store_pairs(review, existing, merged_auto if run.auto_only else pairs, auto_keys)
     return _counts(review, len(rows))
 

@@ -20,13 +20,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.utils import timezone
 
 from reviews.audit import audit_record
 from reviews.importers.base import ImportFailure, ParsedRecord
 from reviews.importers.csv_exports import header_of
 from reviews.importers.decoding import check_encoding, detect_encoding, numbered_lines, read_head
 from reviews.importers.formats import detect_format, format_named
+from reviews.jobs import job_create, job_execute, job_progress, job_start
 from reviews.models import Job, Record, Review, SearchImport
 from reviews.record_writer import write_records
 from reviews.signals import records_imported
@@ -172,34 +172,45 @@ def import_start(
     *, user: AbstractBaseUser, search_import: SearchImport, confirm_duplicate: bool = False
 ) -> Job:
     """Queue a staged import; a file already imported into the review needs confirmation."""
-    from reviews.tasks import run_import
-
     with transaction.atomic():
-        search_import = SearchImport.objects.select_for_update().get(pk=search_import.pk)
-        if search_import.status != SearchImport.Status.STAGED:
-            raise ValidationError(
-                f"{search_import.file_name} is {search_import.get_status_display().lower()}, "
-                "not waiting for confirmation."
-            )
-        if search_import.preview.get("problem"):
-            raise ValidationError(
-                f"{search_import.file_name}: {search_import.preview['problem']}. "
-                "Correct the column mapping first."
-            )
-        _refuse_unconfirmed_duplicate(search_import, confirm_duplicate)
-        job = Job.objects.create(review=search_import.review, kind="import", created_by=user)
-        search_import.status = SearchImport.Status.QUEUED
+        search_import = _confirm(search_import, confirm_duplicate)
+        job = job_start(
+            kind="import",
+            review=search_import.review,
+            user=user,
+            params={"search_import": search_import.pk},
+        )
         search_import.job = job
-        search_import.save(update_fields=["status", "job"])
-        transaction.on_commit(lambda: run_import.delay(job.pk, search_import.pk))
+        search_import.save(update_fields=["job"])
     return job
+
+
+def _confirm(search_import: SearchImport, confirm_duplicate: bool) -> SearchImport:
+    """The staged import, locked, once it may be started."""
+    search_import = (
+        SearchImport.objects.select_for_update().select_related("review").get(pk=search_import.pk)
+    )
+    if search_import.job_id is not None:
+        raise ValidationError(
+            f"{search_import.file_name} is {search_import.get_status_display().lower()}, "
+            "not waiting for confirmation."
+        )
+    if search_import.preview.get("problem"):
+        raise ValidationError(
+            f"{search_import.file_name}: {search_import.preview['problem']}. "
+            "Correct the column mapping first."
+        )
+    _refuse_unconfirmed_duplicate(search_import, confirm_duplicate)
+    return search_import
 
 
 def import_discard(*, user: AbstractBaseUser, search_import: SearchImport) -> None:
     """Throw away a staged upload that was never confirmed (nothing of it was imported)."""
     with transaction.atomic():
-        search_import = SearchImport.objects.select_for_update().get(pk=search_import.pk)
-        if search_import.status != SearchImport.Status.STAGED:
+        search_import = (
+            SearchImport.objects.select_for_update().select_related("job").get(pk=search_import.pk)
+        )
+        if search_import.job_id is not None:
             raise ValidationError(
                 f"{search_import.file_name} is {search_import.get_status_display().lower()}; "
                 "only an upload waiting for confirmation can be discarded."
@@ -212,7 +223,7 @@ def import_discard(*, user: AbstractBaseUser, search_import: SearchImport) -> No
 
 def import_remap(*, search_import: SearchImport, mapping: dict[str, str]) -> SearchImport:
     """Read a staged CSV again through the columns the user chose."""
-    if search_import.status != SearchImport.Status.STAGED:
+    if search_import.job_id is not None:
         raise ValidationError(f"{search_import.file_name} is no longer waiting for confirmation.")
     search_import.column_mapping = {field: column for field, column in mapping.items() if column}
     try:
@@ -229,11 +240,7 @@ def _same_file_before(search_import: SearchImport) -> SearchImport | None:
         SearchImport.objects.filter(
             review_id=search_import.review_id,
             file_sha256=search_import.file_sha256,
-            status__in=[
-                SearchImport.Status.QUEUED,
-                SearchImport.Status.IMPORTING,
-                SearchImport.Status.COMPLETE,
-            ],
+            job__status__in=[Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.SUCCEEDED],
         )
         .exclude(pk=search_import.pk)
         .order_by("pk")
@@ -294,54 +301,39 @@ def _to_model(parsed: ParsedRecord, search_import: SearchImport, index: int) -> 
     )
 
 
-def import_run(
-    search_import_id: int, *, on_progress: Callable[[int], None] | None = None
-) -> SearchImport:
-    """Read the whole file and add its records in one transaction: all of them or none.
+def import_job(job: Job) -> dict[str, Any]:
+    """The "import" job: read the whole file and add its records in one transaction, all of
+    them or none. Raises ImportRefused, naming the file, record and line, on an unusable
+    record (the job fails with that message and nothing is added).
 
-    On an unusable record the import is marked failed with a message naming the file, the
-    record and the line, nothing is added, and ImportRefused is raised.
+    Safe to run again after a worker died: the import row is locked and the records are
+    written in the transaction that completes it, so a second run finds it complete.
     """
-    claimed = SearchImport.objects.filter(
-        pk=search_import_id,
-        status__in=[SearchImport.Status.QUEUED, SearchImport.Status.STAGED],
-    ).update(status=SearchImport.Status.IMPORTING)
-    search_import = SearchImport.objects.select_related("review", "uploaded_by").get(
-        pk=search_import_id
-    )
-    if not claimed:
-        return search_import  # another delivery of the same task already ran it
-    try:
-        with transaction.atomic():
-            count, warned, gaps = _insert_all(search_import, on_progress)
-            # In the same transaction: records never exist under an unfinished import.
-            return _complete(search_import, count, warned, gaps)
-    except ImportFailure as failure:
-        error = _failure(search_import.file_name, failure)
-        _mark_failed(search_import, error.message)
-        raise error from None
-    except Exception:
-        # A bug, not bad input: record that the import failed, and let the error surface.
-        _mark_failed(
-            search_import, f"{search_import.file_name}: an internal error stopped the import"
+    with transaction.atomic():
+        search_import = (
+            SearchImport.objects.select_for_update()
+            .select_related("review", "uploaded_by")
+            .get(pk=job.params["search_import"])
         )
-        raise
-
-
-def _mark_failed(search_import: SearchImport, message: str) -> None:
-    SearchImport.objects.filter(pk=search_import.pk).update(
-        status=SearchImport.Status.FAILED, error=message, completed_at=timezone.now()
-    )
+        if not search_import.records.exists():
+            try:
+                count, warned, gaps = _insert_all(
+                    search_import, lambda percent: job_progress(job.pk, percent)
+                )
+            except ImportFailure as failure:
+                raise _failure(search_import.file_name, failure) from None
+            _complete(search_import, count, warned, gaps)
+    return {"import": search_import.pk, "records": search_import.record_count}
 
 
 def _insert_all(
-    search_import: SearchImport, on_progress: Callable[[int], None] | None
+    search_import: SearchImport, on_progress: Callable[[int], None]
 ) -> tuple[int, int, Counter]:
     gaps: Counter = Counter()
     warned = 0
     batch: list[Record] = []
     count = 0
-    total_lines = _count_lines(Path(search_import.file.path)) if on_progress else 0
+    total_lines = _count_lines(Path(search_import.file.path))
     for count, parsed in enumerate(_records(search_import), start=1):
         record_gaps = _check(parsed, count)
         if record_gaps:
@@ -351,8 +343,7 @@ def _insert_all(
         if len(batch) >= BATCH_SIZE:
             write_records(batch)
             batch.clear()
-            if on_progress:
-                on_progress(min(99, 100 * parsed.line // max(total_lines, 1)))
+            on_progress(min(99, 100 * parsed.line // max(total_lines, 1)))
     if batch:
         write_records(batch)
     if count == 0:
@@ -370,15 +361,11 @@ def _count_lines(path: Path) -> int:
     return max(newlines, returns, 1)
 
 
-def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counter) -> SearchImport:
-    search_import.status = SearchImport.Status.COMPLETE
+def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counter) -> None:
     search_import.record_count = count
     search_import.warning_count = warned
     search_import.warnings = dict(gaps.most_common())
-    search_import.completed_at = timezone.now()
-    search_import.save(
-        update_fields=["status", "record_count", "warning_count", "warnings", "completed_at"]
-    )
+    search_import.save(update_fields=["record_count", "warning_count", "warnings"])
     audit_record(
         actor=search_import.uploaded_by,
         review=search_import.review,
@@ -393,13 +380,6 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
         },
     )
     records_imported.send(sender=SearchImport, search_import=search_import)
-    # New records may duplicate earlier ones: look again once they are committed.
-    from reviews.deduplication import dedup_start  # deduplication builds on imports
-
-    transaction.on_commit(
-        lambda: dedup_start(review=search_import.review, user=search_import.uploaded_by)
-    )
-    return search_import
 
 
 def import_file(
@@ -408,9 +388,20 @@ def import_file(
     """Stage and run an import in this process (the CLI, and small uploads through the API)."""
     search_import = import_stage(user=user, review=review, **stage_args)
     try:
-        _refuse_unconfirmed_duplicate(search_import, confirm_duplicate)
+        with transaction.atomic():
+            search_import = _confirm(search_import, confirm_duplicate)
+            search_import.job = job_create(
+                kind="import",
+                review=review,
+                user=user,
+                params={"search_import": search_import.pk},
+            )
+            search_import.save(update_fields=["job"])
     except ValidationError:
         search_import.file.delete(save=False)
         search_import.delete()
         raise
-    return import_run(search_import.pk)
+    job_execute(search_import.job.pk, reraise=True)
+    return SearchImport.objects.select_related("job", "review", "uploaded_by").get(
+        pk=search_import.pk
+    )

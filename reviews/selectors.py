@@ -87,7 +87,7 @@ def _import_stage(review: Review, stage: Stage) -> Stage:
 
 
 def _dedup_stage(review: Review, stage: Stage) -> Stage:
-    run = DedupRun.objects.filter(review=review, status=DedupRun.Status.COMPLETE).first()
+    run = DedupRun.objects.filter(review=review, job__status=Job.Status.SUCCEEDED).first()
     if run is None or not run.counts:
         return stage
     to_review = review_queue(review).count()
@@ -152,9 +152,12 @@ def review_imports(review: Review) -> QuerySet[SearchImport]:
 
 
 def review_records(review: Review) -> QuerySet[Record]:
-    """Records of completed imports, in import order: file by file, position in the file."""
+    """The review's records in import order: file by file, position in the file.
+
+    Every record belongs to a completed import: an import writes its records in the
+    transaction that completes it."""
     return (
-        Record.objects.filter(review=review, search_import__status=SearchImport.Status.COMPLETE)
+        Record.objects.filter(review=review)
         .select_related("search_import", "cluster")
         .order_by("search_import__created_at", "search_import_id", "source_index")
     )
@@ -171,7 +174,7 @@ def unique_records(records: QuerySet[Record]) -> QuerySet[Record]:
 def imported_counts(review: Review) -> dict[str, int]:
     """Records identified per database, for the dashboard and PRISMA."""
     rows = (
-        SearchImport.objects.filter(review=review, status=SearchImport.Status.COMPLETE)
+        SearchImport.objects.filter(review=review, job__status=Job.Status.SUCCEEDED)
         .values("database")
         .annotate(records=Sum("record_count"))
         .order_by("database")

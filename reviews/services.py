@@ -1,18 +1,18 @@
 """Every change to reviews, memberships and jobs. Each service is atomic and audited."""
 
-from collections.abc import Callable
+import os
+import socket
 from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from reviews.audit import audit_record, field_changes
+from reviews.jobs import job_start
 from reviews.models import Job, Membership, Review, Role
 
 REVIEW_FIELDS = (
@@ -193,57 +193,11 @@ def member_remove(*, actor: AbstractBaseUser, membership: Membership) -> None:
     membership.delete()
 
 
-@transaction.atomic
 def worker_check_start(*, user: AbstractBaseUser, review: Review) -> Job:
     """Queue a job that proves a Celery worker is alive and can write to the database."""
-    from reviews.tasks import check_worker
-
-    job = Job.objects.create(review=review, kind="worker_check", created_by=user)
-    transaction.on_commit(lambda: check_worker.delay(job.pk))
-    return job
+    return job_start(kind="worker_check", review=review, user=user)
 
 
-def job_claim(job_id: int) -> bool:
-    """Move a queued job to running; False when another delivery already claimed it."""
-    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
-    )
-    return claimed == 1
-
-
-def job_progress(job_id: int, percent: int) -> None:
-    """Report progress of a running job; pages read it through `Job.current_progress`."""
-    cache.set(Job.progress_key(job_id), max(0, min(100, int(percent))), timeout=24 * 3600)
-
-
-def _job_failed(job_id: int, message: str) -> None:
-    Job.objects.filter(pk=job_id).update(
-        status=Job.Status.FAILED, message=message[:500], finished_at=timezone.now()
-    )
-
-
-def job_run(job_id: int, work: Callable[[Job], dict[str, Any]]) -> None:
-    """Claim the job, do the work, record the outcome. Safe to call twice for one job."""
-    if not job_claim(job_id):
-        return
-    job = Job.objects.get(pk=job_id)
-    try:
-        result = work(job)
-    except ValidationError as exc:
-        # Bad input, already explained to the user: the job failed, the worker did not.
-        _job_failed(job_id, " ".join(exc.messages))
-        return
-    except Exception:
-        # A bug, not bad input: the details (which may name tables or values) go to the
-        # worker's log, not to the page.
-        _job_failed(
-            job_id, "An internal error stopped this job; the administrators have the details."
-        )
-        raise
-    Job.objects.filter(pk=job_id).update(
-        status=Job.Status.SUCCEEDED,
-        progress=100,
-        message="Done.",
-        result=result,
-        finished_at=timezone.now(),
-    )
+def worker_check(job: Job) -> dict[str, Any]:
+    """The "worker_check" job: which worker ran it."""
+    return {"hostname": socket.gethostname(), "pid": os.getpid()}

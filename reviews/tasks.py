@@ -1,30 +1,24 @@
-import os
-import socket
+"""The Celery tasks: one that runs any job (`reviews.jobs`), one that recovers them."""
+
+from typing import Any
 
 from celery import shared_task
+from celery.signals import worker_ready
 
-from reviews.deduplication import dedup_run
-from reviews.imports import import_run
-from reviews.services import job_progress, job_run
-
-
-@shared_task
-def check_worker(job_id: int) -> None:
-    """Prove that a worker picked the job from the broker and wrote to the database."""
-    job_run(job_id, lambda job: {"hostname": socket.gethostname(), "pid": os.getpid()})
+from reviews import jobs
 
 
-@shared_task
-def run_import(job_id: int, search_import_id: int) -> None:
-    def work(job):
-        search_import = import_run(
-            search_import_id, on_progress=lambda percent: job_progress(job.pk, percent)
-        )
-        return {"import": search_import.pk, "records": search_import.record_count}
-
-    job_run(job_id, work)
+@shared_task(name=jobs.RUN_JOB_TASK)
+def run_job(job_id: int) -> None:
+    jobs.job_execute(job_id)
 
 
-@shared_task
-def run_dedup(job_id: int, run_id: int) -> None:
-    job_run(job_id, lambda job: dedup_run(run_id).counts)
+@shared_task(name="reviews.tasks.sweep_jobs")
+def sweep_jobs() -> dict[str, int]:
+    return jobs.jobs_sweep()
+
+
+@worker_ready.connect
+def sweep_when_a_worker_starts(**_: Any) -> None:
+    """A worker that starts after a crash finds its jobs at once, not at the next beat."""
+    jobs.jobs_sweep()

@@ -12,7 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from reviews.models import Review
+from reviews.jobs import job_start
+from reviews.models import Job, Review
 from screening import ranking, selectors
 from screening.models import Priority, Ranking, StageSettings
 
@@ -74,8 +75,6 @@ def ranking_maybe_start(review: Review, stage: str, settings: StageSettings | No
     every settling decision: a model is retrained every 5 % of the settled records, so a few
     seconds late is no loss.
     """
-    from screening.tasks import refresh_ranking  # the task module imports this one
-
     if not (settings or selectors.stage_settings(review, stage)).prioritise:
         return
     current = Ranking.objects.filter(review=review, stage=stage).first()
@@ -88,7 +87,13 @@ def ranking_maybe_start(review: Review, stage: str, settings: StageSettings | No
         if not checking.update(checked_at=now):
             return
     if _enough_settled(review, stage, current):
-        transaction.on_commit(lambda: refresh_ranking.delay(review.pk, stage))
+        job_start(kind="ranking", review=review, user=None, params={"stage": stage})
+
+
+def ranking_job(job: Job) -> dict[str, Any]:
+    """The "ranking" job; a repeated or late one finds nothing due and does nothing."""
+    ranking = ranking_refresh(review=job.review, stage=job.params["stage"])
+    return {"stage": ranking.stage, "trained_on": ranking.trained_on}
 
 
 def ranking_refresh(*, review: Review, stage: str) -> Ranking:

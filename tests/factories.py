@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from reviews.models import Membership, Review, Role
+from reviews.models import Job, Membership, Review, Role, SearchImport
 
 PASSWORD = "correct horse battery staple"
 
@@ -48,3 +48,25 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     review = factory.SubFactory(ReviewFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.REVIEWER
+
+
+def completed_import(*, review: Review, user, **fields) -> SearchImport:
+    """A search import as a finished import job leaves it, for tests that write its records
+    themselves (synthetic titles and DOIs)."""
+    job = Job.objects.create(
+        review=review, kind="import", status=Job.Status.SUCCEEDED, created_by=user
+    )
+    values = {
+        "database": "other",
+        "file": "imports/synthetic.ris",
+        "file_name": "synthetic.ris",
+        "file_sha256": "0" * 64,
+        "file_size": 1,
+        "format": "ris",
+        "encoding": "utf-8",
+        **fields,
+    }
+    search_import = SearchImport.objects.create(review=review, uploaded_by=user, job=job, **values)
+    job.params = {"search_import": search_import.pk}
+    job.save(update_fields=["params"])
+    return search_import

@@ -9,10 +9,10 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The embedded defaults (SQLite file, broker folder, uploads) live here. Settings only name
+# folders; `config.apps` makes the ones in use when Django starts, so a fresh clone needs no
+# set-up step and importing the settings writes nothing.
 VAR_DIR = Path(env_str("EVIDENT_VAR_DIR", str(BASE_DIR / "var")))
-# The embedded defaults (SQLite file, broker folder, uploads) live here; make it on first use
-# so a fresh clone needs no set-up step.
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -32,6 +32,7 @@ def require_secret_key(debug: bool, secret_key: str | None) -> None:
 
 
 INSTALLED_APPS = [
+    "config.apps.EvidentConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -145,7 +146,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
@@ -205,7 +205,6 @@ CELERY_BROKER_URL = (
 )
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_DIR = Path(env_str("CELERY_BROKER_DIR", str(VAR_DIR / "celery-broker")))
-    CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
@@ -233,6 +232,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60 if CELERY_TASK_TIME_LI
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Background jobs (reviews.jobs). A running job's worker marks it alive every
+# JOB_HEARTBEAT_SECONDS; a job with no sign of life for JOB_DEAD_AFTER_SECONDS lost its worker
+# and is queued again (up to JOB_MAX_ATTEMPTS starts) or failed. The sweep runs every
+# JOB_SWEEP_SECONDS (Celery beat) and when a worker starts.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10, minimum=1)
+JOB_DEAD_AFTER_SECONDS = env_int("JOB_DEAD_AFTER_SECONDS", 60, minimum=2)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2, minimum=1)
+JOB_QUEUED_RESEND_SECONDS = env_int("JOB_QUEUED_RESEND_SECONDS", 600, minimum=10)
+JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60, minimum=1)
+if JOB_DEAD_AFTER_SECONDS <= 2 * JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"JOB_DEAD_AFTER_SECONDS={JOB_DEAD_AFTER_SECONDS} must be more than twice "
+        f"JOB_HEARTBEAT_SECONDS={JOB_HEARTBEAT_SECONDS}, or live jobs would be taken for dead."
+    )
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "reviews.tasks.sweep_jobs", "schedule": float(JOB_SWEEP_SECONDS)},
+}
 
 LOGGING = {
     "version": 1,

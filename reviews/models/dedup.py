@@ -16,24 +16,30 @@ class DedupRun(models.Model):
         FAILED = "failed", "Failed"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="dedup_runs")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     auto_only = models.BooleanField(default=False)
     auto_threshold = models.FloatField()
     review_threshold = models.FloatField()
     counts = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="dedup_run")
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Deduplication run #{self.pk} ({self.status})"
+
+    @property
+    def status(self) -> str:
+        """Its job's state, in the words of a run."""
+        return _RUN_STATUS[self.job.status]
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def error(self) -> str:
+        return self.job.message if self.status == self.Status.FAILED else ""
 
 
 class DuplicateCluster(models.Model):
@@ -107,3 +113,11 @@ class DuplicatePair(models.Model):
 
     def __str__(self) -> str:
         return f"Records {self.record_a_id} and {self.record_b_id} ({self.status})"
+
+
+_RUN_STATUS = {
+    Job.Status.QUEUED: DedupRun.Status.QUEUED,
+    Job.Status.RUNNING: DedupRun.Status.RUNNING,
+    Job.Status.SUCCEEDED: DedupRun.Status.COMPLETE,
+    Job.Status.FAILED: DedupRun.Status.FAILED,
+}

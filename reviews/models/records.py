@@ -49,29 +49,55 @@ class SearchImport(models.Model):
     )
     encoding_forced = models.BooleanField(default=False)
     column_mapping = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.STAGED)
     record_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(
         default=0, help_text="Records imported with minor gaps (no abstract, DOI, year …)."
     )
     warnings = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     preview = models.JSONField(default=dict, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    job = models.OneToOneField(
+        Job,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="search_import",
+        help_text="Set when the import is confirmed; the import's state is the job's.",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_database_display()})"
+
+    @property
+    def status(self) -> str:
+        """Staged until confirmed; then its job's state, in the words of an import."""
+        if self.job_id is None:
+            return self.Status.STAGED
+        return _IMPORT_STATUS[self.job.status]
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def error(self) -> str:
+        return self.job.message if self.status == self.Status.FAILED else ""
+
+
+_IMPORT_STATUS = {
+    Job.Status.QUEUED: SearchImport.Status.QUEUED,
+    Job.Status.RUNNING: SearchImport.Status.IMPORTING,
+    Job.Status.SUCCEEDED: SearchImport.Status.COMPLETE,
+    Job.Status.FAILED: SearchImport.Status.FAILED,
+}
 
 
 # The bibliographic fields of a record, in the order exports and the API list them.

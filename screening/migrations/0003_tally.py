@@ -6,16 +6,17 @@ from django.db import migrations, models
 
 def count_existing_decisions(apps, schema_editor):
     """Tallies for the records and decisions that predate them: a title/abstract row for
-    every record of a completed import, and a row wherever decisions or a resolution exist."""
+    every record (records exist only under completed imports: an import writes them in the
+    transaction that completes it), and a row wherever decisions or a resolution exist."""
     Record = apps.get_model("reviews", "Record")
     Decision = apps.get_model("screening", "Decision")
     Resolution = apps.get_model("screening", "Resolution")
     StageSettings = apps.get_model("screening", "StageSettings")
     Tally = apps.get_model("screening", "Tally")
     rows = {}
-    for record_id, review_id in Record.objects.filter(
-        search_import__status="complete"
-    ).values_list("pk", "review_id").iterator(chunk_size=5000):
+    for record_id, review_id in Record.objects.values_list("pk", "review_id").iterator(
+        chunk_size=5000
+    ):
         rows[(record_id, "title_abstract")] = Tally(
             review_id=review_id, record_id=record_id, stage="title_abstract"
         )

@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from reviews.jobs import job_create
 from reviews.models import Job
-from reviews.tasks import check_worker
+from reviews.tasks import run_job
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,9 +83,9 @@ def worker_queue():
 def test_real_worker_runs_job_and_result_lands_in_database(worker_queue, review, lead, monkeypatch):
     queue, process = worker_queue
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    job = Job.objects.create(review=review, kind="worker_check", created_by=lead)
+    job = job_create(kind="worker_check", review=review, user=lead)
 
-    check_worker.apply_async(args=[job.pk], queue=queue)
+    run_job.apply_async(args=[job.pk], queue=queue)
 
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and process.poll() is None:

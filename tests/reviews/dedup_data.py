@@ -2,20 +2,16 @@
 
 from reviews.models import DuplicatePair, Record, SearchImport
 from reviews.signals import records_imported
+from tests.factories import completed_import
 
 
 def make_import(review, user, database: str, titles: list[tuple[str, str]]) -> list[Record]:
-    search_import = SearchImport.objects.create(
+    search_import = completed_import(
         review=review,
+        user=user,
         database=database,
-        file="imports/synthetic.ris",
         file_name=f"{database}.ris",
         file_sha256=database * 4,
-        file_size=1,
-        format="ris",
-        encoding="utf-8",
-        status=SearchImport.Status.COMPLETE,
-        uploaded_by=user,
     )
     records = [
         Record.objects.create(

@@ -47,7 +47,7 @@ def test_dedupe_json_prints_exactly_the_five_counts(review, lead, capsys):
         "unique_after": 5,
     }
     run = DedupRun.objects.get()
-    assert run.status == DedupRun.Status.COMPLETE and run.created_by is None
+    assert run.status == DedupRun.Status.COMPLETE and run.job.created_by is None
     assert run.counts == counts
 
 

@@ -19,11 +19,11 @@ from reviews.deduplication import (
     MERGED_FIELDS,
     cluster_undo,
     dedup_now,
-    dedup_run,
     dedup_start,
     pair_decide,
 )
 from reviews.imports import import_file, import_stage, import_start
+from reviews.jobs import job_execute
 from reviews.models import (
     AuditEvent,
     DedupRun,
@@ -40,6 +40,7 @@ from reviews.selectors import (
     review_records,
     unique_records,
 )
+from tests.factories import completed_import
 
 IMPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 # The same PubMed records in three layouts, and two PubMed-XML records also in a CSV:
@@ -92,17 +93,13 @@ _files = itertools.count(1)
 def synthetic_import(review, user, database: str = "pubmed") -> SearchImport:
     """A completed import without a file behind it, for records built field by field."""
     n = next(_files)
-    return SearchImport.objects.create(
+    return completed_import(
         review=review,
+        user=user,
         database=database,
         file=f"imports/synthetic-{n}.ris",
         file_name=f"synthetic-{n}.ris",
         file_sha256=f"{n:064x}",
-        file_size=1,
-        format="ris",
-        encoding="utf-8",
-        status=SearchImport.Status.COMPLETE,
-        uploaded_by=user,
     )
 
 
@@ -600,9 +597,10 @@ def test_running_the_same_run_again_does_nothing(review, lead):
     zorblax(synthetic_import(review, lead), doi="10.5555/synthetic.zorblax")
     zorblax(synthetic_import(review, lead), doi="10.5555/synthetic.zorblax")
     run = dedup_now(review=review, user=None)
-    finished = run.finished_at
-    again = dedup_run(run.pk)  # a redelivered task
-    assert again.finished_at == finished and again.counts == run.counts
+    finished = run.job.finished_at
+    assert job_execute(run.job_id) is None  # a redelivered task
+    again = DedupRun.objects.select_related("job").get(pk=run.pk)
+    assert again.job.finished_at == finished and again.counts == run.counts
     assert DuplicateCluster.objects.count() == 1
 
 
@@ -881,8 +879,9 @@ def test_failed_run_is_marked_failed_with_the_error(review, lead, monkeypatch):
         dedup_now(review=review, user=None)
     run = DedupRun.objects.get()
     assert run.status == DedupRun.Status.FAILED
-    assert run.error.startswith("An internal error stopped this run")
-    assert run.finished_at is not None
+    assert run.error.startswith("An internal error stopped this job")
+    assert run.job.finished_at is not None
+    assert not DuplicateCluster.objects.exists()
 
 
 # --- runs through the worker ------------------------------------------------------------------
@@ -900,8 +899,8 @@ def test_each_import_starts_a_dedup_run(review, lead, django_capture_on_commit_c
         import_start(user=lead, search_import=staged)
 
     run = DedupRun.objects.get()
-    assert run.status == DedupRun.Status.COMPLETE and run.finished_at is not None
-    assert run.created_by == lead
+    assert run.status == DedupRun.Status.COMPLETE and run.job.finished_at is not None
+    assert run.job.created_by == lead
     assert run.counts == {
         "records": 7,
         "clusters": 2,

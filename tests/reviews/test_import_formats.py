@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews.imports import ImportRefused, import_file, import_remap, import_stage, import_start
+from reviews.jobs import job_execute
 from reviews.models import Record
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
@@ -146,8 +147,7 @@ def test_csv_without_title_column_waits_for_a_mapping(review, lead):
     assert "problem" not in remapped.preview
     assert remapped.preview["records"][0]["title"] == "PRP for acne scars (synthetic row)"
     assert remapped.preview["records"][0]["authors"] == ["Doe J", "Roe R"]
-    from reviews.imports import import_run
-
-    import_run(remapped.pk)
+    job = import_start(user=lead, search_import=remapped)
+    job_execute(job.pk)
     record = Record.objects.get()
     assert (record.title, record.year) == ("PRP for acne scars (synthetic row)", 2020)

@@ -81,7 +81,7 @@ def test_start_of_duplicate_asks_for_confirmation(client, review, lead):
         f"/reviews/{review.pk}/imports/stage/", {"file": nbib(), "database": "pubmed"}
     ).content.decode()
     assert "Import it again anyway" in html
-    staged = SearchImport.objects.get(status="staged")
+    staged = SearchImport.objects.get(job__isnull=True)
     html = client.post(f"/reviews/{review.pk}/imports/{staged.pk}/start/").content.decode()
     assert "confirm if you really mean to" in html
     staged.refresh_from_db()

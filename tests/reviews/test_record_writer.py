@@ -1,8 +1,9 @@
 """The record writer stores exactly the values given, on SQLite (bulk INSERT) and on
 PostgreSQL (COPY) alike: this file runs in both CI passes."""
 
-from reviews.models import Record, SearchImport
+from reviews.models import Record
 from reviews.record_writer import write_records
+from tests.factories import completed_import
 
 AWKWARD = [
     "Tabs\there, a backslash \\N and \\\\, quotes \" ' and a newline\nin the middle",
@@ -13,15 +14,7 @@ AWKWARD = [
 
 
 def test_written_records_read_back_identically(review, lead):
-    search_import = SearchImport.objects.create(
-        review=review,
-        database="other",
-        file="imports/x.ris",
-        file_name="x.ris",
-        file_sha256="0" * 64,
-        file_size=1,
-        uploaded_by=lead,
-    )
+    search_import = completed_import(review=review, user=lead)
     batch = [
         Record(
             review=review,

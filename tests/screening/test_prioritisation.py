@@ -14,7 +14,9 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from reviews.models import Record
+from reviews.jobs import job_create, job_run_here
+from reviews.models import Job, Record
+from reviews.tasks import run_job
 from screening import prioritisation, selectors
 from screening.models import Priority, Ranking, StageSettings
 from screening.services import (
@@ -23,7 +25,6 @@ from screening.services import (
     decision_withdraw,
     stage_settings_update,
 )
-from screening.tasks import refresh_ranking
 from tests.reviews.dedup_data import make_import
 from tests.screening.data import FT, TA, TITLES
 
@@ -294,10 +295,10 @@ def test_next_is_one_query(review, reviewer, records, django_assert_num_queries)
 def test_task_runs_twice_safely(review, reviewer, records, one_reviewer):
     settle(reviewer, review, records, 1, 1)
 
-    refresh_ranking.delay(review.pk, TA)
+    job_run_here(kind="ranking", review=review, user=None, params={"stage": TA})
     first = list(Priority.objects.order_by("pk").values_list("pk", "record", "score"))
     trained_at = Ranking.objects.get().trained_at
-    refresh_ranking.delay(review.pk, TA)
+    job_run_here(kind="ranking", review=review, user=None, params={"stage": TA})
 
     assert list(Priority.objects.order_by("pk").values_list("pk", "record", "score")) == first
     assert Ranking.objects.get().trained_at == trained_at
@@ -340,10 +341,10 @@ def test_a_failed_run_gives_its_claim_back(review, reviewer, records, one_review
 
 
 def test_task_for_a_deleted_review_does_nothing(review):
-    review_id = review.pk
-    review.delete()
-    refresh_ranking.delay(review_id, TA)
-    assert not Ranking.objects.exists()
+    job = job_create(kind="ranking", review=review, user=None, params={"stage": TA})
+    review.delete()  # its jobs go with it
+    run_job(job.pk)
+    assert not Ranking.objects.exists() and not Job.objects.exists()
 
 
 def test_the_decision_that_makes_it_due_queues_a_ranking(

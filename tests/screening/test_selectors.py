@@ -4,8 +4,10 @@ Every record here is synthetic (made-up titles, test DOIs under 10.5555)."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews.deduplication import cluster_undo, dedup_now
+from reviews.imports import ImportRefused, import_file
 from reviews.models import SearchImport
 from screening import selectors
 from screening.models import StageSettings
@@ -166,15 +168,20 @@ def test_visible_decisions_hide_others_until_settled(review, reviewer, reviewer2
     assert {d.reviewer.username for d in visible} == {"reviewer", "reviewer2"}
 
 
-def test_records_of_an_unfinished_import_are_not_screened(review, lead, reviewer, recs):
-    (staged,) = make_import(review, lead, "embase", [(TITLES[4], "10.5555/staged")])
-    SearchImport.objects.filter(pk=staged.search_import_id).update(
-        status=SearchImport.Status.FAILED
-    )
-    assert staged.pk not in pks(selectors.screening_units(review, TA))
-    with pytest.raises(ValidationError) as err:
-        decide(reviewer, review, staged, "include")
-    assert "record" in err.value.message_dict
+def test_a_failed_import_leaves_nothing_to_screen(review, lead, recs):
+    # An import writes its records in the transaction that completes it, so screening needs
+    # no check of its own for records of unfinished or failed imports.
+    units = pks(selectors.screening_units(review, TA))
+    broken = "TY  - JOUR\nTI  - Fine synthetic title\nER  - \nTY  - JOUR\nPY  - 2020\nER  - \n"
+    with pytest.raises(ImportRefused, match=r"record 2 .* no title"):
+        import_file(
+            user=lead,
+            review=review,
+            upload=SimpleUploadedFile("broken.ris", broken.encode()),
+            database="embase",
+        )
+    assert pks(selectors.screening_units(review, TA)) == units
+    assert SearchImport.objects.get(database="embase").status == "failed"
 
 
 def test_an_undone_merge_screens_both_records_again(review, lead, reviewer):

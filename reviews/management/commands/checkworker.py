@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reviews.jobs import job_create, job_send
 from reviews.models import Job
-from reviews.tasks import check_worker
 
 
 class Command(BaseCommand):
@@ -13,8 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=30.0, help="Seconds to wait.")
 
     def handle(self, *args, timeout: float, **options):
-        job = Job.objects.create(kind="worker_check")
-        check_worker.delay(job.pk)
+        job = job_create(kind="worker_check", review=None, user=None)
+        job_send(job)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             job.refresh_from_db()
