@@ -21,6 +21,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("reviews/", include("reviews.urls")),
+    path("reviews/", include("lifecycle.urls")),
     path("reviews/<int:review_id>/screening/", include("screening.urls")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

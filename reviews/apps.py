@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.apps import AppConfig
 
 
@@ -17,6 +19,8 @@ class ReviewsConfig(AppConfig):
         from reviews.jobs import JobKind, job_kind_register
         from reviews.services import worker_check
 
+        _register_dashboard_and_tabs()
+
         job_kind_register(JobKind("worker_check", "Worker check", worker_check, time_limit=60))
         job_kind_register(
             JobKind("import", "Import", import_job, time_limit=settings.CELERY_TASK_TIME_LIMIT)
@@ -26,3 +30,29 @@ class ReviewsConfig(AppConfig):
                 "dedup", "Finding duplicates", dedup_job, time_limit=settings.CELERY_TASK_TIME_LIMIT
             )
         )
+
+
+def _register_dashboard_and_tabs() -> None:
+    from django.urls import reverse
+
+    from reviews import hooks, selectors
+
+    hooks.stage_register("import", order=10, card=selectors.import_card)
+    hooks.stage_register("dedup", order=20, card=selectors.dedup_card)
+
+    def page(name: str):
+        return lambda review: reverse(f"reviews:{name}", args=[review.pk])
+
+    def leads(membership) -> bool:
+        return membership.is_lead
+
+    for key, label, order, shown_to in (
+        ("imports", "Import", 10, None),
+        ("dedup", "Duplicates", 20, None),
+        ("records", "Records", 60, None),
+        ("members", "Members", 80, None),
+        ("audit", "Audit log", 90, leads),
+        ("edit", "Settings", 100, leads),
+    ):
+        tab = hooks.NavTab(label, order, page(key))
+        hooks.tab_register(key, tab if shown_to is None else replace(tab, shown_to=shown_to))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from reviews import hooks
 from reviews.audit import audit_record
 from reviews.dedup.engine import DedupRecord, PairScore, classify, clusters, find_pairs
 from reviews.jobs import job_create, job_execute, job_start
@@ -291,11 +292,13 @@ def _counts(review: Review, records: int) -> dict[str, int]:
     }
 
 
-def screening_started(cluster: DuplicateCluster) -> bool:
-    """Whether anyone has screened a member of the group yet."""
-    from screening.models import Decision  # screening builds on reviews, not the reverse
-
-    return Decision.objects.filter(record__cluster=cluster).exists()
+def _work_started(cluster: DuplicateCluster) -> str | None:
+    """What a later stage has done with the group's records, in words, if anything."""
+    members = cluster.members.all()
+    for use in hooks.record_uses():
+        if members.filter(pk__in=use.record_ids(cluster.review)).exists():
+            return use.what
+    return None
 
 
 def cluster_undo(
@@ -315,10 +318,10 @@ def cluster_undo(
             )
         if not cluster.is_active:
             raise ValidationError(f"Duplicate group #{cluster.pk} was already undone.")
-        if screening_started(cluster) and not confirm:
+        started = _work_started(cluster)
+        if started and not confirm:
             raise ValidationError(
-                "Screening of these records has started. Confirm to undo the merge; the "
-                "screening decisions are kept."
+                f"{started}. Confirm to undo the merge; what was done with the records is kept."
             )
         member_ids = sorted(cluster.members.values_list("pk", flat=True))
         Record.objects.filter(pk__in=member_ids).update(cluster=None)

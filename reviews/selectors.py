@@ -1,10 +1,13 @@
 """Reads for pages and the API; each query fetches what its page shows in one go."""
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
 
+from reviews import hooks
+from reviews.hooks import StageCard
 from reviews.models import (
     AuditEvent,
     Database,
@@ -45,57 +48,33 @@ def review_jobs(review: Review) -> QuerySet[Job]:
     return Job.objects.filter(review=review).select_related("created_by")
 
 
-@dataclass(frozen=True)
-class Stage:
-    """One step of the review lifecycle as the dashboard shows it."""
-
-    key: str
-    label: str
-    description: str
-    status: str = "not_started"  # not_started, in_progress or done
-    counts: dict[str, int | str] = field(default_factory=dict)
-
-    @property
-    def status_label(self) -> str:
-        return self.status.replace("_", " ").capitalize()
-
-
-# The lifecycle in order. Each later feature replaces its stage's defaults with live counts
-# from its own selector; a stage whose feature is not built yet shows as not started.
-LIFECYCLE = (
-    ("import", "Import", "Search results from each database, with provenance."),
-    ("dedup", "Deduplicate", "Duplicates across databases found and merged."),
-    ("title_abstract", "Title/abstract", "Dual, blinded screening of titles and abstracts."),
-    ("full_text", "Full text", "Full-text screening with exclusion reasons."),
-    ("risk_of_bias", "Risk of bias", "RoB 2, ROBINS-I, RoB 1 or NOS, dual with consensus."),
-    ("extraction", "Extraction", "Study and outcome data, dual with consensus, then locked."),
-    ("analysis", "Analysis", "Meta-analyses, plots and the summary of findings."),
-)
-
-
-def _import_stage(review: Review, stage: Stage) -> Stage:
+def import_card(review: Review) -> StageCard:
+    card = StageCard(
+        key="import",
+        label="Import",
+        description="Search results from each database, with provenance.",
+        url=reverse("reviews:imports", args=[review.pk]),
+    )
     counts = imported_counts(review)
     if not counts:
-        return stage
-    return Stage(
-        key=stage.key,
-        label=stage.label,
-        description=stage.description,
-        status="in_progress",
-        counts={**counts, "Total": sum(counts.values())},
+        return card
+    return replace(card, status="in_progress", counts={**counts, "Total": sum(counts.values())})
+
+
+def dedup_card(review: Review) -> StageCard:
+    card = StageCard(
+        key="dedup",
+        label="Deduplicate",
+        description="Duplicates across databases found and merged.",
+        url=reverse("reviews:dedup", args=[review.pk]),
     )
-
-
-def _dedup_stage(review: Review, stage: Stage) -> Stage:
     run = DedupRun.objects.filter(review=review, job__status=Job.Status.SUCCEEDED).first()
     if run is None or not run.counts:
-        return stage
+        return card
     to_review = review_queue(review).count()
     removed = sum(duplicates_removed_by_database(review).values())
-    return Stage(
-        key=stage.key,
-        label=stage.label,
-        description=stage.description,
+    return replace(
+        card,
         status="in_progress" if to_review else "done",
         counts={
             "Removed": removed,
@@ -103,48 +82,6 @@ def _dedup_stage(review: Review, stage: Stage) -> Stage:
             "Unique": run.counts["records"] - removed,
         },
     )
-
-
-def _screening_stage(review: Review, stage: Stage) -> Stage:
-    # Imported here: the screening app builds on this module's record selectors.
-    from screening import selectors as screening
-    from screening.agreement_summary import stage_agreement
-
-    if not review.decisions.filter(stage=stage.key).exists():
-        return stage
-    units = screening.screening_units(review, stage.key).count()
-    included = screening.included(review, stage.key).count()
-    excluded = screening.excluded(review, stage.key).count()
-    conflicts = screening.conflicts(review, stage.key).count()
-    pending = units - included - excluded - conflicts
-    return Stage(
-        key=stage.key,
-        label=stage.label,
-        description=stage.description,
-        status="done" if not pending and not conflicts else "in_progress",
-        counts={
-            "Included": included,
-            "Excluded": excluded,
-            "Conflicts": conflicts,
-            "Pending": pending,
-            **_kappa(stage_agreement(review, stage.key)),
-        },
-    )
-
-
-def _kappa(agreement: dict) -> dict[str, str]:
-    if agreement["kappa"] is None:
-        return {}
-    return {"Kappa": f"{agreement['kappa']:.2f}"}
-
-
-def review_stages(review: Review) -> list[Stage]:
-    stages = [Stage(key=key, label=label, description=text) for key, label, text in LIFECYCLE]
-    stages[0] = _import_stage(review, stages[0])
-    stages[1] = _dedup_stage(review, stages[1])
-    stages[2] = _screening_stage(review, stages[2])
-    stages[3] = _screening_stage(review, stages[3])
-    return stages
 
 
 def review_imports(review: Review) -> QuerySet[SearchImport]:
@@ -238,12 +175,14 @@ def duplicates_removed_by_database(review: Review) -> dict[str, int]:
     return {labels[row["search_import__database"]]: row["n"] for row in rows}
 
 
-def screened_cluster_ids(review: Review) -> set[int]:
-    """Active duplicate groups with a screened member (undoing them needs a confirmation)."""
-    from screening.models import Decision  # screening builds on this module
-
-    return set(
-        Decision.objects.filter(review=review, record__cluster__undone_at__isnull=True)
-        .exclude(record__cluster__isnull=True)
-        .values_list("record__cluster_id", flat=True)
-    )
+def clusters_in_use(review: Review) -> set[int]:
+    """Active duplicate groups with a member that a later stage has worked on (undoing them
+    needs a confirmation)."""
+    used = set()
+    for use in hooks.record_uses():
+        used |= set(
+            Record.objects.filter(pk__in=use.record_ids(review), cluster__undone_at__isnull=True)
+            .exclude(cluster__isnull=True)
+            .values_list("cluster_id", flat=True)
+        )
+    return used

@@ -2,7 +2,6 @@
 
 import os
 import socket
-from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -82,11 +81,8 @@ def review_delete(*, user: AbstractBaseUser, review: Review) -> None:
         obj=review,
         changes={"title": [review.title, None]},
     )
-    # The cascade deletes the full-text rows but not their PDFs in storage.
-    pdfs = [full_text.file for full_text in review.full_texts.exclude(file="")]
+    # Files kept by later stages go when their rows do (their apps' post_delete receivers).
     review.delete()
-    for pdf in pdfs:
-        transaction.on_commit(partial(pdf.storage.delete, pdf.name))
 
 
 def _find_user(identifier: str) -> AbstractBaseUser:

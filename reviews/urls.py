@@ -1,4 +1,4 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 
 from reviews import views, views_dedup, views_imports
 
@@ -7,7 +7,6 @@ app_name = "reviews"
 urlpatterns = [
     path("", views.review_list, name="list"),
     path("new/", views.review_create, name="create"),
-    path("<int:review_id>/", views.review_dashboard, name="dashboard"),
     path("<int:review_id>/edit/", views.review_edit, name="edit"),
     path("<int:review_id>/delete/", views.review_delete, name="delete"),
     path("<int:review_id>/members/", views.member_list, name="members"),
@@ -47,7 +46,6 @@ urlpatterns = [
         name="import_discard",
     ),
     path("<int:review_id>/records/", views_imports.record_list, name="records"),
-    path("<int:review_id>/prisma/", include("screening.urls_prisma")),
     path("<int:review_id>/dedup/", views_dedup.dedup_page, name="dedup"),
     path("<int:review_id>/dedup/run/", views_dedup.dedup_run_view, name="dedup_run"),
     path("<int:review_id>/dedup/queue/", views_dedup.dedup_queue, name="dedup_queue"),

@@ -38,25 +38,8 @@ def review_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         review = services.review_create(user=request.user, data=form.cleaned_data)
         messages.success(request, "Review created. You are its lead.")
-        return redirect("reviews:dashboard", review_id=review.pk)
+        return redirect("lifecycle:dashboard", review_id=review.pk)
     return render(request, "reviews/review_form.html", {"form": form, "review": None})
-
-
-@require_GET
-@login_required
-def review_dashboard(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = review_for_user(request.user, review_id)
-    context = {
-        "review": review,
-        "stages": selectors.review_stages(review),
-        "members": selectors.review_members(review),
-        "recent_events": selectors.review_audit_events(review)[:5]
-        if review.membership.is_lead
-        else [],
-    }
-    if request.htmx:
-        return render(request, "reviews/dashboard.html#stages", context)
-    return render(request, "reviews/dashboard.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,7 +58,7 @@ def review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
             _form_error(form, exc)
         else:
             messages.success(request, "Review details saved.")
-            return redirect("reviews:dashboard", review_id=review.pk)
+            return redirect("lifecycle:dashboard", review_id=review.pk)
     return render(request, "reviews/review_form.html", {"form": form, "review": review})
 
 

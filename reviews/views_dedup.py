@@ -37,7 +37,7 @@ def dedup_page(request: HttpRequest, review_id: int) -> HttpResponse:
         "queue_count": selectors.review_queue(review).count(),
         "removed": selectors.duplicates_removed_by_database(review),
         "page": Paginator(selectors.active_clusters(review), 20).get_page(request.GET.get("page")),
-        "screened": selectors.screened_cluster_ids(review),
+        "in_use": selectors.clusters_in_use(review),
     }
     return render(request, "reviews/dedup.html", context)
 

@@ -1,4 +1,7 @@
+from functools import partial
+
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class ScreeningConfig(AppConfig):
@@ -6,8 +9,35 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self) -> None:
+        from reviews import hooks
         from reviews.jobs import JobKind, job_kind_register
         from screening import receivers  # noqa: F401  (connects the signal receivers)
+        from screening.cards import stage_card
+        from screening.models import Decision, Stage
         from screening.prioritisation import ranking_job
 
         job_kind_register(JobKind("ranking", "Relevance model", ranking_job, time_limit=600))
+        for order, stage, tab in (
+            (30, Stage.TITLE_ABSTRACT, "Screen"),
+            (40, Stage.FULL_TEXT, "Full text"),
+        ):
+            hooks.stage_register(stage, order=order, card=partial(stage_card, stage=stage))
+            hooks.tab_register(
+                stage,
+                hooks.NavTab(tab, order, partial(_screen_url, stage=stage), shown_to=_can_screen),
+            )
+        hooks.record_use_register(
+            "screening",
+            hooks.RecordUse(
+                "Screening of these records has started",
+                lambda review: Decision.objects.filter(review=review).values("record_id"),
+            ),
+        )
+
+
+def _screen_url(review, stage: str) -> str:
+    return reverse("screening:screen", args=[review.pk, stage])
+
+
+def _can_screen(membership) -> bool:
+    return membership.can_write

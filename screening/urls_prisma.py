@@ -4,7 +4,7 @@ from django.urls import path
 
 from screening import views_prisma
 
-app_name = "screening_prisma"
+app_name = "screening_prisma"  # mounted by lifecycle.urls as "prisma"
 
 urlpatterns = [
     path("", views_prisma.prisma_page, name="page"),

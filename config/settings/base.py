@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "screening",
     "extraction",
     "analysis",
+    "lifecycle",
 ]
 
 MIDDLEWARE = [

@@ -90,41 +90,6 @@ def test_create_review_without_title_shows_field_error(client, lead):
     assert not Review.objects.exists()
 
 
-def test_dashboard_shows_lifecycle_in_order(client, review, reviewer):
-    client.force_login(reviewer)
-    html = client.get(f"/reviews/{review.pk}/").content.decode()
-    stages = [
-        "Import",
-        "Deduplicate",
-        "Title/abstract",
-        "Full text",
-        "Risk of bias",
-        "Extraction",
-        "Analysis",
-    ]
-    positions = [html.index(f"<h3>{s}</h3>") for s in stages]
-    assert positions == sorted(positions)
-    assert html.count("Not started") == 7
-    # Reviewers see neither the audit log nor the worker check; leads do.
-    assert "Full audit log" not in html
-    assert "Check the worker" not in html
-
-
-def test_dashboard_htmx_refresh_returns_only_the_stage_panel(client, review, lead):
-    client.force_login(lead)
-    html = client.get(f"/reviews/{review.pk}/", headers={"HX-Request": "true"}).content.decode()
-    assert html.lstrip().startswith('<section id="stages"')
-    assert "<html" not in html
-
-
-def test_lead_sees_recent_activity_on_dashboard(client, review, lead):
-    client.force_login(lead)
-    client.post(f"/reviews/{review.pk}/edit/", edit_form(review, outcomes="ECCA"))
-    html = client.get(f"/reviews/{review.pk}/").content.decode()
-    assert "review.updated" in html
-    assert "Check the worker" in html
-
-
 def test_invite_member_page_shows_error_for_unknown_user(client, review, lead):
     client.force_login(lead)
     response = client.post(

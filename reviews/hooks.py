@@ -1,0 +1,99 @@
+"""Where the apps above `reviews` plug in, so that `reviews` never names them (STYLE.md §10).
+
+Each stage app registers, in its `AppConfig.ready()`:
+
+- its **stage cards** for the dashboard (a function of the review returning the card);
+- its **tabs** in the review's navigation;
+- what it calls **work on records** (screening decisions …), so that undoing a duplicate
+  merge asks for confirmation once any later stage has used the records.
+
+Job kinds register in `reviews.jobs`. The registries are filled once per process, when
+Django starts, and only read afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from reviews.models import Membership, Record, Review
+
+
+@dataclass(frozen=True)
+class StageCard:
+    """One step of the review lifecycle as the dashboard shows it."""
+
+    key: str
+    label: str
+    description: str
+    status: str = "not_started"  # not_started, in_progress or done
+    counts: dict[str, int | str] = field(default_factory=dict)
+    url: str = ""  # the stage's page, when it has one
+
+    @property
+    def status_label(self) -> str:
+        return self.status.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class StageHook:
+    key: str
+    order: int
+    card: Callable[[Review], StageCard]
+
+
+@dataclass(frozen=True)
+class NavTab:
+    """A tab of the review navigation; `url` builds its address from the review."""
+
+    label: str
+    order: int
+    url: Callable[[Review], str]
+    # Who sees the tab: every member by default.
+    shown_to: Callable[[Membership], bool] = lambda membership: True
+
+
+@dataclass(frozen=True)
+class RecordUse:
+    """Work a stage app does on records: `record_ids` lists the records of a review it has
+    touched. `what` names the work in a sentence ("Screening of these records has started")."""
+
+    what: str
+    record_ids: Callable[[Review], QuerySet[Record]]
+
+
+_STAGES: dict[str, StageHook] = {}
+_TABS: dict[str, NavTab] = {}
+_RECORD_USES: dict[str, RecordUse] = {}
+
+
+def stage_register(key: str, *, order: int, card: Callable[[Review], StageCard]) -> None:
+    _STAGES[key] = StageHook(key, order, card)
+
+
+def stages() -> list[StageHook]:
+    return sorted(_STAGES.values(), key=lambda hook: hook.order)
+
+
+def tab_register(key: str, tab: NavTab) -> None:
+    _TABS[key] = tab
+
+
+def tabs_for(review: Review) -> list[tuple[str, str]]:
+    """(label, address) of the tabs the review's current member sees, in order."""
+    membership = review.membership
+    return [
+        (tab.label, tab.url(review))
+        for tab in sorted(_TABS.values(), key=lambda tab: tab.order)
+        if tab.shown_to(membership)
+    ]
+
+
+def record_use_register(key: str, use: RecordUse) -> None:
+    _RECORD_USES[key] = use
+
+
+def record_uses() -> list[RecordUse]:
+    return list(_RECORD_USES.values())

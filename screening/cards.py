@@ -1,0 +1,44 @@
+"""Screening's stage cards on the review dashboard (registered in `ScreeningConfig.ready`)."""
+
+from dataclasses import replace
+
+from django.urls import reverse
+
+from reviews.hooks import StageCard
+from reviews.models import Review
+from screening import selectors
+from screening.agreement_summary import stage_agreement
+from screening.models import Stage
+
+DESCRIPTIONS = {
+    Stage.TITLE_ABSTRACT: "Dual, blinded screening of titles and abstracts.",
+    Stage.FULL_TEXT: "Full-text screening with exclusion reasons.",
+}
+
+
+def stage_card(review: Review, stage: str) -> StageCard:
+    card = StageCard(
+        key=stage,
+        label=Stage(stage).label,
+        description=DESCRIPTIONS[stage],
+        url=reverse("screening:screen", args=[review.pk, stage]),
+    )
+    if not review.decisions.filter(stage=stage).exists():
+        return card
+    units = selectors.screening_units(review, stage).count()
+    included = selectors.included(review, stage).count()
+    excluded = selectors.excluded(review, stage).count()
+    conflicts = selectors.conflicts(review, stage).count()
+    pending = units - included - excluded - conflicts
+    kappa = stage_agreement(review, stage)["kappa"]
+    return replace(
+        card,
+        status="done" if not pending and not conflicts else "in_progress",
+        counts={
+            "Included": included,
+            "Excluded": excluded,
+            "Conflicts": conflicts,
+            "Pending": pending,
+            **({"Kappa": f"{kappa:.2f}"} if kappa is not None else {}),
+        },
+    )
