@@ -18,21 +18,7 @@ from reviews.models import DuplicateCluster, Job, Record
 # The workers mark their jobs alive every second and take a job with no sign of life for
 # four seconds as lost, so the test need not wait the production minute.
 FAST_SWEEP = {"JOB_HEARTBEAT_SECONDS": "1", "JOB_DEAD_AFTER_SECONDS": "4"}
-WORDS = [
-    "scar",
-    "acne",
-    "laser",
-    "fat",
-    "graft",
-    "cell",
-    "therapy",
-    "split",
-    "face",
-    "trial",
-    "dermal",
-    "filler",
-    "volume",
-]
+WORDS = "scar acne laser fat graft cell therapy split face trial dermal filler volume".split()  # noqa: SIM905
 
 
 def synthetic_ris(records: int, seed: int) -> bytes:
