@@ -175,6 +175,7 @@ def import_start(
     from reviews.tasks import run_import
 
     with transaction.atomic():
+        _lock_review_imports(search_import.review_id)
         search_import = SearchImport.objects.select_for_update().get(pk=search_import.pk)
         if search_import.status != SearchImport.Status.STAGED:
             raise ValidationError(
@@ -221,6 +222,15 @@ def import_remap(*, search_import: SearchImport, mapping: dict[str, str]) -> Sea
         raise _failure(search_import.file_name, failure) from None
     search_import.save(update_fields=["column_mapping", "preview"])
     return search_import
+
+
+def _lock_review_imports(review_id: int) -> None:
+    """Hold the review's row until the transaction ends, so that checking for the same file
+    and claiming an import are one step: of two uploads of one file started together, the
+    second is checked only once the first is queued, and so is refused as a duplicate.
+    (Staged rows cannot be the check's witness: an upload never confirmed must not block.)"""
+    # NO KEY: the lock conflicts with itself, not with rows elsewhere that point at the review.
+    Review.objects.select_for_update(no_key=True).filter(pk=review_id).exists()
 
 
 def _same_file_before(search_import: SearchImport) -> SearchImport | None:
@@ -408,7 +418,11 @@ def import_file(
     """Stage and run an import in this process (the CLI, and small uploads through the API)."""
     search_import = import_stage(user=user, review=review, **stage_args)
     try:
-        _refuse_unconfirmed_duplicate(search_import, confirm_duplicate)
+        with transaction.atomic():
+            _lock_review_imports(review.pk)
+            _refuse_unconfirmed_duplicate(search_import, confirm_duplicate)
+            search_import.status = SearchImport.Status.QUEUED
+            search_import.save(update_fields=["status"])
     except ValidationError:
         search_import.file.delete(save=False)
         search_import.delete()
