@@ -50,7 +50,7 @@ def review_dashboard(request: HttpRequest, review_id: int) -> HttpResponse:
         "review": review,
         "stages": selectors.review_stages(review),
         "members": selectors.review_members(review),
-        "recent_events": selectors.review_audit_events(review)[:5]
+        "recent_events": selectors.review_audit_events(review, viewer=request.user)[:5]
         if review.membership.is_lead
         else [],
     }
@@ -158,7 +158,8 @@ def member_remove(request: HttpRequest, review_id: int, membership_id: int) -> H
 @login_required
 def audit_log(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, lead=True)
-    page = Paginator(selectors.review_audit_events(review), 50).get_page(request.GET.get("page"))
+    events = selectors.review_audit_events(review, viewer=request.user)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "reviews/audit_log.html", {"review": review, "page": page})
 
 
