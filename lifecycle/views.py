@@ -17,7 +17,7 @@ def dashboard(request: HttpRequest, review_id: int) -> HttpResponse:
         "review": review,
         "stages": [hook.card(review) for hook in hooks.stages()],
         "members": selectors.review_members(review),
-        "recent_events": selectors.review_audit_events(review)[:5]
+        "recent_events": selectors.review_audit_events(review, viewer=request.user)[:5]
         if review.membership.is_lead
         else [],
     }

@@ -260,5 +260,5 @@ class AuditLogView(generics.GenericAPIView):
     @extend_schema(operation_id="reviews_audit_list")
     def get(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id, lead=True)
-        page = self.paginate_queryset(selectors.review_audit_events(review))
+        page = self.paginate_queryset(selectors.review_audit_events(review, viewer=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -5,7 +5,9 @@ Each stage app registers, in its `AppConfig.ready()`:
 - its **stage cards** for the dashboard (a function of the review returning the card);
 - its **tabs** in the review's navigation;
 - what it calls **work on records** (screening decisions …), so that undoing a duplicate
-  merge asks for confirmation once any later stage has used the records.
+  merge asks for confirmation once any later stage has used the records;
+- **audit event filters**, so that the audit log and the dashboard's feed, which `reviews`
+  serves, hide what the app keeps from a reader (screening's blinding).
 
 Job kinds register in `reviews.jobs`. The registries are filled once per process, when
 Django starts, and only read afterwards.
@@ -18,7 +20,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from reviews.models import Membership, Record, Review
+from reviews.models import AuditEvent, Membership, Record, Review
+
+# Called as `audit_filter(events, review=review, viewer=viewer)` on a review's audit events;
+# returns those of them the viewer may see.
+AuditEventFilter = Callable[..., QuerySet[AuditEvent]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class RecordUse:
 _STAGES: dict[str, StageHook] = {}
 _TABS: dict[str, NavTab] = {}
 _RECORD_USES: dict[str, RecordUse] = {}
+_AUDIT_FILTERS: dict[str, AuditEventFilter] = {}
 
 
 def stage_register(key: str, *, order: int, card: Callable[[Review], StageCard]) -> None:
@@ -97,3 +104,13 @@ def record_use_register(key: str, use: RecordUse) -> None:
 
 def record_uses() -> list[RecordUse]:
     return list(_RECORD_USES.values())
+
+
+def audit_filter_register(key: str, audit_filter: AuditEventFilter) -> None:
+    """Have every read of the audit log (`reviews.selectors.review_audit_events`) apply
+    `audit_filter`."""
+    _AUDIT_FILTERS[key] = audit_filter
+
+
+def audit_filters() -> list[AuditEventFilter]:
+    return list(_AUDIT_FILTERS.values())

@@ -186,7 +186,9 @@ def import_start(
 
 
 def _confirm(search_import: SearchImport, confirm_duplicate: bool) -> SearchImport:
-    """The staged import, locked, once it may be started."""
+    """The staged import, locked, once it may be started. The review's imports are locked
+    first, so that checking for the same file and claiming this one are one step."""
+    _lock_review_imports(search_import.review_id)
     search_import = (
         SearchImport.objects.select_for_update().select_related("review").get(pk=search_import.pk)
     )
@@ -232,6 +234,15 @@ def import_remap(*, search_import: SearchImport, mapping: dict[str, str]) -> Sea
         raise _failure(search_import.file_name, failure) from None
     search_import.save(update_fields=["column_mapping", "preview"])
     return search_import
+
+
+def _lock_review_imports(review_id: int) -> None:
+    """Hold the review's row until the transaction ends, so that checking for the same file
+    and claiming an import are one step: of two uploads of one file started together, the
+    second is checked only once the first is queued, and so is refused as a duplicate.
+    (Staged rows cannot be the check's witness: an upload never confirmed must not block.)"""
+    # NO KEY: the lock conflicts with itself, not with rows elsewhere that point at the review.
+    Review.objects.select_for_update(no_key=True).filter(pk=review_id).exists()
 
 
 def _same_file_before(search_import: SearchImport) -> SearchImport | None:

@@ -40,8 +40,13 @@ def review_members(review: Review) -> QuerySet[Membership]:
     )
 
 
-def review_audit_events(review: Review) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(review_id=review.pk).select_related("actor")
+def review_audit_events(review: Review, *, viewer: AbstractBaseUser) -> QuerySet[AuditEvent]:
+    """The review's audit events that `viewer` may see: every registered audit event filter
+    (`reviews.hooks`) has its say, such as screening's blinding."""
+    events = AuditEvent.objects.filter(review_id=review.pk).select_related("actor")
+    for audit_filter in hooks.audit_filters():
+        events = audit_filter(events, review=review, viewer=viewer)
+    return events
 
 
 def review_jobs(review: Review) -> QuerySet[Job]:

@@ -141,7 +141,8 @@ def member_remove(request: HttpRequest, review_id: int, membership_id: int) -> H
 @login_required
 def audit_log(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, lead=True)
-    page = Paginator(selectors.review_audit_events(review), 50).get_page(request.GET.get("page"))
+    events = selectors.review_audit_events(review, viewer=request.user)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "reviews/audit_log.html", {"review": review, "page": page})
 
 

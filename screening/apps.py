@@ -15,6 +15,7 @@ class ScreeningConfig(AppConfig):
         from screening.cards import stage_card
         from screening.models import Decision, Stage
         from screening.prioritisation import ranking_job
+        from screening.selectors import audit_events_visible_to
 
         job_kind_register(JobKind("ranking", "Relevance model", ranking_job, time_limit=600))
         for order, stage, tab in (
@@ -26,6 +27,8 @@ class ScreeningConfig(AppConfig):
                 stage,
                 hooks.NavTab(tab, order, partial(_screen_url, stage=stage), shown_to=_can_screen),
             )
+        # Blinding reaches the audit log and the dashboard's feed, which `reviews` serves.
+        hooks.audit_filter_register("screening-blinding", audit_events_visible_to)
         hooks.record_use_register(
             "screening",
             hooks.RecordUse(

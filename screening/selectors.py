@@ -14,17 +14,21 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    TextField,
+    Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from reviews.models import DuplicateCluster, Membership, Record, Review
+from reviews.models import AuditEvent, DuplicateCluster, Membership, Record, Review
 from reviews.selectors import review_records, unique_records
 from screening.models import (
     Choice,
@@ -33,7 +37,6 @@ from screening.models import (
     FullText,
     Priority,
     Ranking,
-    Resolution,
     Stage,
     StageSettings,
     Tally,
@@ -301,40 +304,66 @@ def _first_by_priority(pending: QuerySet[Record], settings: StageSettings) -> Re
     return pending.first()
 
 
+def blinding_allows(
+    viewer: AbstractBaseUser, review: Review, *, decider: str, record: str, stage: str
+) -> Q:
+    """Blinding, the one rule for every page, feed, export and API that shows a screening
+    decision or a trace of one (its note, its undoing, its audit event): on a blinded stage, a
+    decision is hidden from everyone but the reviewer who made it until its record settles
+    (every required decision is in, or the record was resolved); then everyone may see it.
+    Whatever their role: a lead screens like anyone else, so the rule holds for leads too.
+
+    A condition for any query of decisions or their traces: `decider`, `record` and `stage`
+    name its fields (or annotations) holding who decided, the record's id and the stage.
+    """
+    unblinded = StageSettings.objects.filter(review=review, blinded=False).values("stage")
+    settled = Tally.objects.filter(record_id=OuterRef(record), stage=OuterRef(stage), open=False)
+    return Q(**{decider: viewer}) | Q(**{f"{stage}__in": unblinded}) | Exists(settled)
+
+
 def decisions_visible_to(
     viewer: AbstractBaseUser, review: Review, stage: str
 ) -> QuerySet[Decision]:
-    """Every decision of a stage the viewer may see: their own; the others' on settled
-    records, or all of them when the stage is not blinded."""
-    settings = stage_settings(review, stage)
-    decisions = (
+    """Every decision of a stage the viewer may see (`blinding_allows`)."""
+    return (
         Decision.objects.filter(review=review, stage=stage)
+        .filter(blinding_allows(viewer, review, decider="reviewer", record="record", stage="stage"))
         .select_related("reviewer")
         .order_by("record_id", "pk")
     )
-    if not settings.blinded:
-        return decisions
-    n_at_stage = (
-        Decision.objects.filter(record=OuterRef("record"), stage=stage)
-        .values("record")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    resolved = Resolution.objects.filter(record=OuterRef("record"), stage=stage)
-    return decisions.annotate(n_at_stage=Subquery(n_at_stage)).filter(
-        Q(reviewer=viewer) | Q(n_at_stage__gte=settings.reviewers_required) | Exists(resolved)
-    )
 
 
-def visible_decisions(
-    viewer: AbstractBaseUser, record: Record, stage: str, blinded: bool
-) -> QuerySet[Decision]:
-    """Decisions on a record the viewer may see: their own, and everyone's once blinding
-    lifts (all required decisions are in) or when the stage is not blinded."""
-    decisions = Decision.objects.filter(record=record, stage=stage).select_related("reviewer")
-    if blinded and not is_settled(record.pk, stage):
-        decisions = decisions.filter(reviewer=viewer)
-    return decisions
+def audit_events_visible_to(
+    events: QuerySet[AuditEvent], *, review: Review, viewer: AbstractBaseUser
+) -> QuerySet[AuditEvent]:
+    """A review's audit events without the traces of decisions that blinding hides from the
+    viewer: a decision's recording (with any change of it and its note) and its undoing.
+    Registered with `reviews.hooks` in ScreeningConfig.ready."""
+    # `changes` holds [old, new]: a decision's event names its record and stage in `new`, an
+    # undo in `old`.
+    legacy_undo_stage = Case(
+        # Undos logged before they named their stage: the decision they name ends with it
+        # (`Decision.__str__`, stored then and never changed since).
+        *[When(object_repr__endswith=f"({s})", then=Value(s)) for s in Stage.values],
+        output_field=TextField(),
+    )
+    decided = Q(action="screening.decided")
+    undone = Q(action="screening.withdrawn")
+    return events.annotate(
+        decided_record=Case(
+            When(decided, then=Cast(KT("changes__record__1"), IntegerField())),
+            When(undone, then=Cast(KT("changes__record__0"), IntegerField())),
+        ),
+        decided_stage=Case(
+            When(decided, then=KT("changes__stage__1")),
+            When(undone, then=Coalesce(KT("changes__stage__0"), legacy_undo_stage)),
+        ),
+    ).filter(
+        ~(decided | undone)
+        | blinding_allows(
+            viewer, review, decider="actor", record="decided_record", stage="decided_stage"
+        )
+    )
 
 
 def _mine(reviewer: AbstractBaseUser, stage: str) -> Exists:

@@ -272,7 +272,11 @@ def decision_withdraw(
             review=review,
             action="screening.withdrawn",
             obj=mine,
-            changes={"decision": [mine.decision, None], "record": [record_id, None]},
+            changes={
+                "stage": [stage, None],
+                "decision": [mine.decision, None],
+                "record": [record_id, None],
+            },
         )
         mine.delete()
         tallies.tally_recount(review, record_id, stage, settings.reviewers_required)

@@ -60,9 +60,9 @@ def _record_context(
             title=highlight(record.title, *terms),
             abstract=highlight(record.abstract, *terms),
             mine=mine.filter(record=record).first(),
-            others=selectors.visible_decisions(
-                request.user, record, stage, settings.blinded
-            ).exclude(reviewer=request.user),
+            others=selectors.decisions_visible_to(request.user, review, stage)
+            .filter(record=record)
+            .exclude(reviewer=request.user),
             previous=next((d for d in recent if d.record_id != record.pk), None),
             full_text=selectors.full_text(record) if stage == Stage.FULL_TEXT else None,
         )

@@ -3,15 +3,21 @@
 // record appears with no wait; the server's answer then replaces the section (normally
 // with the same record) and the buttons, disabled meanwhile, come back.
 //
-// A key pressed meanwhile is kept and applied once the answer is in, but only if the
-// answer shows the record the reviewer was looking at when pressing it.
+// A decision on a record that appeared less than MIN_SEEN_MS ago is dropped: no one has read
+// a record that fast, so it is a key pressed twice, or a double click, meant for the record
+// before (which the prefetch has just replaced).
+//
+// A key pressed while a decision is on its way is kept and applied once the answer is in,
+// but only if the record was on screen long enough, and the answer shows that same record.
 //
 // The progress bar polls every 5 s, but only after a decision or an undo since its last count
 // (the server announces them with an HX-Trigger "screening-decided" event).
 window.evidentProgressStale = false;
 (function () {
   "use strict";
+  const MIN_SEEN_MS = 400;
   let held = null;
+  let seen = { record: null, since: 0 };
 
   document.body.addEventListener("screening-decided", () => {
     window.evidentProgressStale = true;
@@ -25,6 +31,23 @@ window.evidentProgressStale = false;
     return article ? article.dataset.record : null;
   }
 
+  function noteShown() {
+    const record = shownRecord();
+    if (record !== seen.record) seen = { record, since: performance.now() };
+  }
+
+  function readLongEnough() {
+    return performance.now() - seen.since >= MIN_SEEN_MS;
+  }
+
+  noteShown();
+  document.addEventListener("htmx:confirm", (event) => {
+    const form = event.detail.elt;
+    if (form.matches && form.matches("form.decision-bar") && !readLongEnough()) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = event.detail.elt;
     if (!form.matches || !form.matches("form.decision-bar")) return;
@@ -33,15 +56,18 @@ window.evidentProgressStale = false;
     if (!upcoming || !current) return;
     current.replaceWith(upcoming.content.cloneNode(true));
     document.getElementById("screen").setAttribute("aria-busy", "true");
+    noteShown();
   });
 
   document.addEventListener("evident:busy-key", (event) => {
-    held = { key: event.detail.key, record: shownRecord() };
+    held = readLongEnough() ? { key: event.detail.key, record: shownRecord() } : null;
   });
 
   document.addEventListener("htmx:afterSettle", (event) => {
+    if (event.target.closest("#progress")) return;
+    noteShown();
     // Only the decision's answer settles a held key; the progress bar refreshes on its own.
-    if (!held || event.target.closest("#progress")) return;
+    if (!held) return;
     const { key, record } = held;
     held = null;
     const form = document.querySelector("#screen form.decision-bar");
@@ -50,7 +76,7 @@ window.evidentProgressStale = false;
     // After htmx has finished with the new section, as if the key were pressed now.
     setTimeout(() => {
       const element = document.querySelector('[data-key="' + key + '"]');
-      if (element && !element.disabled) element.click();
+      if (element && !element.matches(":disabled")) element.click();
     }, 0);
   });
 })();

@@ -1,6 +1,7 @@
 // Single-key shortcuts: a key presses the visible element with the matching data-key,
 // unless the user is typing in a field. A key whose button is disabled for a moment (a
 // decision on its way) is announced as "evident:busy-key" for the page to apply later.
+// A key held down presses once: its repeats are never meant as more presses.
 (function () {
   "use strict";
   document.addEventListener("keydown", (event) => {
@@ -11,7 +12,9 @@
     const element = document.querySelector('[data-key="' + key + '"]');
     if (!element) return;
     event.preventDefault();
-    if (element.disabled || element.closest('[aria-busy="true"]')) {
+    if (event.repeat) return;
+    // :disabled, not .disabled: a button is also disabled by a disabled fieldset around it.
+    if (element.matches(":disabled") || element.closest('[aria-busy="true"]')) {
       document.dispatchEvent(new CustomEvent("evident:busy-key", { detail: { key } }));
       return;
     }

@@ -1,9 +1,13 @@
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
+from rest_framework.test import APIClient
 
-from reviews.models import Record, SearchImport
+from reviews.models import Record, Role, SearchImport
+from tests.factories import MembershipFactory, ReviewFactory, UserFactory
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 NBIB = FIXTURES / "pubmed_medline" / "mrhelper_demo_pubmed_202101.nbib"
@@ -111,3 +115,51 @@ def test_imports_list_shows_history(api_as, review, lead, viewer):
         ("mrhelper_demo_pubmed_202101.nbib", "pubmed", "PubMed.gov")
     ]
     assert len(listed[0]["file_sha256"]) == 64
+
+
+def upload_together(users, review, path: Path) -> list:
+    """The same file posted by each user at the same moment, each request in its own thread
+    with its own database connection, as two browser tabs or API scripts would."""
+    start = threading.Barrier(len(users))
+    responses: list = [None] * len(users)
+
+    def post(index, user):
+        try:
+            client = APIClient()
+            client.force_authenticate(user=user)
+            start.wait()
+            responses[index] = post_file(client, review, path, database="pubmed")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(i, u)) for i, u in enumerate(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+@pytest.mark.parametrize("inline", [True, False], ids=["in-the-request", "by-a-worker"])
+@pytest.mark.django_db(transaction=True)
+def test_same_file_uploaded_twice_at_once_is_imported_once(settings, inline):
+    if not inline:
+        settings.IMPORT_INLINE_MAX_SIZE = 0
+    lead, colleague = UserFactory(username="lead"), UserFactory(username="colleague")
+    # The race is a matter of timing: many tries catch it on the code before the fix.
+    for _ in range(12):
+        review = ReviewFactory(created_by=lead)
+        MembershipFactory(review=review, user=colleague, role=Role.REVIEWER)
+        responses = upload_together([lead, colleague], review, NBIB)
+        codes = sorted(r.status_code for r in responses)
+        assert codes == [201 if inline else 202, 400]
+        refused = next(r for r in responses if r.status_code == 400).json()["detail"]
+        kept = SearchImport.objects.get(review=review)
+        assert refused.startswith(f"{NBIB.name} is the same file (SHA-256 ")
+        assert f"as import #{kept.pk}, “{NBIB.name}”" in refused
+        assert "confirm if you really mean to" in refused
+        assert Record.objects.filter(review=review).count() == 10
+        # Nothing of the refused upload stays behind: no row, no file.
+        assert not SearchImport.objects.filter(review=review, job__isnull=True).exists()
+        stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+        assert len(stored) == SearchImport.objects.count()

@@ -12,6 +12,7 @@ from reviews.deduplication import dedup_now
 from reviews.models import AuditEvent, Record, Role
 from screening.agreement import cohen_kappa, fleiss_kappa
 from screening.models import Decision, Resolution, StageSettings
+from screening.services import decision_withdraw
 from tests.factories import MembershipFactory, ReviewFactory, UserFactory
 from tests.reviews.dedup_data import make_import
 from tests.screening.data import FT, TA, TITLES
@@ -360,6 +361,72 @@ def test_agreement_counts_only_settled_records(
     after = client.get(url(review, TA, "agreement"))
     assert after.json() == before
     assert SECRET_NOTE not in raw(after)
+
+
+def audit_trail(api_as, client, user, review) -> dict[str, str]:
+    """What `user` is shown of the audit log: its API, its page and the dashboard's feed."""
+    api = api_as(user).get(f"/api/v1/reviews/{review.pk}/audit/")
+    client.force_login(user)
+    page = client.get(f"/reviews/{review.pk}/audit/")
+    dashboard = client.get(f"/reviews/{review.pk}/")
+    assert (api.status_code, page.status_code, dashboard.status_code) == (200, 200, 200)
+    html = raw(dashboard)
+    feed = html[html.index("Recent activity") : html.index("Full audit log")]
+    return {"api": raw(api), "page": raw(page), "feed": feed}
+
+
+def audited(api_as, user, review) -> list[tuple]:
+    events = api_as(user).get(f"/api/v1/reviews/{review.pk}/audit/").json()["results"]
+    return [(e["actor"], e["action"], e["changes"].get("record")) for e in events]
+
+
+def test_a_lead_who_screens_sees_no_others_decision_in_the_audit_log_before_settlement(
+    api_as, client, lead, reviewer2, review, recs
+):
+    post_decision(api_as(reviewer2), review, recs[0], "exclude", note=SECRET_NOTE)
+    # A decision taken back leaves traces too: its recording, and an undo naming it.
+    post_decision(api_as(reviewer2), review, recs[1], "exclude", note=SECRET_NOTE)
+    decision_withdraw(reviewer=reviewer2, review=review, record_id=recs[1].pk, stage=TA)
+    post_decision(api_as(lead), review, recs[2], "include")  # the lead's own, still open
+    for route, text in audit_trail(api_as, client, lead, review).items():
+        assert_blind(text)
+        assert "screening.decided" in text, route  # the lead's own decision is there
+    assert audited(api_as, lead, review) == [("lead", "screening.decided", [None, recs[2].pk])]
+
+    # The lead's decision completes the first record: blinding lifts for it, not the second.
+    post_decision(api_as(lead), review, recs[0], "include")
+    trail = audit_trail(api_as, client, lead, review)
+    for route, text in trail.items():
+        assert "reviewer2" in text and "exclude" in text, route
+    assert SECRET_NOTE in trail["api"] and SECRET_NOTE in trail["page"]
+    assert audited(api_as, lead, review) == [
+        ("lead", "screening.decided", [None, recs[0].pk]),
+        ("lead", "screening.decided", [None, recs[2].pk]),
+        ("reviewer2", "screening.decided", [None, recs[0].pk]),
+    ]
+
+
+def test_a_lead_sees_the_audit_log_whole_on_an_unblinded_stage(
+    api_as, client, lead, reviewer2, review, recs
+):
+    StageSettings.objects.create(review=review, stage=TA, blinded=False)
+    post_decision(api_as(reviewer2), review, recs[0], "exclude", note=SECRET_NOTE)
+    decision_withdraw(reviewer=reviewer2, review=review, record_id=recs[0].pk, stage=TA)
+    assert audited(api_as, lead, review) == [
+        ("reviewer2", "screening.withdrawn", [recs[0].pk, None]),
+        ("reviewer2", "screening.decided", [None, recs[0].pk]),
+    ]
+    for route, text in audit_trail(api_as, client, lead, review).items():
+        assert "reviewer2" in text, route
+
+
+def test_the_decider_sees_their_own_undone_decision_in_the_audit_log(api_as, lead, review, recs):
+    post_decision(api_as(lead), review, recs[0], "exclude", note=SECRET_NOTE)
+    decision_withdraw(reviewer=lead, review=review, record_id=recs[0].pk, stage=TA)
+    assert audited(api_as, lead, review) == [
+        ("lead", "screening.withdrawn", [recs[0].pk, None]),
+        ("lead", "screening.decided", [None, recs[0].pk]),
+    ]
 
 
 # --- agreement --------------------------------------------------------------------------------

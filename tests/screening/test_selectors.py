@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from reviews.audit import audit_record
 from reviews.deduplication import cluster_undo, dedup_now
 from reviews.imports import ImportRefused, import_file
-from reviews.models import SearchImport
+from reviews.models import AuditEvent, SearchImport
 from screening import selectors
 from screening.models import StageSettings
 from screening.services import conflict_resolve, decision_record
@@ -160,12 +161,17 @@ def test_merged_duplicates_are_screened_once(review, lead, reviewer, reviewer2):
 
 def test_visible_decisions_hide_others_until_settled(review, reviewer, reviewer2, recs):
     decide(reviewer, review, recs[0], "include")
-    visible = selectors.visible_decisions(reviewer2, recs[0], TA, blinded=True)
-    assert list(visible) == []
-    assert selectors.visible_decisions(reviewer2, recs[0], TA, blinded=False).count()
+    assert list(selectors.decisions_visible_to(reviewer2, review, TA)) == []
     decide(reviewer2, review, recs[0], "exclude")
-    visible = selectors.visible_decisions(reviewer2, recs[0], TA, blinded=True)
+    visible = selectors.decisions_visible_to(reviewer2, review, TA)
     assert {d.reviewer.username for d in visible} == {"reviewer", "reviewer2"}
+
+
+def test_visible_decisions_hide_nothing_on_an_unblinded_stage(review, reviewer, reviewer2, recs):
+    StageSettings.objects.create(review=review, stage=TA, blinded=False)
+    decide(reviewer, review, recs[0], "include")
+    visible = selectors.decisions_visible_to(reviewer2, review, TA)
+    assert [d.reviewer for d in visible] == [reviewer]
 
 
 def test_a_failed_import_leaves_nothing_to_screen(review, lead, recs):
@@ -201,3 +207,28 @@ def test_full_text_next_follows_import_order(review, lead, reviewer, reviewer2, 
     assert pks(selectors.screening_units(review, FT)) == [r.pk for r in recs]
     decide(reviewer2, review, recs[0], "include", stage=FT)
     assert selectors.next_for(reviewer2, review, FT) == recs[1]
+
+
+def test_an_undo_logged_before_undos_named_their_stage_is_blinded_too(
+    review, lead, reviewer, reviewer2, recs
+):
+    decision = decide(reviewer, review, recs[0], "exclude")
+    # As decision_withdraw logged an undo before it named the stage (the log is append-only,
+    # so such events stay as they were written).
+    audit_record(
+        actor=reviewer,
+        review=review,
+        action="screening.withdrawn",
+        obj=decision,
+        changes={"decision": ["exclude", None], "record": [recs[0].pk, None]},
+    )
+
+    def seen_by(user):
+        events = AuditEvent.objects.filter(review_id=review.pk)
+        visible = selectors.audit_events_visible_to(events, review=review, viewer=user)
+        return sorted(visible.values_list("action", flat=True))
+
+    assert seen_by(lead) == []
+    assert seen_by(reviewer) == ["screening.decided", "screening.withdrawn"]
+    decide(reviewer2, review, recs[0], "include")
+    assert seen_by(lead) == ["screening.decided", "screening.decided", "screening.withdrawn"]
