@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reviews",
     "screening",
     "extraction",
+    "rob",
     "analysis",
 ]
 
