@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reviews",
     "screening",
     "extraction",
+    "rob",
     "analysis",
     "lifecycle",
 ]
