@@ -1,6 +1,6 @@
 """Parallel and within-person studies pooled together on one scale.
 
-The Cochrane Handbook (Higgins et al., ch. 23.2) combines parallel-group and
+The Cochrane Handbook (Higgins et al., ch. 23) combines parallel-group and
 within-person (split-body, cross-over analysed as paired) trials in one
 meta-analysis: a parallel trial contributes its mean difference (``MD``) or
 standardized mean difference (``SMD``, Hedges' g) and a within-person trial
