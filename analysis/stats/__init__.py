@@ -12,6 +12,7 @@ from .conversions import (
     fivenum_to_mean_sd,
     se_to_sd,
 )
+from .designs import correlation_sensitivity, mixed_designs
 from .effect_sizes import binary, continuous, paired
 from .errors import ConvergenceError, InputError, StatsError
 from .heterogeneity import tau2_interval
@@ -30,12 +31,14 @@ __all__ = [
     "ci_to_sd",
     "combine_arms",
     "continuous",
+    "correlation_sensitivity",
     "egger_test",
     "fivenum_to_mean_sd",
     "funnel_data",
     "influence",
     "leave_one_out",
     "mantel_haenszel",
+    "mixed_designs",
     "paired",
     "peto",
     "pool",

@@ -10,6 +10,8 @@ Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size
 and related estimators. Journal of Educational Statistics, 6(2), 107-128.
 Becker, B. J. (1988). Synthesizing standardized mean-change measures. British
 Journal of Mathematical and Statistical Psychology, 41(2), 257-278.
+Bonett, D. G. (2008). Confidence intervals for standardized linear contrasts
+of means. Psychological Methods, 13(2), 99-109.
 Gibbons, R. D., Hedeker, D. R., & Davis, J. M. (1993). Estimation of effect
 size from a series of experiments involving paired comparisons. Journal of
 Educational Statistics, 18(3), 271-279.
@@ -28,7 +30,7 @@ from .errors import InputError
 from .results import EffectSizes
 
 CONTINUOUS = ("MD", "SMD")
-PAIRED = ("MC", "SMCC", "SMCR")
+PAIRED = ("MC", "SMCC", "SMCR", "SMCRH")
 BINARY = ("RR", "OR", "RD", "PETO")
 
 
@@ -145,31 +147,56 @@ def paired(
     sd2: Sequence[float],
     r: Sequence[float] | float | None,
     studies: Sequence[str] | None = None,
+    r_assumed: float | None = None,
 ) -> EffectSizes:
-    """Within-person designs: ``MC``, ``SMCC`` and ``SMCR`` (Becker 1988).
+    """Within-person designs: ``MC``, ``SMCC``, ``SMCR`` and ``SMCRH``.
 
-    The correlation ``r`` between the two measurements must be given, per
-    study or as one review-wide value; there is no default. A scalar ``r`` is
-    recorded in ``EffectSizes.r_assumed`` so reports can state the assumption.
+    The correlation ``r`` between the two measurements is never guessed. Give
+    it per study (``nan`` where a study reports none) with ``r_assumed`` for
+    the studies without one, or as one scalar, which is an assumption for
+    every study. The result records per study the ``r`` used and whether it
+    was ``"reported"`` or ``"assumed"``, and states the assumption in its notes.
 
     ``MC``: ``m1 - m2`` with variance ``(sd1^2 + sd2^2 - 2 r sd1 sd2) / n``.
     ``SMCC``: change-score standardization, ``c(n-1) (m1 - m2) / sd_diff`` with
     variance ``1/n + g^2 / (2n)`` (Gibbons et al. 1993).
     ``SMCR``: raw-score standardization by ``sd1``, ``c(n-1) (m1 - m2) / sd1``
     with variance ``2 (1 - r) / n + g^2 / (2n)`` (Becker 1988).
+    ``SMCRH``: as ``SMCR`` without assuming equal variances on the two sides,
+    variance ``sd_diff^2 / (sd1^2 (n-1)) + g^2 / (2 (n-1))`` (Bonett 2008,
+    eq. 13, with the corrected ``g`` plugged in, as metafor >= 4.5-8; earlier
+    metafor versions multiplied this variance by ``c(n-1)^2``).
+
+    ``c(m)`` is Hedges' exact correction; it needs ``n >= 3``. ``sd_diff^2 =
+    sd1^2 + sd2^2 - 2 r sd1 sd2``. Variances are metafor's defaults
+    (``vtype="LS"``).
     """
     if measure not in PAIRED:
         raise InputError(f"unknown paired measure '{measure}'")
-    if r is None:
-        raise InputError(
-            f"{measure} needs the within-person correlation r: give it per study "
-            "(column 'r') or as one review-wide value"
-        )
     k = len(np.atleast_1d(np.asarray(n)))
     labels = _labels(studies, k)
-    r_assumed = float(r) if np.ndim(r) == 0 else None
-    a = _arrays(labels, n=n, mean_t=m1, sd_t=sd1, mean_c=m2, sd_c=sd2, r=r)
+    if r is not None and np.ndim(r) == 0:
+        # One value for every study is a review-wide assumption, not a report.
+        if r_assumed is not None and float(r) != r_assumed:
+            raise InputError(f"two assumed correlations given: r = {r:g} and {r_assumed:g}")
+        r_assumed, r = float(r), None
+    if r_assumed is not None and not -1 <= r_assumed <= 1:
+        raise InputError(f"assumed correlation r = {r_assumed:g} must be between -1 and 1")
+    reported = np.full(k, np.nan) if r is None else np.asarray(r, dtype=float)
+    if reported.shape != (k,):
+        raise InputError(f"column 'r' has {reported.size} values for {k} studies")
+    missing = np.isnan(reported)
+    if missing.any() and r_assumed is None:
+        raise InputError(
+            f"study '{labels[np.flatnonzero(missing)[0]]}', column 'r': {measure} needs the "
+            "within-person correlation r: give it per study or assume one value"
+        )
+    r_used = np.where(missing, np.nan if r_assumed is None else r_assumed, reported)
+    a = _arrays(labels, n=n, mean_t=m1, sd_t=sd1, mean_c=m2, sd_c=sd2, r=r_used)
     _require(a["n"] > 1, labels, "n", "sample size must be greater than 1")
+    if measure != "MC":
+        # c(n - 1) is undefined for n = 2 (metafor returns NA).
+        _require(a["n"] > 2, labels, "n", f"{measure} needs a sample size of at least 3")
     for col in ("sd_t", "sd_c"):
         _require(a[col] > 0, labels, col, "standard deviation must be greater than 0")
     _require(np.abs(a["r"]) <= 1, labels, "r", "correlation must be between -1 and 1")
@@ -183,14 +210,29 @@ def paired(
         _require(var_diff > 0, labels, "r", "standard deviation of the differences is 0")
         yi = hedges_correction(na - 1) * diff / np.sqrt(var_diff)
         vi = 1 / na + yi**2 / (2 * na)
-    else:
+    elif measure == "SMCR":
         yi = hedges_correction(na - 1) * diff / s1
         vi = 2 * (1 - rr) / na + yi**2 / (2 * na)
+    else:
+        yi = hedges_correction(na - 1) * diff / s1
+        vi = var_diff / (s1**2 * (na - 1)) + yi**2 / (2 * (na - 1))
     notes = ()
-    if r_assumed is not None:
+    if missing.all():
         notes = (f"within-person correlation r = {r_assumed:g} assumed for every study",)
+    elif missing.any():
+        names = ", ".join(s for s, m in zip(labels, missing, strict=True) if m)
+        notes = (f"within-person correlation r = {r_assumed:g} assumed for {names} (not reported)",)
     return EffectSizes(
-        measure=measure, yi=yi, vi=vi, studies=labels, r_assumed=r_assumed, notes=notes
+        measure=measure,
+        yi=yi,
+        vi=vi,
+        studies=labels,
+        r_assumed=r_assumed if missing.any() else None,
+        notes=notes,
+        designs=("within",) * k,
+        study_measures=(measure,) * k,
+        r=r_used,
+        r_source=tuple("assumed" if m else "reported" for m in missing),
     )
 
 

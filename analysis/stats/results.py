@@ -34,9 +34,20 @@ class EffectSizes:
     dropped : tuple of str
         Double-zero studies left out because the caller asked for it.
     r_assumed : float or None
-        Review-wide within-person correlation used for paired designs, if any.
+        Within-person correlation assumed for the studies that report none, if
+        any study needed it.
     notes : tuple of str
         Plain-language notes for the report (e.g. the correlation assumed).
+    designs : tuple of str
+        Per study ``"parallel"`` or ``"within"``; empty for parallel-only data.
+    study_measures : tuple of str
+        Per study the measure computed (``"MC"`` beside ``"MD"``, ``"SMCRH"``
+        beside ``"SMD"`` in mixed designs); empty for parallel-only data.
+    r : ndarray or None
+        Per study the within-person correlation used (``nan`` for parallel
+        studies); ``None`` when no study is within-person.
+    r_source : tuple of (str or None)
+        Per study ``"reported"``, ``"assumed"``, or ``None`` (parallel).
     """
 
     measure: str
@@ -48,6 +59,10 @@ class EffectSizes:
     dropped: tuple[str, ...] = ()
     r_assumed: float | None = None
     notes: tuple[str, ...] = ()
+    designs: tuple[str, ...] = ()
+    study_measures: tuple[str, ...] = ()
+    r: np.ndarray | None = None
+    r_source: tuple[str | None, ...] = ()
 
     @property
     def k(self) -> int:
@@ -204,3 +219,17 @@ def back_transform(value: float | None) -> float | None:
     if value is None:
         return None
     return float(np.exp(value))
+
+
+@dataclass(frozen=True)
+class CorrelationSensitivity:
+    """The same pooled analysis for each assumed within-person correlation.
+
+    ``assumed`` names the studies whose ``r`` was varied (those that report
+    none); ``effects`` and ``fits`` are in the order of ``r_values``.
+    """
+
+    r_values: tuple[float, ...]
+    assumed: tuple[str, ...]
+    effects: tuple[EffectSizes, ...]
+    fits: tuple[PooledResult, ...]

@@ -8,12 +8,13 @@ result into the JSON document of ``manage.py metaanalyze --format json``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import effect_sizes
 from .bias import begg_test, egger_test, trim_and_fill
+from .designs import WITHIN, correlation_sensitivity, mixed_designs
 from .errors import StatsError
 from .influence import leave_one_out
 from .mantel_haenszel import leave_one_out_counts, mantel_haenszel, peto
@@ -21,6 +22,7 @@ from .pooling import pool
 from .results import (
     RATIO_MEASURES,
     BeggTest,
+    CorrelationSensitivity,
     EffectSizes,
     EggerTest,
     LeaveOneOut,
@@ -46,10 +48,40 @@ class Analysis:
     begg: BeggTest | None = None
     trimfill: TrimFill | None = None
     leave_one_out: LeaveOneOut | None = None
+    sensitivity: CorrelationSensitivity | None = None
 
 
-def compute_effects(table: StudyTable, measure: str) -> EffectSizes:
+def _correlations(
+    table: StudyTable, assume_r: float | None
+) -> tuple[np.ndarray | None, float | None]:
+    """Reported r per study (``nan`` if none) and the r assumed for the others."""
+    r = table.columns.get("r")
+    if table.layout == "paired" and assume_r is None and np.all(r == r[0]):
+        # One value in every row of a paired table is a review-wide assumption: pass it as
+        # such so that the results state it (and a sensitivity analysis varies it).
+        return np.full_like(r, np.nan), float(r[0])
+    return r, assume_r
+
+
+def _effects(
+    table: StudyTable, measure: str, r: np.ndarray | None, assume_r: float | None
+) -> EffectSizes:
     c = table.columns
+    if table.layout == "mixed":
+        return mixed_designs(
+            measure,
+            design=table.extra["design"],
+            n_t=c["n_t"],
+            mean_t=c["mean_t"],
+            sd_t=c["sd_t"],
+            n_c=c["n_c"],
+            mean_c=c["mean_c"],
+            sd_c=c["sd_c"],
+            n=c["n"],
+            r=r,
+            r_assumed=assume_r,
+            studies=table.studies,
+        )
     if table.layout == "continuous":
         return effect_sizes.continuous(
             measure,
@@ -62,10 +94,6 @@ def compute_effects(table: StudyTable, measure: str) -> EffectSizes:
             studies=table.studies,
         )
     if table.layout == "paired":
-        r = c["r"]
-        # One value in every row is a review-wide assumption: pass it as such so that the
-        # results state it (EffectSizes.r_assumed and the notes).
-        r_used = float(r[0]) if np.all(r == r[0]) else r
         return effect_sizes.paired(
             measure,
             n=c["n"],
@@ -73,10 +101,11 @@ def compute_effects(table: StudyTable, measure: str) -> EffectSizes:
             sd1=c["sd_t"],
             m2=c["mean_c"],
             sd2=c["sd_c"],
-            r=r_used,
+            r=r,
+            r_assumed=assume_r,
             studies=table.studies,
         )
-    return effect_sizes.binary(
+    es = effect_sizes.binary(
         measure,
         events1=c["events_t"],
         n1=c["n_t"],
@@ -84,6 +113,20 @@ def compute_effects(table: StudyTable, measure: str) -> EffectSizes:
         n2=c["n_c"],
         studies=table.studies,
     )
+    designs = table.extra.get("design")
+    if not designs:
+        return es
+    within = [s for s, d in zip(table.studies, designs, strict=True) if d == WITHIN]
+    notes = es.notes
+    if within:
+        # Cochrane Handbook ch. 23: paired 2x2 tables are rarely reported, so within-person
+        # dichotomous data are analysed as if the two sides were parallel arms.
+        notes += (
+            f"within-person {'study' if len(within) == 1 else 'studies'} "
+            f"{', '.join(within)} analysed as parallel arms (events and totals of the two "
+            "sides), ignoring the pairing, which usually widens their confidence intervals",
+        )
+    return replace(es, designs=tuple(designs), notes=notes)
 
 
 def _fit(table: StudyTable, es: EffectSizes, mask: np.ndarray, method: str, test: str):
@@ -113,8 +156,15 @@ def analyse(
     test: str = "z",
     bias: bool = False,
     loo: bool = False,
+    assume_r: float | None = None,
+    r_sensitivity: tuple[float, ...] | None = None,
 ) -> Analysis:
-    """Run a full analysis of a validated table (see :mod:`.tabular`)."""
+    """Run a full analysis of a validated table (see :mod:`.tabular`).
+
+    ``assume_r`` is the within-person correlation for studies that report
+    none; ``r_sensitivity`` repeats the pooled analysis for each of these
+    assumed correlations (:func:`.designs.correlation_sensitivity`).
+    """
     if method not in ALL_METHODS:
         raise StatsError(f"unknown method '{method}' (choose from {', '.join(ALL_METHODS)})")
     if method in ("MH", "PETO") and table.layout != "binary":
@@ -123,7 +173,13 @@ def analyse(
         raise StatsError("PETO applies to the odds ratio (--measure OR) only")
     if method in ("MH", "PETO") and test != "z":
         raise StatsError(f"{method} uses the z test only")
-    es = compute_effects(table, measure)
+    if r_sensitivity is not None and table.layout not in ("paired", "mixed"):
+        raise StatsError(
+            "--r-sensitivity needs within-person studies (a paired table, or a table "
+            "mixing designs for MD or SMD)"
+        )
+    r, assumed = _correlations(table, assume_r)
+    es = _effects(table, measure, r, assumed)
     everything = np.ones(len(table.studies), dtype=bool)
     fit = _fit(table, es, everything, method, test)
     sub = None
@@ -153,7 +209,15 @@ def analyse(
         )
     elif loo:
         l1o = leave_one_out(fit)
-    return Analysis(es, fit, sub, egger, begg, tf, l1o)
+    sens = None
+    if r_sensitivity is not None:
+        sens = correlation_sensitivity(
+            lambda value: _effects(table, measure, r, value),
+            r_sensitivity,
+            method=method,
+            test=test,
+        )
+    return Analysis(es, fit, sub, egger, begg, tf, l1o, sens)
 
 
 def _num(x) -> float | None:
@@ -186,12 +250,7 @@ def to_dict(a: Analysis) -> dict:
         "q_p": _num(f.q_p),
         "pi_low": None if fe_like else _num(f.pi_low),
         "pi_high": None if fe_like else _num(f.pi_high),
-        "studies": [
-            {"study": s, "yi": _num(y), "vi": _num(v), "weight": _num(w)}
-            for s, y, v, w in zip(
-                a.effects.studies, a.effects.yi, a.effects.vi, _weights_by_study(a), strict=True
-            )
-        ],
+        "studies": _studies(a),
         "notes": [*a.effects.notes, *([f.extra["test_note"]] if "test_note" in f.extra else [])],
         "zero_cell_adjusted": list(a.effects.zero_cell_adjusted),
         "double_zero": list(a.effects.double_zero),
@@ -236,6 +295,23 @@ def to_dict(a: Analysis) -> dict:
             trimfill_estimate=_num(a.trimfill.fit.estimate),
             trimfill_tau2=_num(a.trimfill.fit.tau2),
         )
+    if a.sensitivity is not None:
+        out["r_sensitivity"] = {
+            "assumed_for": list(a.sensitivity.assumed),
+            "fits": [
+                {
+                    "r": r,
+                    "estimate": _num(s.estimate),
+                    "se": _num(s.se),
+                    "ci_low": _num(s.ci_low),
+                    "ci_high": _num(s.ci_high),
+                    "p_value": _num(s.p_value),
+                    "tau2": _num(s.tau2),
+                    "i2": _num(s.i2),
+                }
+                for r, s in zip(a.sensitivity.r_values, a.sensitivity.fits, strict=True)
+            ],
+        }
     if a.leave_one_out is not None:
         lo = a.leave_one_out
         out["leave_one_out"] = [
@@ -243,6 +319,25 @@ def to_dict(a: Analysis) -> dict:
             for s, e, se, t, i in zip(lo.studies, lo.estimate, lo.se, lo.tau2, lo.i2, strict=True)
         ]
     return out
+
+
+def _studies(a: Analysis) -> list[dict]:
+    """Per study: effect, variance and weight; with within-person studies also the
+    design, the measure computed and the correlation used (reported or assumed)."""
+    es = a.effects
+    rows = [
+        {"study": s, "yi": _num(y), "vi": _num(v), "weight": _num(w)}
+        for s, y, v, w in zip(es.studies, es.yi, es.vi, _weights_by_study(a), strict=True)
+    ]
+    if es.designs and es.r is None:
+        for row, design in zip(rows, es.designs, strict=True):
+            row["design"] = design
+    if es.r is not None:
+        for row, design, measure, r, source in zip(
+            rows, es.designs, es.study_measures, es.r, es.r_source, strict=True
+        ):
+            row.update(design=design, measure=measure, r=_num(r), r_source=source)
+    return rows
 
 
 def _weights_by_study(a: Analysis) -> list[float | None]:

@@ -156,7 +156,7 @@ def _write_csv(tmp_path, case, columns):
     inp = case["input"]
     lines = [",".join(columns)]
     for i in range(len(inp["study"])):
-        lines.append(",".join(str(inp[c][i]) for c in columns))
+        lines.append(",".join("" if inp[c][i] is None else str(inp[c][i]) for c in columns))
     path = tmp_path / f"{case['id']}.csv"
     path.write_text("\n".join(lines) + "\n")
     return path

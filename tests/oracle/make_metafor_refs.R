@@ -5,6 +5,15 @@
 #
 #     Rscript tests/oracle/make_metafor_refs.R tests/fixtures/metafor
 #
+# The second argument picks the set of cases: "main" (the default: every case
+# made with Debian 12's metafor 3.8-1) or "mixed" (SMCRH and mixed parallel /
+# within-person designs). The "mixed" set needs metafor >= 4.5-8: earlier
+# versions multiply the SMCRH sampling variance by the squared bias correction,
+# which metafor dropped in 4.5-8 "for consistency" (see SOURCES.md), e.g.
+#
+#     R_LIBS=/path/to/metafor-4.8-0 Rscript tests/oracle/make_metafor_refs.R \
+#         tests/fixtures/metafor mixed
+#
 # Writes one JSON file per dataset. Every result is stored beside the input
 # data and the exact R expression that produced it (each expression is run
 # with eval(parse(text = call)), so the recorded call is the one executed).
@@ -25,6 +34,8 @@ suppressMessages({
 
 args <- commandArgs(trailingOnly = TRUE)
 outdir <- if (length(args) >= 1) args[1] else "tests/fixtures/metafor"
+set <- if (length(args) >= 2) args[2] else "main"
+if (!set %in% c("main", "mixed")) stop("the second argument must be 'main' or 'mixed'")
 dir.create(outdir, showWarnings = FALSE, recursive = TRUE)
 
 ctrl <- function(vi) {
@@ -249,13 +260,14 @@ continuous_case <- function(id, source, synthetic, input, measures = c("MD", "SM
   write_case(case)
 }
 
-paired_case <- function(id, source, input, r_common = NULL) {
+paired_case <- function(id, source, input, r_common = NULL,
+                        measures = c("MC", "SMCC", "SMCR")) {
   env <- new.env()
   env$raw <- as.data.frame(input)
   case <- list(id = id, source = source, synthetic = TRUE, kind = "paired",
                input = input, r_common = r_common, measures = list())
   rexpr <- if (is.null(r_common)) "r" else sprintf("rep(%s, nrow(raw))", format(r_common))
-  for (meas in c("MC", "SMCC", "SMCR")) {
+  for (meas in measures) {
     rec <- list(measure = meas)
     rec$escalc <- escalc_record(env, sprintf(
       "escalc(measure=\"%s\", m1i=mean_t, sd1i=sd_t, m2i=mean_c, sd2i=sd_c, ni=n, ri=%s, data=raw)",
@@ -276,6 +288,111 @@ generic_case <- function(id, source, synthetic, yi, vi, study, bias = TRUE) {
   rec$extras <- extras(env, bias = bias)
   write_case(list(id = id, source = source, synthetic = synthetic, kind = "generic",
                   input = input, measures = list(rec)))
+}
+
+# ---- mixed designs: parallel and within-person studies on one scale -------
+# Cochrane Handbook ch. 23: parallel studies give MD (or SMD, Hedges' g),
+# within-person studies MC (or SMCRH, raw-score standardised), computed by
+# escalc() on each design and bound together with rbind() in the input order.
+# Within-person studies that report no r get the review's assumed r.
+mixed_escalc_call <- function(meas, wmeas, r_assumed) {
+  paste0(
+    "dat <- rbind(",
+    sprintf("escalc(measure=\"%s\", m1i=mean_t, sd1i=sd_t, n1i=n_t, m2i=mean_c, sd2i=sd_c, n2i=n_c, data=raw, subset=(design == \"parallel\")), ", meas),
+    sprintf("escalc(measure=\"%s\", m1i=mean_t, sd1i=sd_t, m2i=mean_c, sd2i=sd_c, ni=n, ri=ifelse(is.na(r), %s, r), data=raw, subset=(design == \"within\"))); ", wmeas, format(r_assumed)),
+    "dat[match(raw$study, dat$study), ]")
+}
+
+mixed_case <- function(id, source, input, r_assumed, sensitivity = c(0.2, 0.5, 0.8)) {
+  env <- new.env()
+  env$raw <- as.data.frame(input)
+  within <- env$raw$design == "within"
+  case <- list(id = id, source = source, synthetic = TRUE, kind = "mixed",
+               input = input, r_assumed = r_assumed, measures = list())
+  for (meas in c("MD", "SMD")) {
+    wmeas <- if (meas == "MD") "MC" else "SMCRH"
+    rec <- list(measure = meas, within_measure = wmeas)
+    rec$escalc <- escalc_record(env, mixed_escalc_call(meas, wmeas, r_assumed))
+    rec$escalc$r_used <- num(ifelse(within, ifelse(is.na(env$raw$r), r_assumed, env$raw$r), NA))
+    rec$fits <- uni_fits(env)
+    rec$extras <- extras(env, methods = c("REML", "DL"), bias = FALSE)
+    rec$sensitivity <- list()
+    for (rv in sensitivity) {
+      e2 <- new.env(); e2$raw <- env$raw
+      es <- escalc_record(e2, mixed_escalc_call(meas, wmeas, rv))
+      fits <- list()
+      for (m in c("REML", "DL")) {
+        for (t in c("z", "knha")) {
+          call <- sprintf("rma(yi, vi, data=dat, method=\"%s\", test=\"%s\", %s)", m, t,
+                          ctrl(e2$dat$vi))
+          fits[[length(fits) + 1]] <- fit_record(suppressWarnings(run(call, e2)), call, e2)
+        }
+      }
+      rec$sensitivity[[length(rec$sensitivity) + 1]] <- list(r = rv, escalc = es, fits = fits)
+    }
+    case$measures[[length(case$measures) + 1]] <- rec
+  }
+  write_case(case)
+}
+
+if (set == "mixed") {
+  if (packageVersion("metafor") < "4.5.8")
+    stop("the mixed set needs metafor >= 4.5-8 (SMCRH variance), found ", packageVersion("metafor"))
+
+  # SMCRH next to MC, SMCC and SMCR on the split-body data of the main set (seed 7).
+  set.seed(7)
+  k <- 8
+  nn <- sample(12:60, k)
+  sdt <- round(runif(k, 2, 5), 3); sdc <- round(runif(k, 2, 5), 3)
+  paired_input <- list(study = sprintf("Pair %d", 1:k), n = nn,
+    mean_t = round(rnorm(k, 5, 1), 3), sd_t = sdt, mean_c = round(rnorm(k, 4, 1), 3), sd_c = sdc,
+    r = round(runif(k, 0.2, 0.8), 3))
+  paired_case("synthetic_paired_smcrh", "synthetic: seed 7, split-body designs, r per study",
+    paired_input, measures = c("MC", "SMCC", "SMCR", "SMCRH"))
+  paired_case("synthetic_paired_smcrh_r_common",
+    "synthetic: seed 7, split-body designs, review-wide r = 0.5",
+    paired_input, r_common = 0.5, measures = c("SMCRH"))
+
+  # Small samples (n = 3 upwards, where the bias correction matters most), unequal
+  # SDs on the two sides, and negative, zero and high correlations.
+  set.seed(23)
+  k <- 7
+  paired_case("synthetic_paired_smcrh_small_n",
+    "synthetic: seed 23, small split-body studies, unequal SDs, r from -0.3 to 0.95",
+    list(study = sprintf("Small %d", 1:k), n = c(3, 4, 5, 6, 8, 10, 14),
+         mean_t = round(rnorm(k, 12, 2), 2), sd_t = round(runif(k, 1, 3), 2),
+         mean_c = round(rnorm(k, 10, 2), 2), sd_c = round(runif(k, 2, 6), 2),
+         r = c(-0.3, 0, 0.95, 0.4, 0.6, 0.2, 0.8)),
+    measures = c("MC", "SMCRH"))
+
+  # Parallel and within-person trials interleaved; two within-person trials report no r.
+  set.seed(14)
+  design <- c("parallel", "within", "parallel", "parallel", "within", "parallel",
+              "within", "parallel", "within", "parallel")
+  k <- length(design)
+  par <- design == "parallel"
+  nt <- ifelse(par, sample(20:100, k), NA); nc <- ifelse(par, sample(20:100, k), NA)
+  nw <- ifelse(par, NA, sample(10:40, k))
+  mixed_case("synthetic_mixed_k10",
+    "synthetic: seed 14, six parallel and four within-person (split-body) trials; two report no r",
+    list(study = sprintf("Mix %d", 1:k), design = design, n_t = nt, n_c = nc, n = nw,
+         mean_t = round(rnorm(k, 24, 2), 2), sd_t = round(runif(k, 4, 8), 2),
+         mean_c = round(rnorm(k, 21, 2), 2), sd_c = round(runif(k, 4, 8), 2),
+         r = c(NA, 0.62, NA, NA, NA, NA, 0.48, NA, NA, NA)),
+    r_assumed = 0.5)
+
+  # Three trials: one parallel, two small within-person ones (one with a negative r,
+  # one without r).
+  mixed_case("synthetic_mixed_k3",
+    "synthetic: one parallel and two small within-person trials; one reports no r",
+    list(study = c("Face A", "Face B", "Arm C"), design = c("within", "within", "parallel"),
+         n_t = c(NA, NA, 30), n_c = c(NA, NA, 28), n = c(9, 14, NA),
+         mean_t = c(3.1, 2.4, 3.0), sd_t = c(1.1, 0.9, 1.4),
+         mean_c = c(4.0, 2.9, 3.6), sd_c = c(1.6, 1.0, 1.3),
+         r = c(-0.1, NA, NA)),
+    r_assumed = 0.7)
+
+  quit(save = "no")
 }
 
 # ---- public datasets -----------------------------------------------------

@@ -8,6 +8,7 @@ column, never a traceback.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 from pathlib import Path
@@ -23,8 +24,58 @@ from analysis.stats.tabular import MEASURE_LAYOUT, read_table, validate
 PLOT_SUFFIXES = (".svg", ".png")
 
 
+COLUMNS_HELP = """
+
+CSV columns, one row per study:
+  continuous (MD, SMD):  study, n_t, mean_t, sd_t, n_c, mean_c, sd_c
+  paired (MC, SMCC, SMCR, SMCRH):  study, n, mean_t, sd_t, mean_c, sd_c, r
+  dichotomous (RR, OR, RD):  study, events_t, n_t, events_c, n_c, and
+    optionally design: 'within' rows are analysed as parallel arms (stated)
+  mixed designs (MD with MC, SMD with SMCRH):  study, design, n_t, n_c, n,
+    mean_t, sd_t, mean_c, sd_c, r; design is 'parallel' (fill n_t and n_c)
+    or 'within' (fill n and r; mean_t/sd_t and mean_c/sd_c are the two
+    sides). Without a design column each row's design follows from whether
+    it fills n_t and n_c or n.
+r is the within-person correlation; leave it blank where a study reports
+none and give --assume-r. The r used for each study, and whether it was
+reported or assumed, is shown in the output.
+"""
+
+
+def _correlation(text: str, option: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not -1 <= value <= 1:
+        raise CommandError(f"{option} must be a number between -1 and 1 (got {text})")
+    return value
+
+
+def _correlations(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        values = ()
+    if not values or not all(-1 <= v <= 1 for v in values):
+        raise CommandError(
+            "--r-sensitivity takes correlations between -1 and 1 separated by commas "
+            f"(got '{text}')"
+        )
+    return values
+
+
 class Command(BaseCommand):
-    help = "Meta-analyse a CSV of study results (effect sizes, pooling, heterogeneity, bias)."
+    help = (
+        "Meta-analyse a CSV of study results (effect sizes, pooling, heterogeneity, bias)."
+        + COLUMNS_HELP
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # Keep the line breaks of the column list in --help.
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("input", help="CSV file with one row per study")
@@ -34,6 +85,18 @@ class Command(BaseCommand):
         parser.add_argument("--subgroup", metavar="COLUMN", help="fit each subgroup separately")
         parser.add_argument("--bias", action="store_true", help="Egger, Begg, trim-and-fill")
         parser.add_argument("--leave-one-out", action="store_true", dest="leave_one_out")
+        parser.add_argument(
+            "--assume-r",
+            metavar="R",
+            dest="assume_r",
+            help="within-person correlation for studies whose r is blank",
+        )
+        parser.add_argument(
+            "--r-sensitivity",
+            metavar="R,R,...",
+            dest="r_sensitivity",
+            help="re-run the analysis for each assumed r, e.g. 0.2,0.5,0.8",
+        )
         parser.add_argument("--format", default="table", choices=("table", "json"))
         parser.add_argument("--plot", metavar="FILE", help="write a forest plot (.svg or .png)")
 
@@ -47,11 +110,22 @@ class Command(BaseCommand):
             )
         if test not in ("z", "knha"):
             raise CommandError(f"unknown test '{opts['test']}' (choose z or knha)")
+        assume_r = opts.get("assume_r")
+        if assume_r is not None:
+            assume_r = _correlation(str(assume_r), "--assume-r")
+        sensitivity = opts.get("r_sensitivity")
+        if sensitivity is not None:
+            sensitivity = _correlations(str(sensitivity))
         plot = opts.get("plot")
         if plot and Path(plot).suffix.lower() not in PLOT_SUFFIXES:
             raise CommandError(f"--plot file must end in .svg or .png: {plot}")
         try:
-            table = validate(read_table(opts["input"]), measure, subgroup=opts.get("subgroup"))
+            table = validate(
+                read_table(opts["input"]),
+                measure,
+                subgroup=opts.get("subgroup"),
+                assume_r=assume_r,
+            )
             result = analyse(
                 table,
                 measure=measure,
@@ -59,6 +133,8 @@ class Command(BaseCommand):
                 test=test,
                 bias=opts["bias"],
                 loo=opts["leave_one_out"],
+                assume_r=assume_r,
+                r_sensitivity=sensitivity,
             )
             # Rendering computes more (the tau² interval); its failures are the input's too.
             output = (
@@ -106,15 +182,19 @@ def render_table(a: Analysis) -> str:
     test = f"Hartung-Knapp (t, df = {f.df})" if f.test == "knha" else "z"
     lines = [f"{label} meta-analysis of {scale}", f"Test: {test}; k = {f.k}", ""]
     width = max([len("Study")] + [len(s) for s in a.effects.studies]) + 2
-    lines.append(f"{'Study':<{width}}{'Effect [95% CI]':<30}{'Weight':>8}")
+    designs = _design_column(a.effects)
+    lines.append(
+        f"{'Study':<{width}}{'Effect [95% CI]':<30}{'Weight':>8}" + ("  Design" if designs else "")
+    )
     rows = zip(a.effects.studies, a.effects.yi, a.effects.vi, f.weights, strict=True)
-    for s, y, v, w in rows:
+    for i, (s, y, v, w) in enumerate(rows):
         if np.isnan(y):
             lines.append(f"{s:<{width}}{'(double-zero, not estimable)':<30}{'':>8}")
             continue
         half = 1.959963984540054 * math.sqrt(v)
         eff = f"{_fmt(tr(y))} [{_fmt(tr(y - half))}, {_fmt(tr(y + half))}]"
-        lines.append(f"{s:<{width}}{eff:<30}{_fmt(w, 1) + '%':>8}")
+        design = f"  {designs[i]}" if designs else ""
+        lines.append(f"{s:<{width}}{eff:<30}{_fmt(w, 1) + '%':>8}{design}")
     lines.append("")
     pooled = f"{_fmt(tr(f.estimate))} [{_fmt(tr(f.ci_low))}, {_fmt(tr(f.ci_high))}]"
     lines.append(f"{'Pooled':<{width}}{pooled:<30}{'100.0%':>8}")
@@ -161,6 +241,17 @@ def render_table(a: Analysis) -> str:
             f"{t.side}; adjusted estimate "
             f"{_fmt(tr(t.fit.estimate))} [{_fmt(tr(t.fit.ci_low))}, {_fmt(tr(t.fit.ci_high))}]"
         )
+    if a.sensitivity is not None:
+        lines.append("")
+        lines.append(
+            "Sensitivity to the assumed within-person correlation (varied for "
+            f"{', '.join(a.sensitivity.assumed)}):"
+        )
+        for r, s in zip(a.sensitivity.r_values, a.sensitivity.fits, strict=True):
+            lines.append(
+                f"  r = {r:.2f}: {_fmt(tr(s.estimate))} [{_fmt(tr(s.ci_low))}, "
+                f"{_fmt(tr(s.ci_high))}], tau\u00b2 = {_fmt(s.tau2, 4)}, I\u00b2 = {_fmt(s.i2, 1)}%"
+            )
     if a.leave_one_out is not None:
         lines.append("")
         lines.append("Leave-one-out:")
@@ -175,3 +266,19 @@ def render_table(a: Analysis) -> str:
     for note in (*a.effects.notes, *([f.extra["test_note"]] if "test_note" in f.extra else [])):
         lines.append(f"Note: {note}")
     return "\n".join(lines)
+
+
+def _design_column(es) -> list[str]:
+    """Per study 'within (MC), r = 0.50 assumed', 'parallel (MD)' or (dichotomous)
+    'within'; empty when the table names no designs."""
+    if es.r is None:
+        return list(es.designs)
+    out = []
+    for design, measure, r, source in zip(
+        es.designs, es.study_measures, es.r, es.r_source, strict=True
+    ):
+        text = f"{design} ({measure})"
+        if source is not None:
+            text += f", r = {r:.2f} {source}"
+        out.append(text)
+    return out

@@ -2,6 +2,7 @@
 
 import io
 
+import numpy as np
 import pytest
 
 from analysis.stats.errors import InputError
@@ -73,3 +74,57 @@ def test_spreadsheet_csv_with_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbf" + BINARY.encode())
     assert validate(read_table(path), "OR").studies == ("A", "B")
+
+
+MIXED = (
+    "study,design,n_t,n_c,n,mean_t,sd_t,mean_c,sd_c,r\n"
+    "P,parallel,20,22,,5,1,4,1,\n"
+    "W,within,,,12,5,1,4,1.5,0.4\n"
+    "X,within,,,15,6,2,5,2,\n"
+)
+
+
+def test_mixed_table_keeps_each_row_to_its_design():
+    t = validate(_table(MIXED), "SMD", assume_r=0.5)
+    assert t.layout == "mixed"
+    assert t.extra["design"] == ("parallel", "within", "within")
+    c = t.columns
+    assert c["n_t"][0] == 20 and np.isnan(c["n_t"][1:]).all()
+    assert np.isnan(c["n"][0]) and c["n"][1:].tolist() == [12, 15]
+    # r: none for the parallel study, reported for W, not reported (nan) for X
+    assert np.isnan(c["r"][0]) and c["r"][1] == 0.4 and np.isnan(c["r"][2])
+
+
+def test_mixed_design_follows_from_the_sample_sizes_without_a_design_column():
+    text = MIXED.replace("design,", "").replace("parallel,", "").replace("within,", "")
+    t = validate(_table(text), "MD", assume_r=0.5)
+    assert t.extra["design"] == ("parallel", "within", "within")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("X,within,,,15,", "X,within,,,,", r"row 3 \(study 'X'\), column 'n': missing value"),
+        ("X,within,,,15,", "X,within,15,,15,", r"column 'n_t': a within-person study's size"),
+        ("P,parallel,20,22,,", "P,parallel,20,22,30,", r"column 'n': a parallel study's sizes"),
+        ("0.4\n", "1.4\n", r"row 2 \(study 'W'\), column 'r': correlation must be between"),
+    ],
+)
+def test_bad_mixed_rows_name_row_study_and_column(old, new, message):
+    with pytest.raises(InputError, match=message):
+        validate(_table(MIXED.replace(old, new)), "SMD", assume_r=0.5)
+
+
+def test_a_blank_r_needs_an_assumed_correlation():
+    with pytest.raises(InputError, match=r"row 3 \(study 'X'\), column 'r': missing value"):
+        validate(_table(MIXED), "SMD")
+
+
+def test_a_paired_table_may_leave_r_out_when_one_is_assumed():
+    t = validate(_table("study,n,mean_t,sd_t,mean_c,sd_c\nA,10,1,1,0,1\n"), "SMCRH", assume_r=0.5)
+    assert np.isnan(t.columns["r"]).all()
+
+
+def test_a_within_person_measure_refuses_a_table_that_mixes_designs():
+    with pytest.raises(InputError, match="--measure SMCRH is for within-person studies only"):
+        validate(_table(MIXED), "SMCRH", assume_r=0.5)
