@@ -1,54 +1,34 @@
-"""Forest and funnel plots from :mod:`analysis.stats` results (matplotlib, Agg).
-
-The figures are built with ``matplotlib.figure.Figure`` directly (no pyplot
-state), so they are safe to draw in a web worker. The file type follows the
-suffix: ``.svg`` or ``.png``.
-"""
+"""Forest plot of a pooled analysis, with subgroups, arm data and risk-of-bias marks."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
 
-from analysis.stats.bias import funnel_data
 from analysis.stats.results import PooledResult, SubgroupAnalysis
+from plotting.judgements import check_judgement
+from plotting.output import save_figure
 
-Z95 = 1.959963984540054
-DPI = 300
-METHOD_LABEL = {
-    "FE": "Common effect (IV)",
-    "MH": "Common effect (MH)",
-    "PETO": "Common effect (Peto)",
-}
+from .common import (
+    heterogeneity_text,
+    interval,
+    is_random,
+    level_text,
+    measure_name,
+    method_label,
+    num,
+    overall_effect_text,
+    p_text,
+    percent,
+    z_crit,
+)
+from .layout import Column, Forest, Row, draw_forest
 
-
-def _fmt(x: float) -> str:
-    return "NA" if x is None or not math.isfinite(x) else f"{x:.2f}"
-
-
-def _p(p: float) -> str:
-    if p is None or not math.isfinite(p):
-        return "p = NA"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def _diamond(ax, centre: float, low: float, high: float, y: float, colour: str) -> None:
-    ax.add_patch(
-        Polygon(
-            [(low, y), (centre, y + 0.3), (high, y), (centre, y - 0.3)],
-            closed=True,
-            facecolor=colour,
-            edgecolor=colour,
-        )
-    )
+OVERALL = "Overall"
 
 
 def forest_plot(
@@ -58,193 +38,236 @@ def forest_plot(
     subgroups: SubgroupAnalysis | None = None,
     favours: tuple[str, str] = ("Favours treatment", "Favours control"),
     title: str | None = None,
+    arm_data: Mapping | None = None,
+    rob: Mapping[str, Mapping[str, str | None]] | None = None,
+    rob_domains: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
 ) -> Figure:
-    """Draw a forest plot; save it to ``path`` when given and return the figure.
+    """Draw a forest plot; save it to ``path`` (``.svg`` or ``.png``) when given.
 
-    Rows show each study's effect with its 95% CI and weight (marker area
-    proportional to the weight), then the pooled diamond with the prediction
-    interval as a line, and, with ``subgroups``, a diamond per subgroup and the
-    test for subgroup differences. Ratio measures are drawn on a log axis with
-    exponentiated labels.
+    Rows show each study's effect with its CI and weight (square area proportional to
+    the weight), then the pooled diamond with the prediction interval as a line. With
+    ``subgroups``, each subgroup gets a header, its studies, a subtotal diamond and its
+    heterogeneity and overall-effect tests; the test for subgroup differences is in
+    the footer under the total. Ratio measures are drawn on a log axis labelled with
+    the ratios.
+
+    Parameters
+    ----------
+    arm_data : mapping, optional
+        Per-study columns left of the plot, RevMan style: ``headers`` (list of
+        str), ``rows`` ({study: [str, ...]}, one cell per header), and optionally
+        ``groups`` ([(name, number of columns), ...], e.g. ``[("BCG", 2),
+        ("Control", 2)]`` over "Events", "Total", "Events", "Total"), ``total``
+        ([str, ...]) and ``subtotals`` ({subgroup: [str, ...]}).
+    rob : mapping, optional
+        ``{study: {"D1": "low", ..., "Overall": "high"}}``: a judgement mark per
+        domain right of the plot (see :data:`plotting.judgements.LOOKS`); a missing
+        or empty judgement is drawn as an empty ring.
+    rob_domains : mapping or sequence of pairs, optional
+        Domain ids and names in column order, e.g. ``{"D1": "Bias arising from the
+        randomization process", ...}``; the names are listed under the plot.
+        Without it the columns follow the ids in ``rob``, Overall last.
     """
+    blocks = [(None, fit)] if subgroups is None else list(subgroups.groups.items())
+    studies = {s for _, r in blocks for s in r.studies}
+    arms = _ArmData(arm_data, studies, [g for g, _ in blocks if g is not None])
+    domains, judgements = _rob(rob, rob_domains, studies)
     ratio = fit.is_ratio
-    tr = np.exp if ratio else (lambda x: x)
-    rows: list[tuple] = []  # (kind, label, est, lo, hi, weight)
-    if subgroups is None:
-        order = [(None, list(zip(fit.studies, fit.yi, fit.vi, fit.weights, strict=True)))]
-    else:
-        order = []
-        for g, r in subgroups.groups.items():
-            order.append((g, list(zip(r.studies, r.yi, r.vi, r.weights, strict=True)), r))
-    for block in order:
-        g, studies = block[0], block[1]
-        if g is not None:
-            rows.append(("header", str(g), None, None, None, None))
-        for s, y, v, w in studies:
-            if not np.isfinite(y):
+    z = z_crit(fit.level)
+
+    def study_rob(study: str) -> dict[str, str] | None:
+        return None if judgements is None else judgements.get(study, {})
+
+    rows: list[Row] = []
+    for group, result in blocks:
+        if group is not None:
+            rows.append(Row("header", str(group)))
+        finite = result.weights[np.isfinite(result.weights)]
+        wmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+        for study, y, v, w in zip(
+            result.studies, result.yi, result.vi, result.weights, strict=True
+        ):
+            left, rob_row = arms.cells(study), study_rob(study)
+            if not (np.isfinite(y) and np.isfinite(v)):
+                rows.append(
+                    Row("study", study, left=left, right=("Not estimable", ""), rob=rob_row)
+                )
                 continue
-            half = Z95 * math.sqrt(v)
-            rows.append(("study", s, y, y - half, y + half, w))
-        if g is not None:
-            r = block[2]
-            label = f"Subtotal (k = {r.k}; I\u00b2 = {r.i2:.0f}%)"
-            rows.append(("subtotal", label, r.estimate, r.ci_low, r.ci_high, None))
-            rows.append(("gap", "", None, None, None, None))
-    method = METHOD_LABEL.get(fit.method, f"Random effects ({fit.method})")
-    rows.append(("total", f"Total: {method}", fit.estimate, fit.ci_low, fit.ci_high, 100.0))
-    if fit.pi_low is not None and fit.method not in METHOD_LABEL:
-        rows.append(("pi", "Prediction interval", fit.estimate, fit.pi_low, fit.pi_high, None))
-    n = len(rows)
-    height = 0.28 * n + 1.9  # inches: rows plus fixed room for header, axis and footer
-    bottom, top = 1.2 / height, 0.35 / height
-    fig = Figure(figsize=(9.0, height), dpi=100)
-    ax = fig.add_axes((0.36, bottom, 0.34, 1 - bottom - top))
-    ax.set_ylim(-0.5, n + 0.2)
-    los = [r[3] for r in rows if r[3] is not None and np.isfinite(r[3])]
-    his = [r[4] for r in rows if r[4] is not None and np.isfinite(r[4])]
-    xmin, xmax = min([*los, 0.0]), max([*his, 0.0])
-    pad = 0.05 * (xmax - xmin or 1.0)
-    ax.set_xlim(xmin - pad, xmax + pad)
-    wmax = np.nanmax([r[5] for r in rows if r[0] == "study" and r[5] is not None] or [1.0])
-    for i, (kind, label, est, lo, hi, w) in enumerate(rows):
-        y = n - 1 - i
-        weight_txt = f"{w:.1f}%" if (w is not None and np.isfinite(w)) else ""
-        bold = kind in ("header", "total")
-        ax.annotate(
-            label,
-            xy=(0, y),
-            xycoords=("figure fraction", "data"),
-            xytext=(8, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-            fontweight="bold" if bold else "normal",
-        )
-        if est is not None:
-            ci = f"{_fmt(tr(est))} [{_fmt(tr(lo))}, {_fmt(tr(hi))}]"
-            if kind == "pi":
-                ci = f"[{_fmt(tr(lo))}, {_fmt(tr(hi))}]"
-            ax.annotate(
-                ci, xy=(0.72, y), xycoords=("figure fraction", "data"), va="center", fontsize=8
+            half = z * math.sqrt(v)
+            weight = f"{w:.1f}%" if np.isfinite(w) else ""
+            rows.append(
+                Row(
+                    "study",
+                    study,
+                    y,
+                    y - half,
+                    y + half,
+                    size=(w / wmax) if np.isfinite(w) else 1.0,
+                    left=left,
+                    right=(interval(y, y - half, y + half, ratio), weight),
+                    rob=rob_row,
+                )
             )
-            ax.annotate(
-                weight_txt,
-                xy=(0.97, y),
-                xycoords=("figure fraction", "data"),
-                va="center",
-                ha="right",
-                fontsize=8,
-            )
-        if kind == "study":
-            ax.plot([lo, hi], [y, y], color="black", lw=0.8)
-            size = 20 + 80 * ((w if w is not None and np.isfinite(w) else wmax) / wmax)
-            ax.scatter([est], [y], marker="s", s=size, color="#1f4e79", zorder=3)
-        elif kind in ("subtotal", "total"):
-            _diamond(ax, est, lo, hi, y, "#1f4e79" if kind == "total" else "#5b8fc7")
-        elif kind == "pi":
-            ax.plot([lo, hi], [y, y], color="#b22222", lw=2)
-    ax.axvline(0.0, color="grey", lw=0.8)
-    ax.axvline(fit.estimate, color="#1f4e79", lw=0.6, ls="--")
-    ax.set_yticks([])
-    for side in ("left", "right", "top"):
-        ax.spines[side].set_visible(False)
-    if ratio:
-        nice = np.array([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100])
-        ticks = np.log(nice[(np.log(nice) >= xmin - pad) & (np.log(nice) <= xmax + pad)])
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([f"{math.exp(t):g}" for t in ticks], fontsize=8)
-        ax.set_xlim(xmin - pad, xmax + pad)
-        ax.set_xlabel(f"{fit.measure} (log scale)", fontsize=9)
-    else:
-        ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlabel(fit.measure, fontsize=9)
-    header_y = n - 0.2
-    for x, text, ha in (
-        (8 / 72 / fig.get_figwidth(), "Study", "left"),
-        (0.72, "Effect [95% CI]", "left"),
-        (0.97, "Weight" if subgroups is None else "Weight in subgroup", "right"),
-    ):
-        ax.annotate(
-            text,
-            xy=(x, header_y),
-            xycoords=("figure fraction", "data"),
-            ha=ha,
-            va="bottom",
-            fontsize=8,
-            fontweight="bold",
+        if group is not None:
+            ci = interval(result.estimate, result.ci_low, result.ci_high, ratio)
+            rows += [
+                Row(
+                    "subtotal",
+                    f"Subtotal (k = {result.k})",
+                    result.estimate,
+                    result.ci_low,
+                    result.ci_high,
+                    left=arms.subtotal(str(group)),
+                    right=(ci, ""),
+                ),
+                Row("note", _heterogeneity(result)),
+                Row("note", overall_effect_text(result)),
+                Row("gap"),
+            ]
+    total_ci = interval(fit.estimate, fit.ci_low, fit.ci_high, ratio)
+    rows.append(
+        Row(
+            "total",
+            f"Total: {method_label(fit)}",
+            fit.estimate,
+            fit.ci_low,
+            fit.ci_high,
+            left=arms.total,
+            right=(total_ci, "100.0%" if subgroups is None else ""),
         )
-    ax.annotate(
-        f"\u2190 {favours[0]}",
-        xy=(0.0, 0),
-        xycoords=("data", "axes fraction"),
-        xytext=(-4, -40),
-        textcoords="offset points",
-        ha="right",
-        fontsize=8,
     )
-    ax.annotate(
-        f"{favours[1]} \u2192",
-        xy=(0.0, 0),
-        xycoords=("data", "axes fraction"),
-        xytext=(4, -40),
-        textcoords="offset points",
-        ha="left",
-        fontsize=8,
-    )
-    foot = (
-        f"Heterogeneity: \u03c4\u00b2 = {fit.tau2:.3f}; Q = {fit.q:.2f}, df = {fit.q_df} "
-        f"({_p(fit.q_p)}); I\u00b2 = {fit.i2:.0f}%.  "
-        f"Overall effect: {'t' if fit.test == 'knha' else 'z'} = {fit.stat:.2f} "
-        f"({_p(fit.p_value)})"
-    )
+    # A prediction interval says little below three studies (IntHout et al. 2016, BMJ
+    # Open 6:e010247); with one study it is just the study's CI again.
+    if fit.pi_low is not None and fit.pi_high is not None and is_random(fit) and fit.k >= 3:
+        tr = math.exp if ratio else float
+        rows.append(
+            Row(
+                "pi",
+                "Prediction interval",
+                fit.estimate,
+                fit.pi_low,
+                fit.pi_high,
+                right=(f"[{num(tr(fit.pi_low))}, {num(tr(fit.pi_high))}]", ""),
+            )
+        )
+    footer = [_heterogeneity(fit), overall_effect_text(fit)]
     if subgroups is not None:
-        foot += (
-            f"\nTest for subgroup differences: Q = {subgroups.q_between:.2f}, "
-            f"df = {subgroups.q_between_df} ({_p(subgroups.q_between_p)})"
+        footer.append(_subgroup_test(subgroups))
+    figure = draw_forest(
+        Forest(
+            rows=rows,
+            measure=measure_name(fit.measure),
+            ratio=ratio,
+            left=arms.columns,
+            right=[
+                Column(f"Estimate [{level_text(fit.level)}]", align="left"),
+                Column("Weight" if subgroups is None else "Weight in subgroup"),
+            ],
+            favours=favours,
+            reference=fit.estimate,
+            footer=footer,
+            rob_domains=domains,
+            title=title,
         )
-    fig.text(0.02, 0.01, foot, fontsize=7, va="bottom")
-    if title:
-        fig.suptitle(title, fontsize=10)
+    )
     if path is not None:
-        _save(fig, path)
-    return fig
+        save_figure(figure, path)
+    return figure
 
 
-def funnel_plot(
-    fit: PooledResult,
-    path: str | Path | None = None,
-    *,
-    levels: tuple[float, ...] = (0.90, 0.95, 0.99),
-) -> Figure:
-    """Funnel plot: effect against standard error (inverted axis) with pseudo-CI contours."""
-    data = funnel_data(fit, levels)
-    fig = Figure(figsize=(7.5, 5.0), dpi=100)
-    ax = fig.add_subplot(1, 1, 1)
-    shades = ["#f0f0f0", "#d9d9d9", "#bdbdbd", "#969696"]
-    for i, lev in enumerate(sorted(levels, reverse=True)):
-        lo, hi = data.contours[lev]
-        ax.fill_betweenx(
-            data.se_grid,
-            lo,
-            hi,
-            color=shades[i % len(shades)],
-            label=f"{lev:.0%} pseudo-CI",
-            zorder=1,
-        )
-    ax.axvline(data.centre, color="black", lw=0.8, zorder=2)
-    ax.scatter(data.yi, data.sei, color="#1f4e79", s=18, zorder=3, label="Studies")
-    ax.set_ylim(data.se_grid.max(), 0)
-    ax.set_ylabel("Standard error")
-    ax.set_xlabel(f"log {fit.measure}" if fit.is_ratio else fit.measure)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
-    if path is not None:
-        _save(fig, path)
-    return fig
+def _heterogeneity(fit: PooledResult) -> str:
+    if fit.k < 2:
+        return "Heterogeneity: not applicable (one study)"
+    return heterogeneity_text(fit)
 
 
-def _save(fig: Figure, path: str | Path) -> None:
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".svg", ".png"):
-        raise ValueError(f"plot file must end in .svg or .png: {path}")
-    fig.savefig(path, format=suffix[1:], dpi=DPI if suffix == ".png" else None, bbox_inches="tight")
+def _subgroup_test(sub: SubgroupAnalysis) -> str:
+    # I^2 for the subgroup test as RevMan reports it (Higgins & Thompson 2002):
+    # the share of the between-subgroup Q beyond its degrees of freedom.
+    q, df = sub.q_between, sub.q_between_df
+    i2 = max(0.0, (q - df) / q) * 100 if q > 0 else 0.0
+    return (
+        f"Test for subgroup differences: Q = {num(q)}, df = {df} ({p_text(sub.q_between_p)}), "
+        f"I\u00b2 = {percent(i2)}"
+    )
+
+
+class _ArmData:
+    """The checked ``arm_data`` argument: columns and each row's cells."""
+
+    def __init__(self, arm_data: Mapping | None, studies: set[str], groups: list[str]):
+        self.columns: list[Column] = []
+        self.rows: dict[str, list[str]] = {}
+        self.total: list[str] = []
+        self.subtotals: dict[str, list[str]] = {}
+        if arm_data is None:
+            return
+        headers = [str(h) for h in arm_data.get("headers", ())]
+        if not headers:
+            raise ValueError("arm_data: 'headers' must list at least one column")
+        names = [""] * len(headers)
+        spans = arm_data.get("groups") or []
+        if spans:
+            if sum(int(n) for _, n in spans) != len(headers):
+                raise ValueError(
+                    f"arm_data: 'groups' cover {sum(int(n) for _, n in spans)} columns "
+                    f"but there are {len(headers)} headers"
+                )
+            names = [str(name) for name, n in spans for _ in range(int(n))]
+        self.columns = [Column(h, g) for h, g in zip(headers, names, strict=True)]
+
+        def cells(where: str, values) -> list[str]:
+            values = ["" if v is None else str(v) for v in values]
+            if len(values) != len(headers):
+                raise ValueError(
+                    f"arm_data: {where} has {len(values)} cells for {len(headers)} headers"
+                )
+            return values
+
+        for study, values in (arm_data.get("rows") or {}).items():
+            if study not in studies:
+                raise ValueError(f"arm_data: row {study!r} matches no study in the analysis")
+            self.rows[study] = cells(f"row {study!r}", values)
+        if arm_data.get("total") is not None:
+            self.total = cells("'total'", arm_data["total"])
+        for group, values in (arm_data.get("subtotals") or {}).items():
+            if group not in groups:
+                raise ValueError(f"arm_data: subtotal {group!r} matches no subgroup")
+            self.subtotals[group] = cells(f"subtotal {group!r}", values)
+
+    def cells(self, study: str) -> list[str]:
+        return self.rows.get(study, [])
+
+    def subtotal(self, group: str) -> list[str]:
+        return self.subtotals.get(group, [])
+
+
+def _rob(
+    rob: Mapping[str, Mapping[str, str | None]] | None,
+    rob_domains: Mapping[str, str] | Sequence[tuple[str, str]] | None,
+    studies: set[str],
+) -> tuple[list[tuple[str, str]], dict[str, dict[str, str]] | None]:
+    """Checked domains ``[(id, name)]`` and judgements ``{study: {domain: judgement}}``."""
+    if rob is None:
+        return [], None
+    if rob_domains is not None:
+        pairs = rob_domains.items() if isinstance(rob_domains, Mapping) else rob_domains
+        domains = [(str(d), str(name or "")) for d, name in pairs]
+    else:
+        seen = dict.fromkeys(d for row in rob.values() for d in row if d != OVERALL)
+        domains = [(d, "") for d in seen]
+    ids = {d for d, _ in domains}
+    if OVERALL not in ids and any(OVERALL in row for row in rob.values()):
+        domains.append((OVERALL, ""))
+        ids.add(OVERALL)
+    judgements = {}
+    for study, row in rob.items():
+        if study not in studies:
+            raise ValueError(f"rob: study {study!r} matches no study in the analysis")
+        for domain in row:
+            if domain not in ids:
+                raise ValueError(f"rob[{study!r}]: unknown domain {domain!r}")
+        judgements[study] = {
+            d: check_judgement(row.get(d), f"rob[{study!r}][{d!r}]") for d, _ in domains
+        }
+    return domains, judgements
