@@ -40,7 +40,7 @@ class Column:
 
     header: str
     group: str = ""
-    align: str = "right"
+    align: str = "right"  # or "left"
 
 
 @dataclass
@@ -102,11 +102,7 @@ def _columns(columns: list[Column], rows: list[Row], side: str, x: float) -> tup
 
 
 def _anchor(col: Column, left: float, width: float) -> tuple[float, str]:
-    if col.align == "left":
-        return left, "left"
-    if col.align == "center":
-        return left + width / 2, "center"
-    return left + width, "right"
+    return (left, "left") if col.align == "left" else (left + width, "right")
 
 
 def draw_forest(forest: Forest) -> Figure:
