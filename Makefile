@@ -26,19 +26,20 @@ browser:
 	    echo "The browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
-# A CJK font, so PRISMA diagrams (PNG) draw Chinese database names (CNKI, Wanfang) and reasons.
+# A CJK font, so PRISMA diagrams and the analysis and risk-of-bias plots draw Chinese text
+# (database names such as CNKI and Wanfang, study labels, reasons).
 fonts:
 	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's fonts-wqy-zenhei (Chinese text in PRISMA diagrams)"; \
+	    echo "Installing Debian's fonts-wqy-zenhei (Chinese text in diagrams and plots)"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-zenhei; \
 	  else \
-	    echo "PRISMA PNGs need a CJK font for Chinese text: sudo apt-get install fonts-wqy-zenhei"; \
+	    echo "Diagrams and plots need a CJK font for Chinese text: sudo apt-get install fonts-wqy-zenhei"; \
 	    exit 1; \
 	  fi; }
 
 run: setup
-	@$(MAKE) --no-print-directory fonts || echo "  (continuing: Chinese text in PRISMA PNGs will show as boxes)"
+	@$(MAKE) --no-print-directory fonts || echo "  (continuing: Chinese text in PNG diagrams and plots will show as boxes)"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
 	@echo

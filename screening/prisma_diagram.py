@@ -13,12 +13,12 @@ widest of the fonts a browser or matplotlib is likely to pick).
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import io
 import unicodedata
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
+
+from plotting.fonts import font_family
 
 WIDTH = 790
 FONT_SIZE = 13  # px
@@ -267,27 +267,6 @@ def prisma_svg(counts: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
-
-
-@functools.cache
-def _png_fonts() -> list[str]:
-    """DejaVu Sans (shipped with matplotlib, the width estimate's reference) first, then
-    an installed CJK font for Chinese names and reasons (`make fonts` installs one)."""
-    from matplotlib import font_manager
-
-    manager = font_manager.fontManager
-    # matplotlib keeps the font list of its first run in its cache directory, so a font
-    # installed since then is unknown to it until registered.
-    known = {f.fname for f in manager.ttflist}
-    for path in font_manager.findSystemFonts():
-        if path not in known:
-            with contextlib.suppress(Exception):  # a file FreeType cannot read is skipped
-                manager.addfont(path)
-    installed = {f.name for f in manager.ttflist}
-    return ["DejaVu Sans", *(name for name in CJK_FONTS if name in installed)]
-
-
 def prisma_png(counts: dict, *, dpi: int = 200) -> bytes:
     """The same diagram as a PNG, drawn with matplotlib (Agg, no pyplot state) from the
     same layout as the SVG; one layout px is 1/100 inch."""
@@ -305,7 +284,7 @@ def prisma_png(counts: dict, *, dpi: int = 200) -> bytes:
     axes.set_ylim(h, 0)
     axes.axis("off")
     points = FONT_SIZE * 72 / 100
-    font = {"family": _png_fonts(), "size": points, "color": INK}
+    font = {"family": font_family(), "size": points, "color": INK}
     for label in layout.labels:
         axes.add_patch(
             FancyBboxPatch(

@@ -152,23 +152,30 @@ def trim_and_fill(fit: PooledResult, *, side: str | None = None, maxiter: int = 
 
 
 def funnel_data(
-    fit: PooledResult, levels: tuple[float, ...] = (0.90, 0.95, 0.99), points: int = 100
+    fit: PooledResult,
+    levels: tuple[float, ...] = (0.90, 0.95, 0.99),
+    points: int = 100,
+    *,
+    centre: float | None = None,
 ) -> FunnelData:
     """Points and pseudo-confidence contours ``centre +- z * se`` for a funnel plot.
 
-    The centre is the pooled estimate; contours are given for each level on a
-    standard-error grid from 0 to the largest study's standard error.
+    The centre is the pooled estimate unless given: ``centre=0`` gives the contours
+    of statistical significance of a contour-enhanced funnel plot (Peters et al.
+    2008). Contours are given for each level on a standard-error grid from 0 to the
+    largest study's standard error.
     """
+    centre = fit.estimate if centre is None else float(centre)
     sei = np.sqrt(fit.vi)
-    grid = np.linspace(0.0, float(sei.max()) * 1.05, points)
+    grid = np.linspace(0.0, float(np.nanmax(sei)) * 1.05, points)
     contours = {}
     for lev in levels:
         z = stats.norm.isf((1 - lev) / 2)
-        contours[lev] = (fit.estimate - z * grid, fit.estimate + z * grid)
+        contours[lev] = (centre - z * grid, centre + z * grid)
     return FunnelData(
         yi=fit.yi,
         sei=sei,
-        centre=fit.estimate,
+        centre=centre,
         se_grid=grid,
         contours=contours,
         studies=fit.studies,
