@@ -52,12 +52,14 @@ run: setup
 # pytest exits 5 when it collected nothing: for us that means the suite is broken.
 test: setup browser fonts
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing."; fi; exit $$rc
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup
 	$(VENV)/bin/ruff format .
