@@ -8,22 +8,14 @@ from collections.abc import Iterable, Iterator
 from rispy import RisWriter
 
 from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
+from reviews.publications import publication_fields
 
 FIELDS = BIBLIOGRAPHIC_FIELDS
 
 
-def _values(record: Record) -> dict:
-    """The record's fields; for the primary record of a duplicate group, the merged values."""
-    values = {name: getattr(record, name) for name in FIELDS}
-    cluster = record.cluster if record.cluster_id else None
-    if cluster is not None and cluster.is_active and cluster.primary_id == record.pk:
-        values.update({k: v for k, v in cluster.merged.items() if k in values})
-    return values
-
-
 def record_as_dict(record: Record) -> dict:
     cluster = record.cluster if record.cluster_id else None
-    data = {"id": record.pk, **_values(record)}
+    data = {"id": record.pk, **publication_fields(record)}
     data["cluster"] = cluster.pk if cluster is not None and cluster.is_active else None
     data["database"] = record.search_import.database
     data["import"] = record.search_import_id
@@ -72,7 +64,7 @@ class _UnnumberedRisWriter(RisWriter):
 
 
 def _ris_entry(record: Record) -> dict:
-    values = _values(record)
+    values = publication_fields(record)
     start, _, end = values["pages"].partition("-")
     entry = {
         "type_of_reference": "JOUR",

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from reviews.access import review_for_user
 from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
+from reviews.publications import publication_fields
 from screening import selectors, services
 from screening.agreement_summary import stage_agreement
 from screening.models import Choice, Decision, Stage
@@ -32,12 +33,9 @@ class ScreeningRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, record: Record) -> dict:
-        # The primary record of a duplicate group stands for the publication: show the
-        # merged values, as the exporters write them.
+        # The publication a reader sees: a merged group's values, as the page shows them.
         data = super().to_representation(record)
-        cluster = record.cluster if record.cluster_id else None
-        if cluster is not None and cluster.is_active and cluster.primary_id == record.pk:
-            data.update({k: v for k, v in cluster.merged.items() if k in BIBLIOGRAPHIC_FIELDS})
+        data.update(publication_fields(record))
         return data
 
 

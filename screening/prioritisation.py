@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from reviews.jobs import job_start
 from reviews.models import Job, Review
+from reviews.publications import merged_values
 from screening import ranking, selectors
 from screening.models import Priority, Ranking, StageSettings
 
@@ -133,19 +134,28 @@ def ranking_refresh(*, review: Review, stage: str) -> Ranking:
 
 
 def _scores(review: Review, stage: str, labels: dict[int, int]) -> tuple[list[int], Any]:
+    record_ids, texts = unit_texts(review, stage)
+    return record_ids, ranking.rank(texts, [labels.get(pk) for pk in record_ids])
+
+
+def unit_texts(review: Review, stage: str) -> tuple[list[int], list[str]]:
+    """Every screening unit's id and the text the model reads: the publication a reader
+    sees (reviews/publications.py), read as plain rows for speed."""
     units = selectors.screening_units(review, stage).values_list(
         "pk", *TEXT_FIELDS, "cluster__primary_id", "cluster__undone_at", "cluster__merged"
     )
     record_ids, texts = [], []
     for pk, *values, primary_id, undone_at, merged in units.iterator(chunk_size=2_000):
-        fields = dict(zip(TEXT_FIELDS, values, strict=True))
-        if primary_id == pk and undone_at is None:
-            # The primary record of a duplicate group stands for the publication, with the
-            # group's merged values (what the API and the exports show).
-            fields.update({k: v for k, v in merged.items() if k in TEXT_FIELDS and v})
+        fields = merged_values(
+            dict(zip(TEXT_FIELDS, values, strict=True)),
+            record_id=pk,
+            primary_id=primary_id,
+            undone_at=undone_at,
+            merged=merged,
+        )
         record_ids.append(pk)
         texts.append(_text(fields))
-    return record_ids, ranking.rank(texts, [labels.get(pk) for pk in record_ids])
+    return record_ids, texts
 
 
 def _text(fields: dict[str, Any]) -> str:

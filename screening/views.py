@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from reviews.access import review_for_user
+from reviews.publications import publication_fields
 from screening import selectors, services
 from screening.agreement_summary import stage_agreement
 from screening.forms import StageSettingsForm
@@ -56,9 +57,11 @@ def _record_context(
     }
     if record is not None:
         terms = (settings.include_terms, settings.exclude_terms)
+        shown = publication_fields(record)
         context.update(
-            title=highlight(record.title, *terms),
-            abstract=highlight(record.abstract, *terms),
+            shown=shown,
+            title=highlight(shown["title"], *terms),
+            abstract=highlight(shown["abstract"], *terms),
             mine=mine.filter(record=record).first(),
             others=selectors.decisions_visible_to(request.user, review, stage)
             .filter(record=record)
@@ -74,10 +77,12 @@ def _record_context(
             else:
                 upcoming = after[0] if after else None
             if upcoming is not None:
+                upcoming_shown = publication_fields(upcoming)
                 context.update(
                     upcoming=upcoming,
-                    upcoming_title=highlight(upcoming.title, *terms),
-                    upcoming_abstract=highlight(upcoming.abstract, *terms),
+                    upcoming_shown=upcoming_shown,
+                    upcoming_title=highlight(upcoming_shown["title"], *terms),
+                    upcoming_abstract=highlight(upcoming_shown["abstract"], *terms),
                 )
     return context
 

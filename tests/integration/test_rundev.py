@@ -1,4 +1,5 @@
-"""`make run`'s runner: serves pages, runs jobs on a real worker, and Ctrl-C stops both.
+"""`make run`'s runner: serves pages, runs jobs on a real worker, and Ctrl-C or SIGTERM
+stops the web server and the worker both.
 
 Runs on the embedded default (SQLite, filesystem broker) in a folder of its own, whatever
 database the rest of the suite uses, because that is what `make run` starts."""
@@ -12,7 +13,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+MANAGE = [sys.executable, "manage.py"]
 
 
 def _free_port() -> int:
@@ -29,7 +33,9 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def test_rundev_serves_runs_jobs_and_stops_on_ctrl_c(tmp_path):
+@pytest.fixture
+def rundev(tmp_path):
+    """rundev started as `make run` starts it, once its login page answers: (process, env)."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -38,9 +44,8 @@ def test_rundev_serves_runs_jobs_and_stops_on_ctrl_c(tmp_path):
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="1", EVIDENT_VAR_DIR=str(tmp_path)
     )
-    manage = [sys.executable, "manage.py"]
     subprocess.run(
-        [*manage, "migrate", "--noinput"],
+        [*MANAGE, "migrate", "--noinput"],
         cwd=ROOT,
         env=env,
         check=True,
@@ -49,7 +54,7 @@ def test_rundev_serves_runs_jobs_and_stops_on_ctrl_c(tmp_path):
     )
     port = _free_port()
     runner = subprocess.Popen(
-        [*manage, "rundev", "--port", str(port)],
+        [*MANAGE, "rundev", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -66,26 +71,33 @@ def test_rundev_serves_runs_jobs_and_stops_on_ctrl_c(tmp_path):
             except OSError:
                 time.sleep(0.5)
         assert status == 200
-
-        check = subprocess.run(
-            [*manage, "checkworker", "--timeout", "60"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=90,
-        )
-        assert check.returncode == 0, check.stderr
-        assert "ran job #1" in check.stdout
-
-        os.killpg(pgid, signal.SIGINT)  # what Ctrl-C sends to the foreground group
+        yield runner, env
         runner.wait(timeout=30)
         deadline = time.monotonic() + 30
         while _group_alive(pgid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _group_alive(pgid), "a child of rundev outlived Ctrl-C"
+        assert not _group_alive(pgid), "a child of rundev outlived it"
     finally:
         if _group_alive(pgid):
             os.killpg(pgid, signal.SIGKILL)
-        output = runner.communicate()[0].decode(errors="replace")
-        print(output)
+        print(runner.communicate()[0].decode(errors="replace"))
+
+
+def test_rundev_serves_runs_jobs_and_stops_on_ctrl_c(rundev):
+    runner, env = rundev
+    check = subprocess.run(
+        [*MANAGE, "checkworker", "--timeout", "60"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert check.returncode == 0, check.stderr
+    assert "ran job #1" in check.stdout
+    os.killpg(os.getpgid(runner.pid), signal.SIGINT)  # what Ctrl-C sends to the foreground group
+
+
+def test_rundev_stops_its_worker_and_server_on_sigterm(rundev):
+    runner, _env = rundev
+    runner.send_signal(signal.SIGTERM)  # to rundev alone, as `kill PID` does

@@ -40,6 +40,7 @@ def state():
     return (
         AuditEvent.objects.count(),
         SearchImport.objects.count(),
+        list(SearchImport.objects.order_by("pk").values_list("column_mapping", flat=True)),
         Record.objects.count(),
         list(Record.objects.order_by("pk").values_list("cluster_id", flat=True)),
         list(DuplicateCluster.objects.order_by("pk").values_list("undone_at", flat=True)),
@@ -73,6 +74,13 @@ def targets(review, viewer, reviewer, lead, settings, tmp_path):
         database="other",
     )
     staged = import_stage(user=lead, review=review, upload=nbib_upload(), database="pubmed")
+    staged_csv = import_stage(
+        user=lead,
+        review=review,
+        upload=SimpleUploadedFile("sheet.csv", b"heading,yr\nSynthetic CSV title,2020\n"),
+        database="other",
+        format_name="generic_csv",
+    )
     a, b, c, d = make_import(
         review,
         lead,
@@ -111,6 +119,7 @@ def targets(review, viewer, reviewer, lead, settings, tmp_path):
         "job": job.pk,
         "import": done.pk,
         "staged": staged.pk,
+        "staged_csv": staged_csv.pk,
     }
 
 
@@ -247,6 +256,15 @@ PAGES = [
     ("get", "/reviews/{review}/records/", None, "viewer", 200),
     ("get", "/reviews/{review}/records/export.ris", None, "viewer", 200),
     ("get", "/reviews/{review}/records/export.csv", None, "viewer", 200),
+    ("get", "/reviews/{review}/records/export.json", None, "viewer", 200),
+    (
+        "post",
+        "/reviews/{review}/imports/{staged_csv}/mapping/",
+        {"map_title": "heading", "map_year": "yr"},
+        "reviewer",
+        200,
+    ),
+    ("post", "/reviews/{review}/imports/{staged_csv}/discard/", {}, "reviewer", 200),
     (
         "post",
         "/reviews/{review}/imports/stage/",

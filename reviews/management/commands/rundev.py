@@ -19,10 +19,18 @@ def _stop(children: list[subprocess.Popen], timeout: float = 15) -> None:
             child.kill()
 
 
+class _Stopped(Exception):
+    """SIGTERM arrived (`kill`, a terminal closing, a process manager stopping us)."""
+
+
+def _raise_stopped(signum, frame) -> None:
+    raise _Stopped
+
+
 class Command(BaseCommand):
     help = (
-        "Run the development web server and a Celery worker together (what `make run` "
-        "starts). Ctrl-C stops both."
+        "Run the development web server and a Celery worker with its scheduler together "
+        "(what `make run` starts). Ctrl-C or SIGTERM stops both."
     )
 
     def add_arguments(self, parser):
@@ -32,16 +40,24 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, host: str, **options):
         # Both run as child processes: runserver's autoreloader re-executes its own command,
         # which would start a second worker if the worker were started in this process.
+        # -B: the worker also runs the scheduler, which sweeps jobs whose worker died.
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO"]
+            [
+                *(sys.executable, "-m", "celery", "-A", "config", "worker", "-B"),
+                f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+                "--loglevel=INFO",
+            ]
         )
         web = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{host}:{port}"])
         broker = settings.CELERY_BROKER_URL.split("://")[0]
         self.stdout.write(f"Web server on http://{host}:{port}/, Celery worker on {broker}.")
+        # Ctrl-C reaches the children too (same process group); SIGTERM reaches only us, so
+        # we pass it on: without this a `kill` of `make run` left the worker running.
+        signal.signal(signal.SIGTERM, _raise_stopped)
         try:
             while worker.poll() is None and web.poll() is None:
                 time.sleep(0.5)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, _Stopped):
             _stop([worker, web])
             return
         _stop([worker, web])
