@@ -38,7 +38,9 @@ _LIMITS = {
     for field in Record._meta.get_fields()
     if getattr(field, "max_length", None)
 }
-_PARSED_FIELDS = tuple(f.name for f in dataclasses.fields(ParsedRecord) if f.name != "line")
+_PARSED_FIELDS = tuple(
+    f.name for f in dataclasses.fields(ParsedRecord) if f.name not in ("line", "warnings")
+)
 
 
 class ImportRefused(ValidationError):
