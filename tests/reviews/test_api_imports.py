@@ -111,3 +111,26 @@ def test_imports_list_shows_history(api_as, review, lead, viewer):
         ("mrhelper_demo_pubmed_202101.nbib", "pubmed", "PubMed.gov")
     ]
     assert len(listed[0]["file_sha256"]) == 64
+
+
+def test_import_detail_says_what_was_skipped_and_where(api_as, review, lead, viewer):
+    text = b"TY  - JOUR\nTI  - first\nER  - \nstray words\nTY  - JOUR\nTI  - second\nER  - \n"
+    response = api_as(lead).post(
+        f"/api/v1/reviews/{review.pk}/imports/",
+        {"file": SimpleUploadedFile("stray.ris", text), "database": "other"},
+        format="multipart",
+    )
+    assert response.status_code == 201
+    detail = (
+        api_as(viewer).get(f"/api/v1/reviews/{review.pk}/imports/{response.json()['id']}/").json()
+    )
+    assert (detail["record_count"], detail["skipped_count"]) == (2, 1)
+    assert detail["skipped"] == [
+        {
+            "kind": "text",
+            "message": "text between records",
+            "line": 4,
+            "end_line": 4,
+            "after_record": 1,
+        }
+    ]
