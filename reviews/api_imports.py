@@ -43,6 +43,8 @@ class SearchImportSerializer(serializers.ModelSerializer):
             "record_count",
             "warning_count",
             "warnings",
+            "skipped_count",
+            "skipped",
             "error",
             "uploaded_by",
             "created_at",

@@ -3,11 +3,12 @@
 A file is first *staged*: saved, hashed, its format and encoding detected and its first
 records shown for confirmation. Nothing is added to the review until the whole file has
 been read without an unusable record; then every record is added in one transaction.
+Nothing of the file is dropped without a word: what the readers skip (text between records,
+elements that are not records) is kept on the import, with its lines, and shown.
 """
 
 import dataclasses
 import hashlib
-import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -22,10 +23,11 @@ from django.core.files.base import File
 from django.db import transaction
 
 from reviews.audit import audit_record
-from reviews.importers.base import ImportFailure, ParsedRecord
+from reviews.importers.base import ImportFailure, ParsedRecord, Skipped
 from reviews.importers.csv_exports import header_of
 from reviews.importers.decoding import check_encoding, detect_encoding, numbered_lines, read_head
 from reviews.importers.formats import detect_format, format_named
+from reviews.importers.limits import shorten
 from reviews.jobs import job_create, job_execute, job_progress, job_start
 from reviews.models import Job, Record, Review, SearchImport
 from reviews.record_writer import write_records
@@ -33,12 +35,11 @@ from reviews.signals import records_imported
 
 BATCH_SIZE = 2000
 PREVIEW_RECORDS = 5
-_LIMITS = {
-    field.name: field.max_length
-    for field in Record._meta.get_fields()
-    if getattr(field, "max_length", None)
-}
-_PARSED_FIELDS = tuple(f.name for f in dataclasses.fields(ParsedRecord) if f.name != "line")
+# Skipped parts of a file are all counted, and the first ones listed with their lines.
+SKIPPED_LISTED = 1000
+_PARSED_FIELDS = tuple(
+    f.name for f in dataclasses.fields(ParsedRecord) if f.name not in ("line", "warnings")
+)
 
 
 class ImportRefused(ValidationError):
@@ -49,7 +50,7 @@ def _failure(file_name: str, failure: ImportFailure) -> ImportRefused:
     return ImportRefused(f"{file_name}: {failure}")
 
 
-def _records(search_import: SearchImport) -> Iterator[ParsedRecord]:
+def _records(search_import: SearchImport) -> Iterator[ParsedRecord | Skipped]:
     reader = format_named(search_import.format)
     path = Path(search_import.file.path)
     if getattr(reader, "XML", False):
@@ -99,26 +100,43 @@ def _preview(search_import: SearchImport, reader: ModuleType) -> dict[str, Any]:
         if not search_import.column_mapping:
             search_import.column_mapping = reader.guess_mapping(columns)
         preview = {"columns": columns, "mapping": search_import.column_mapping}
+    records: list[ParsedRecord] = []
+    skipped: list[dict[str, Any]] = []
     try:
-        records = list(itertools.islice(_records(search_import), PREVIEW_RECORDS))
+        for item in _records(search_import):
+            if not isinstance(item, Skipped):
+                records.append(item)
+                if len(records) == PREVIEW_RECORDS:
+                    break
+            elif len(skipped) < SKIPPED_LISTED:
+                skipped.append(_skipped_entry(item, after_record=len(records)))
     except ImportFailure as failure:
         if "columns" not in preview:
             raise
         return {**preview, "records": [], "problem": str(failure)}
     if not records:
         raise ImportFailure(f"no records were found in this {search_import.format} file")
-    preview["records"] = [
-        {
-            "title": r.title,
-            "authors": r.authors[:6],
-            "year": r.year,
-            "journal": r.journal,
-            "doi": r.doi,
-            "line": r.line,
-        }
-        for r in records
-    ]
+    preview["records"] = [_shown(r) for r in records]
+    preview["skipped"] = skipped
     return preview
+
+
+def _shown(record: ParsedRecord) -> dict[str, Any]:
+    """A record as the preview shows it: as it will be imported, with what was wrong."""
+    warnings = _tidy(record)
+    return {
+        "title": record.title,
+        "authors": record.authors[:6],
+        "year": record.year,
+        "journal": record.journal,
+        "doi": record.doi,
+        "line": record.line,
+        "warnings": warnings,
+    }
+
+
+def _skipped_entry(item: Skipped, *, after_record: int) -> dict[str, Any]:
+    return {**dataclasses.asdict(item), "after_record": after_record}
 
 
 def import_stage(
@@ -272,6 +290,18 @@ def _refuse_unconfirmed_duplicate(search_import: SearchImport, confirmed: bool) 
         )
 
 
+def _tidy(parsed: ParsedRecord) -> list[str]:
+    """Make a record storable (no NUL, no field over its limit); what was wrong with it."""
+    problems = list(parsed.warnings)
+    for name in _PARSED_FIELDS:
+        value = getattr(parsed, name)
+        if isinstance(value, str) and "\x00" in value:
+            # No database stores NUL in text; it is never part of a real field.
+            setattr(parsed, name, value.replace("\x00", ""))
+            problems.append("NUL characters removed")
+    return problems + shorten(parsed)
+
+
 def _check(parsed: ParsedRecord, index: int) -> list[str]:
     """Refuse an unusable record; list the minor gaps of a usable one."""
     if not parsed.title:
@@ -285,18 +315,7 @@ def _check(parsed: ParsedRecord, index: int) -> list[str]:
         gaps.append("no authors")
     if parsed.year is None:
         gaps.append("no year")
-    for name in _PARSED_FIELDS:
-        value = getattr(parsed, name)
-        if isinstance(value, str) and "\x00" in value:
-            # No database stores NUL in text; it is never part of a real field.
-            setattr(parsed, name, value.replace("\x00", ""))
-            gaps.append("NUL characters removed")
-    for name, limit in _LIMITS.items():
-        value = getattr(parsed, name, None)
-        if isinstance(value, str) and len(value) > limit:
-            setattr(parsed, name, value[:limit])
-            gaps.append(f"{name} shortened")
-    return gaps
+    return gaps + _tidy(parsed)
 
 
 def _to_model(parsed: ParsedRecord, search_import: SearchImport, index: int) -> Record:
@@ -340,12 +359,21 @@ def import_job(job: Job) -> dict[str, Any]:
 def _insert_all(
     search_import: SearchImport, on_progress: Callable[[int], None]
 ) -> tuple[int, int, Counter]:
+    """Add every record and note on `search_import` what was skipped; return the number of
+    records, of records with warnings, and the warnings counted by kind."""
     gaps: Counter = Counter()
     warned = 0
     batch: list[Record] = []
     count = 0
+    search_import.skipped_count, search_import.skipped = 0, []
     total_lines = _count_lines(Path(search_import.file.path))
-    for count, parsed in enumerate(_records(search_import), start=1):
+    for parsed in _records(search_import):
+        if isinstance(parsed, Skipped):  # not a record: said where, and read on
+            search_import.skipped_count += 1
+            if len(search_import.skipped) < SKIPPED_LISTED:
+                search_import.skipped.append(_skipped_entry(parsed, after_record=count))
+            continue
+        count += 1
         record_gaps = _check(parsed, count)
         if record_gaps:
             warned += 1
@@ -376,7 +404,15 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
     search_import.record_count = count
     search_import.warning_count = warned
     search_import.warnings = dict(gaps.most_common())
-    search_import.save(update_fields=["record_count", "warning_count", "warnings"])
+    search_import.save(
+        update_fields=[
+            "record_count",
+            "warning_count",
+            "warnings",
+            "skipped_count",
+            "skipped",
+        ]
+    )
     audit_record(
         actor=search_import.uploaded_by,
         review=search_import.review,
@@ -384,6 +420,7 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
         obj=search_import,
         changes={
             "records": [None, count],
+            "skipped": [None, search_import.skipped_count],
             "database": [None, search_import.database],
             "format": [None, search_import.format],
             "encoding": [None, search_import.encoding],

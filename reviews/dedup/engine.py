@@ -1,8 +1,9 @@
 """The engine's entry points: score candidate pairs, split them by threshold.
 
 Complexity: features O(n); blocking O(n · k) keys and at most n · k · MAX_BLOCK / 2 candidate
-pairs (see ``blocking``); scoring O(1) per pair (titles are bounded in length); clustering
-O(p log p) for p accepted pairs. Overall linear in the number of records for real data.
+pairs (see ``blocking``); scoring O(1) per pair, as ``records.features`` caps every string it
+keeps (MAX_TITLE_CHARS, MAX_FIELD_CHARS) whatever the records hold; clustering O(p log p) for
+p accepted pairs. Overall linear in the number of records.
 """
 
 from collections.abc import Iterable, Sequence

@@ -1,5 +1,6 @@
 """The engine's input and output types, and the per-record features computed once per run."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reviews.dedup import normalise
@@ -8,6 +9,13 @@ from reviews.dedup import normalise
 # ISSN, ISBN and URL are deliberately absent (they name a journal, a book or a landing page).
 # Authors beyond the first 25 add nothing to the comparison (lists are often truncated anyway).
 MAX_AUTHORS = 25
+# Comparisons read at most the first MAX_TITLE_CHARS characters of a title and
+# MAX_FIELD_CHARS of a name, journal, volume, page or identifier, before and after normalising.
+# Real values are far shorter, so no real comparison changes; but a pair costs the same
+# bounded time whatever was imported (five records with 600 KB titles once held a worker for
+# minutes), and records stored before imports capped their fields are compared safely.
+MAX_TITLE_CHARS = 1_000
+MAX_FIELD_CHARS = 300
 
 SOURCE_ID_KEYS = ("embase", "central", "cnki", "wanfang", "wos", "scopus", "pmcid")
 
@@ -85,37 +93,53 @@ class Features:
 
 
 def features(record: DedupRecord) -> Features:
-    """Normalise every field of ``record`` once."""
-    names = [normalise.author_surname_initials(a) for a in record.authors[:MAX_AUTHORS]]
-    names = [n for n in names if n[0]]
-    start, end = normalise.page_range(record.pages)
-    title = normalise.title_key(record.title)
+    """Normalise every field of ``record`` once, each read and kept to its length cap."""
+    title_text = record.title[:MAX_TITLE_CHARS]
+    names = [
+        normalise.author_surname_initials(a[:MAX_FIELD_CHARS]) for a in record.authors[:MAX_AUTHORS]
+    ]
+    names = [(s[:MAX_FIELD_CHARS], i[:MAX_FIELD_CHARS]) for s, i in names if s]
+    start, end = normalise.page_range(record.pages[:MAX_FIELD_CHARS])
+    title = _title(title_text)
     ids = tuple(
         sorted(
-            (key, normalise.normalise_id(value))
+            (key, _field(normalise.normalise_id, value))
             for key, value in record.other_ids
-            if key in SOURCE_ID_KEYS and normalise.normalise_id(value)
+            if key in SOURCE_ID_KEYS and normalise.normalise_id(value[:MAX_FIELD_CHARS])
         )
     )
+    journal = record.journal[:MAX_FIELD_CHARS]
     return Features(
         id=record.id,
         title=title,
-        translated_title=normalise.title_key(record.translated_title),
+        translated_title=_title(record.translated_title),
         title_cjk=normalise.has_cjk(title),
-        title_parts=tuple(normalise.title_parts(record.title)),
+        title_parts=tuple(p[:MAX_TITLE_CHARS] for p in normalise.title_parts(title_text)),
         surnames=tuple(n[0] for n in names),
         initials=tuple(n[1] for n in names),
         year=record.year,
-        journal=normalise.journal_variants(record.journal),
-        volume=normalise.number_key(record.volume),
-        issue=normalise.number_key(record.issue),
-        start_page=start,
-        end_page=end,
-        doi=normalise.normalise_doi(record.doi),
-        pmid=normalise.normalise_pmid(record.pmid),
+        journal=normalise.journal_variants(journal),
+        volume=_field(normalise.number_key, record.volume),
+        issue=_field(normalise.number_key, record.issue),
+        start_page=start[:MAX_FIELD_CHARS],
+        end_page=end[:MAX_FIELD_CHARS],
+        doi=_field(normalise.normalise_doi, record.doi),
+        pmid=_field(normalise.normalise_pmid, record.pmid),
         source_ids=ids,
         preprint=normalise.is_preprint(
-            doi=record.doi, journal=record.journal, publication_type=record.publication_type
+            doi=record.doi[:MAX_FIELD_CHARS],
+            journal=journal,
+            publication_type=record.publication_type[:MAX_FIELD_CHARS],
         ),
-        notice=normalise.notice_kind(record.title),
+        notice=normalise.notice_kind(title_text),
     )
+
+
+def _title(value: str) -> str:
+    """The comparable form of a title, read and kept to MAX_TITLE_CHARS characters."""
+    return normalise.title_key(value[:MAX_TITLE_CHARS])[:MAX_TITLE_CHARS]
+
+
+def _field(normaliser: Callable[[str], str], value: str) -> str:
+    """`value` normalised, read and kept to MAX_FIELD_CHARS characters."""
+    return normaliser(value[:MAX_FIELD_CHARS])[:MAX_FIELD_CHARS]

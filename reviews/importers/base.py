@@ -29,6 +29,31 @@ class ParsedRecord:
     translated_title: str = ""
     raw: str = ""
     line: int = 0  # first line of the record in the file, counted from 1
+    # What was wrong with the record as found in the file, though it could still be read
+    # ("no TY line (record type unknown)"); counted with the import's other warnings.
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Part of a file that holds no record and is left out of the import, with where it is.
+
+    Readers yield these in file order between the records they yield, so that nothing is
+    dropped without a word: the import keeps them (``SearchImport.skipped``) and shows them
+    with the preview and the result. ``kind`` is ``"text"`` (lines that are no field of any
+    record) or ``"element"`` (an XML element that is not a record).
+    """
+
+    kind: str
+    message: str
+    line: int
+    end_line: int
+
+    def __str__(self) -> str:
+        lines = f"line {self.line}"
+        if self.end_line != self.line:
+            lines = f"lines {self.line}–{self.end_line}"
+        return f"{self.message} ({lines})"
 
 
 class ImportFailure(Exception):

@@ -8,11 +8,11 @@ EndNote refer and RefWorks.
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
-from reviews.importers.base import ImportFailure, ParsedRecord
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import clean, normalise_doi, parse_year, split_list
-from reviews.importers.tagged import TaggedRecord, read_tagged
+from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "cnki"
 LABEL = "CNKI E-Study text (DataType / Title-题名)"
@@ -47,35 +47,41 @@ def _english_tags(record: TaggedRecord) -> TaggedRecord:
     return record
 
 
-def _is_start(tag: str) -> bool:
-    return tag == "DataType"
+# A record has one title: a second one begins a record whose DataType line was lost (and
+# fields before the first DataType line are such a record), which is read with a warning.
+NO_DATATYPE = "no DataType line"
 
 
-def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
-    checked = start_first(lines, tag_line=_TAG, is_start=_is_start, start_label="DataType")
-    for tagged in read_tagged(checked, tag_line=_TAG, is_start=_is_start):
-        record = _english_tags(tagged)
-        title = clean(record.first("Title"))
-        source = clean(record.first("SrcDatabase"))
-        other_ids = ids_from_url(record.first("Link", "URL"))
-        other_ids.update(issn_or_isbn(record.first("ISSN", "ISBN")))
-        yield ParsedRecord(
-            title=title,
-            abstract=abstract_text(record.first("Summary", "Abstract")),
-            authors=split_names(record.first("Author")),
-            year=parse_year(record.first("Year")) or parse_year(record.first("PubTime")),
-            journal=clean(record.first("Source", "Journal")),
-            volume=clean(record.first("Roll", "Volume")),
-            issue=clean(record.first("Period", "Issue")),
-            pages=clean(record.first("Page")),
-            doi=chinese_doi(record.first("DOI")),
-            other_ids=other_ids,
-            keywords=split_keywords(record.first("Keyword")),
-            language=language(record.first("Language"), title),
-            publication_type=_SOURCE_TYPES.get(source, source),
-            raw=record.raw,
-            line=record.line,
-        )
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
+    starts = start_or_repeat("DataType", {"Title"})
+    records = read_tagged(lines, tag_line=_TAG, is_start=lambda tag: starts(tag.split("-", 1)[0]))
+    return with_skipped(records, _parsed)
+
+
+def _parsed(tagged: TaggedRecord) -> ParsedRecord:
+    record = _english_tags(tagged)
+    title = clean(record.first("Title"))
+    source = clean(record.first("SrcDatabase"))
+    other_ids = ids_from_url(record.first("Link", "URL"))
+    other_ids.update(issn_or_isbn(record.first("ISSN", "ISBN")))
+    return ParsedRecord(
+        title=title,
+        abstract=abstract_text(record.first("Summary", "Abstract")),
+        authors=split_names(record.first("Author")),
+        year=parse_year(record.first("Year")) or parse_year(record.first("PubTime")),
+        journal=clean(record.first("Source", "Journal")),
+        volume=clean(record.first("Roll", "Volume")),
+        issue=clean(record.first("Period", "Issue")),
+        pages=clean(record.first("Page")),
+        doi=chinese_doi(record.first("DOI")),
+        other_ids=other_ids,
+        keywords=split_keywords(record.first("Keyword")),
+        language=language(record.first("Language"), title),
+        publication_type=_SOURCE_TYPES.get(source, source),
+        raw=record.raw,
+        line=record.line,
+        warnings=[] if record.starts_with("DataType") else [NO_DATATYPE],
+    )
 
 
 # --- shared by the readers of CNKI and Wanfang exports ---------------------------------
@@ -109,32 +115,6 @@ _LANGUAGES = {
 
 def has_chinese(text: str) -> bool:
     return bool(_CJK.search(text or ""))
-
-
-def start_first(
-    lines: Iterable[tuple[int, str]],
-    *,
-    tag_line: re.Pattern[str],
-    is_start: Callable[[str], bool],
-    start_label: str,
-) -> Iterator[tuple[int, str]]:
-    """Pass the lines on, refusing a file whose first field comes before any record start.
-
-    The tagged reader skips lines before the first start tag (export headers); in formats
-    without headers such lines are a record that lost its first line, and would vanish.
-    """
-    started = False
-    for number, line in lines:
-        if not started and (match := tag_line.match(line)):
-            if not is_start(match.group(1)):
-                raise ImportFailure(
-                    f"the field {match.group(1)} comes before the first {start_label} line, "
-                    "which must start every record",
-                    record=1,
-                    line=number,
-                )
-            started = True
-        yield number, line
 
 
 def abstract_text(text: str) -> str:

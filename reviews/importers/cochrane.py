@@ -6,9 +6,9 @@ records that begin ``Record #1 of 25`` followed by ``ID: CN-…``, ``AU:`` (repe
 import re
 from collections.abc import Iterable, Iterator
 
-from reviews.importers.base import ParsedRecord
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import clean, normalise_doi, parse_year, split_list
-from reviews.importers.tagged import TaggedRecord, read_tagged
+from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "cochrane"
 LABEL = "Cochrane Library plain text (Record #, ID: CN-…)"
@@ -23,6 +23,10 @@ _SNIFF_START = re.compile(r"^\ufeff?Record #\d+ of \d+", re.MULTILINE)
 _SNIFF_FIELD = re.compile(r"^(?:ID: CN-\d|ID: CD\d|TI: \S|AU: \S)", re.MULTILINE)
 _CENTRAL = re.compile(r"\bCN-\d{6,}\b")
 _DIGITS = re.compile(r"\b(\d{5,10})\b")
+# A record has one ID and one TI: a second one begins a record whose "Record #" line was
+# lost, which is read with a warning instead of being merged into the record before it.
+_ONCE = ("ID", "TI")
+NO_RECORD_LINE = "no “Record #” line"
 
 
 def sniff(head: str) -> bool:
@@ -61,22 +65,30 @@ def _pmid(record: TaggedRecord) -> str:
     return match.group(1) if match else ""
 
 
-def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
-    for record in read_tagged(lines, tag_line=_TAG, is_start=lambda tag: tag == "Record"):
-        yield ParsedRecord(
-            title=clean(record.first("TI")),
-            abstract=clean(record.first("AB")),
-            authors=_authors(record),
-            year=parse_year(record.first("YR")),
-            journal=clean(record.first("SO")),
-            volume=clean(record.first("VL")),
-            issue=clean(record.first("NO")),
-            pages=clean(record.first("PG")),
-            doi=normalise_doi(record.first("DOI")),
-            pmid=_pmid(record),
-            other_ids=_other_ids(record),
-            keywords=[k for value in record.every("KY") for k in split_list(value)],
-            publication_type=clean(record.first("PT")),
-            raw=record.raw,
-            line=record.line,
-        )
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
+    # The export begins with a header (the library's name, the database, the search).
+    records = read_tagged(
+        lines, tag_line=_TAG, is_start=start_or_repeat("Record", _ONCE), header=True
+    )
+    return with_skipped(records, _parsed)
+
+
+def _parsed(record: TaggedRecord) -> ParsedRecord:
+    return ParsedRecord(
+        title=clean(record.first("TI")),
+        abstract=clean(record.first("AB")),
+        authors=_authors(record),
+        year=parse_year(record.first("YR")),
+        journal=clean(record.first("SO")),
+        volume=clean(record.first("VL")),
+        issue=clean(record.first("NO")),
+        pages=clean(record.first("PG")),
+        doi=normalise_doi(record.first("DOI")),
+        pmid=_pmid(record),
+        other_ids=_other_ids(record),
+        keywords=[k for value in record.every("KY") for k in split_list(value)],
+        publication_type=clean(record.first("PT")),
+        raw=record.raw,
+        line=record.line,
+        warnings=[] if record.starts_with("Record") else [NO_RECORD_LINE],
+    )

@@ -5,9 +5,9 @@ Records are separated by blank lines, and ``%0`` also starts one.
 """
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
-from reviews.importers.base import ParsedRecord
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.cnki import (
     abstract_text,
     chinese_doi,
@@ -18,7 +18,7 @@ from reviews.importers.cnki import (
     split_names,
 )
 from reviews.importers.normalise import clean, parse_year
-from reviews.importers.tagged import TaggedRecord, read_tagged
+from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "endnote_refer"
 LABEL = "EndNote tagged %0 (CNKI, Wanfang)"
@@ -33,13 +33,15 @@ def sniff(head: str) -> bool:
 
 
 def read_blank_separated(
-    lines: Iterable[tuple[int, str]], *, tag_line: re.Pattern[str], start: Callable[[str], bool]
-) -> Iterator[TaggedRecord]:
-    """Records that begin at a `start` tag or at the first tag after a blank line.
+    lines: Iterable[tuple[int, str]], *, tag_line: re.Pattern[str], start: str, title: str
+) -> Iterator[TaggedRecord | Skipped]:
+    """Records that begin at the `start` tag, at the first tag after a blank line, or at a
+    second `title` tag in one record.
 
     Refer and RefWorks separate records with blank lines, but a record that lacks its type
-    line must not be skipped (as ``blank_ends_record`` would) or glued to the one before.
-    The wrapper notes whether the previous line was blank while the reader consumes lines.
+    line must not be skipped (as ``blank_ends_record`` would) or glued to the one before;
+    nor when the blank line is missing too, which the second title shows. The wrapper notes
+    whether the previous line was blank while the reader consumes lines.
     """
     after_blank = True
 
@@ -49,32 +51,42 @@ def read_blank_separated(
             yield number, line
             after_blank = not line.strip()
 
-    return read_tagged(watched(), tag_line=tag_line, is_start=lambda tag: start(tag) or after_blank)
+    is_start = start_or_repeat(start, {title}, also=lambda tag: after_blank)
+    return read_tagged(watched(), tag_line=tag_line, is_start=is_start)
 
 
-def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
-    for record in read_blank_separated(lines, tag_line=_TAG, start=lambda tag: tag == "%0"):
-        title = clean(record.first("%T"))
-        other_ids = ids_from_url(record.first("%U"))
-        other_ids.update(issn_or_isbn(record.first("%@")))
-        accession = clean(record.first("%M"))
-        if accession:
-            other_ids.setdefault("accession", accession)
-        yield ParsedRecord(
-            title=title,
-            abstract=abstract_text(record.first("%X")),
-            authors=split_names(*record.every("%A")),
-            year=parse_year(record.first("%D")) or parse_year(record.first("%8")),
-            journal=clean(record.first("%J", "%B")),
-            volume=clean(record.first("%V")),
-            issue=clean(record.first("%N")),
-            pages=clean(record.first("%P")),
-            doi=chinese_doi(record.first("%R")),
-            other_ids=other_ids,
-            keywords=split_keywords(*record.every("%K")),
-            language=language(record.first("%G"), title),
-            publication_type=clean(record.first("%0")),
-            translated_title=clean(record.first("%Q")),
-            raw=record.raw,
-            line=record.line,
-        )
+# A record without its %0 line is read with a warning, its type unknown.
+NO_TYPE = "no %0 line (record type unknown)"
+
+
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
+    records = read_blank_separated(lines, tag_line=_TAG, start="%0", title="%T")
+    return with_skipped(records, _parsed)
+
+
+def _parsed(record: TaggedRecord) -> ParsedRecord:
+    title = clean(record.first("%T"))
+    other_ids = ids_from_url(record.first("%U"))
+    other_ids.update(issn_or_isbn(record.first("%@")))
+    accession = clean(record.first("%M"))
+    if accession:
+        other_ids.setdefault("accession", accession)
+    return ParsedRecord(
+        title=title,
+        abstract=abstract_text(record.first("%X")),
+        authors=split_names(*record.every("%A")),
+        year=parse_year(record.first("%D")) or parse_year(record.first("%8")),
+        journal=clean(record.first("%J", "%B")),
+        volume=clean(record.first("%V")),
+        issue=clean(record.first("%N")),
+        pages=clean(record.first("%P")),
+        doi=chinese_doi(record.first("%R")),
+        other_ids=other_ids,
+        keywords=split_keywords(*record.every("%K")),
+        language=language(record.first("%G"), title),
+        publication_type=clean(record.first("%0")),
+        translated_title=clean(record.first("%Q")),
+        raw=record.raw,
+        line=record.line,
+        warnings=[] if record.starts_with("%0") else [NO_TYPE],
+    )

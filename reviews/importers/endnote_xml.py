@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reviews.importers.base import ParsedRecord
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import clean, normalise_doi, parse_year
 from reviews.importers.xml_safety import iter_elements, serialise, text_of
 
@@ -104,8 +104,11 @@ def _record(record: etree._Element) -> ParsedRecord:
     )
 
 
-def parse(path: Path) -> Iterator[ParsedRecord]:
+def parse(path: Path) -> Iterator[ParsedRecord | Skipped]:
     for element in iter_elements(path, ("record",)):
+        if isinstance(element, Skipped):
+            yield element
+            continue
         record = _record(element)
         record.raw = serialise(element)
         record.line = element.sourceline or 0

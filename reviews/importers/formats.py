@@ -1,9 +1,14 @@
 """The registry of export formats: detection order, labels and readers.
 
 Every reader module has ``NAME``, ``LABEL``, ``sniff(head: str) -> bool`` (``head`` is the
-decoded start of the file) and ``parse(source) -> Iterator[ParsedRecord]``, where ``source``
-is the numbered lines of the file (``Iterable[tuple[int, str]]``) for text formats, or the
-file's path for XML formats (``XML = True``), which decode themselves.
+decoded start of the file) and ``parse(source) -> Iterator[ParsedRecord | Skipped]``, where
+``source`` is the numbered lines of the file (``Iterable[tuple[int, str]]``) for text formats,
+or the file's path for XML formats (``XML = True``), which decode themselves.
+
+No reader drops input without a word: each record-shaped part of the file is yielded as a
+record (with ``warnings`` if it was damaged), refused with ``ImportFailure`` naming its line,
+or yielded as ``Skipped`` with its lines. tests/reviews/importers/ feeds every reader a
+damaged file to check this.
 """
 
 from types import ModuleType

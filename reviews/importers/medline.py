@@ -3,15 +3,18 @@
 import re
 from collections.abc import Iterable, Iterator
 
-from reviews.importers.base import ParsedRecord
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import clean, normalise_doi, parse_year
-from reviews.importers.tagged import TaggedRecord, read_tagged
+from reviews.importers.tagged import TaggedRecord, read_tagged, with_skipped
 
 NAME = "medline"
 LABEL = "PubMed MEDLINE/.nbib"
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
 _SNIFF = re.compile(r"^PMID- ?\d", re.MULTILINE)
+# Fields after a blank line without a PMID line first are a record that lost that line: it
+# is read, without its PMID.
+NO_PMID = "no PMID line"
 
 
 def sniff(head: str) -> bool:
@@ -30,15 +33,15 @@ def _doi(record) -> str:
     return ""
 
 
-def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
-    for record in read_tagged(
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
+    records = read_tagged(
         lines,
         tag_line=_TAG,
         is_start=lambda tag: tag == "PMID",
         blank_ends_record=True,
         continuation=_continuation,
-    ):
-        yield _parsed(record)
+    )
+    return with_skipped(records, _parsed)
 
 
 def _parsed(record: TaggedRecord) -> ParsedRecord:
@@ -74,4 +77,5 @@ def _parsed(record: TaggedRecord) -> ParsedRecord:
         translated_title=clean(first("TT")),
         raw=record.raw,
         line=record.line,
+        warnings=[] if record.starts_with("PMID") else [NO_PMID],
     )

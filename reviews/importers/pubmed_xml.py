@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reviews.importers.base import ParsedRecord
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import clean, normalise_doi, parse_year
 from reviews.importers.xml_safety import iter_elements, serialise, text_of
 
@@ -183,8 +183,11 @@ def _book_article(element: etree._Element) -> ParsedRecord:
     )
 
 
-def parse(path: Path) -> Iterator[ParsedRecord]:
+def parse(path: Path) -> Iterator[ParsedRecord | Skipped]:
     for element in iter_elements(path, ("PubmedArticle", "PubmedBookArticle")):
+        if isinstance(element, Skipped):
+            yield element
+            continue
         if element.tag == "PubmedArticle":
             record = _journal_article(element)
         else:

@@ -7,7 +7,7 @@ Records are separated by blank lines, and ``RT`` also starts one.
 import re
 from collections.abc import Iterable, Iterator
 
-from reviews.importers.base import ParsedRecord
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.cnki import (
     abstract_text,
     chinese_doi,
@@ -19,7 +19,7 @@ from reviews.importers.cnki import (
 )
 from reviews.importers.endnote_refer import read_blank_separated
 from reviews.importers.normalise import clean, join_pages, parse_year
-from reviews.importers.tagged import TaggedRecord
+from reviews.importers.tagged import TaggedRecord, with_skipped
 
 NAME = "refworks"
 LABEL = "RefWorks tagged (CNKI, Wanfang)"
@@ -56,29 +56,38 @@ def _url(record: TaggedRecord) -> str:
     return next((url for url in record.every("UL", "LK") if clean(url)), "")
 
 
-def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
-    for tagged in read_blank_separated(lines, tag_line=_TAG, start=lambda tag: tag.upper() == "RT"):
-        record = _upper_tags(tagged)
-        title = clean(record.first("T1"))
-        other_ids = ids_from_url(_url(record))
-        other_ids.update(issn_or_isbn(record.first("SN")))
-        accession = clean(record.first("AN"))
-        if accession:
-            other_ids.setdefault("accession", accession)
-        yield ParsedRecord(
-            title=title,
-            abstract=abstract_text(record.first("AB")),
-            authors=split_names(*record.every("A1")),
-            year=parse_year(record.first("YR")) or parse_year(record.first("FD")),
-            journal=clean(record.first("JF", "JO", "T2")),
-            volume=clean(record.first("VO")),
-            issue=clean(record.first("IS")),
-            pages=_pages(record),
-            doi=chinese_doi(record.first("DO")),
-            other_ids=other_ids,
-            keywords=split_keywords(*record.every("K1")),
-            language=language(record.first("LA"), title),
-            publication_type=clean(record.first("RT")),
-            raw=record.raw,
-            line=record.line,
-        )
+# A record without its RT line is read with a warning, its type unknown.
+NO_TYPE = "no RT line (record type unknown)"
+
+
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
+    records = read_blank_separated(lines, tag_line=_TAG, start="RT", title="T1")
+    return with_skipped(records, _parsed)
+
+
+def _parsed(tagged: TaggedRecord) -> ParsedRecord:
+    record = _upper_tags(tagged)
+    title = clean(record.first("T1"))
+    other_ids = ids_from_url(_url(record))
+    other_ids.update(issn_or_isbn(record.first("SN")))
+    accession = clean(record.first("AN"))
+    if accession:
+        other_ids.setdefault("accession", accession)
+    return ParsedRecord(
+        title=title,
+        abstract=abstract_text(record.first("AB")),
+        authors=split_names(*record.every("A1")),
+        year=parse_year(record.first("YR")) or parse_year(record.first("FD")),
+        journal=clean(record.first("JF", "JO", "T2")),
+        volume=clean(record.first("VO")),
+        issue=clean(record.first("IS")),
+        pages=_pages(record),
+        doi=chinese_doi(record.first("DO")),
+        other_ids=other_ids,
+        keywords=split_keywords(*record.every("K1")),
+        language=language(record.first("LA"), title),
+        publication_type=clean(record.first("RT")),
+        raw=record.raw,
+        line=record.line,
+        warnings=[] if record.starts_with("RT") else [NO_TYPE],
+    )

@@ -5,9 +5,9 @@ the first tag present in the order given."""
 import re
 from collections.abc import Iterable, Iterator
 
-from reviews.importers.base import ParsedRecord
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import clean, join_pages, normalise_doi, parse_year, split_list
-from reviews.importers.tagged import TaggedRecord, read_tagged
+from reviews.importers.tagged import TaggedRecord, read_tagged, with_skipped
 
 NAME = "ris"
 LABEL = "RIS (Embase, Ovid, Cochrane, Web of Science, Scopus, ProQuest, EBSCO, EndNote)"
@@ -20,6 +20,14 @@ _CENTRAL = re.compile(r"\bCN-\d{6,}\b")
 _EMBASE_L = re.compile(r"^L\d{6,}$")
 # Ovid writes "No Pagination Specified" as "SP  - No" and "EP  - Specified".
 _NO_PAGES = {"no-specified", "no pagination specified"}
+# Ovid's export has, outside its records, a record number before each ("12."), links to the
+# full text after it, and the NLM journal abbreviation after its ER ("NL  - J Clin Oncol").
+_OVID_DECORATION = re.compile(r"\d+\.\s*$|Link to the |NL {1,2}- ")
+# A block of fields without its TY line is a record that lost its first line: it is read,
+# with its type unknown. A last record without ER is read too: the file may be cut off, or
+# the exporter may have left the ER out.
+NO_TY = "no TY line (record type unknown)"
+CUT_OFF = "no ER line at the end of the file (the record may be cut off)"
 
 _TYPES = {
     "JOUR": "Journal article",
@@ -44,14 +52,16 @@ def sniff(head: str) -> bool:
 
 
 def _read(lines):
-    tag_line = _TAG
     return read_tagged(
         lines,
-        tag_line=tag_line,
+        tag_line=_TAG,
         is_start=lambda tag: tag == "TY",
         is_end=lambda tag: tag == "ER",
         # Wrapped abstracts continue on lines without a tag (EBSCO, ProQuest).
         continuation=lambda line: line.strip(),
+        # Some vendors begin the file with "Provider: …", "Database: …", "Content: …".
+        header=True,
+        ignore=_OVID_DECORATION.match,
     )
 
 
@@ -138,31 +148,38 @@ def _publication_type(record: TaggedRecord, kind: str) -> str:
     return _TYPES.get(kind, kind)
 
 
-def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
-    for record in _read(lines):
-        kind = clean(record.first("TY"))
-        pages = clean(record.first("SP"))
-        if pages and "-" not in pages:
-            pages = join_pages(pages, record.first("EP"))
-        if pages.lower() in _NO_PAGES:
-            pages = ""
-        yield ParsedRecord(
-            title=clean(record.first("TI", "T1", "CT", "BT")),
-            abstract=clean(record.first("AB", "N2")),
-            authors=_authors(record),
-            year=parse_year(record.first("PY", "Y1", "DA", "Y2")),
-            # JF before T2: EBSCO puts a translated title in T2 next to the journal in JF.
-            journal=clean(record.first("JF", "T2", "JO", "JA", "J2", "T3", "BT")),
-            volume=clean(record.first("VL")),
-            issue=clean(record.first("IS", "CP")),
-            pages=pages,
-            doi=_doi(record),
-            pmid=_pmid(record),
-            other_ids=_other_ids(record),
-            keywords=[clean(k) for k in record.every("KW") if clean(k)],
-            language=clean(record.first("LA")),
-            publication_type=_publication_type(record, kind),
-            translated_title=clean(record.first("TT")),
-            raw=record.raw,
-            line=record.line,
-        )
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
+    return with_skipped(_read(lines), _parsed)
+
+
+def _parsed(record: TaggedRecord) -> ParsedRecord:
+    kind = clean(record.first("TY"))
+    pages = clean(record.first("SP"))
+    if pages and "-" not in pages:
+        pages = join_pages(pages, record.first("EP"))
+    if pages.lower() in _NO_PAGES:
+        pages = ""
+    warnings = [] if record.starts_with("TY") else [NO_TY]
+    if record.cut_off:
+        warnings.append(CUT_OFF)
+    return ParsedRecord(
+        title=clean(record.first("TI", "T1", "CT", "BT")),
+        abstract=clean(record.first("AB", "N2")),
+        authors=_authors(record),
+        year=parse_year(record.first("PY", "Y1", "DA", "Y2")),
+        # JF before T2: EBSCO puts a translated title in T2 next to the journal in JF.
+        journal=clean(record.first("JF", "T2", "JO", "JA", "J2", "T3", "BT")),
+        volume=clean(record.first("VL")),
+        issue=clean(record.first("IS", "CP")),
+        pages=pages,
+        doi=_doi(record),
+        pmid=_pmid(record),
+        other_ids=_other_ids(record),
+        keywords=[clean(k) for k in record.every("KW") if clean(k)],
+        language=clean(record.first("LA")),
+        publication_type=_publication_type(record, kind),
+        translated_title=clean(record.first("TT")),
+        raw=record.raw,
+        line=record.line,
+        warnings=warnings,
+    )

@@ -5,7 +5,7 @@ tags, continuation lines indented by three spaces."""
 import re
 from collections.abc import Iterable, Iterator
 
-from reviews.importers.base import ImportFailure, ParsedRecord
+from reviews.importers.base import ImportFailure, ParsedRecord, Skipped
 from reviews.importers.normalise import clean, join_pages, normalise_doi, parse_year, split_list
 from reviews.importers.tagged import TaggedRecord, read_tagged
 
@@ -17,6 +17,11 @@ _TAG = re.compile(r"^\ufeff?([A-Z][A-Z0-9])(?: (.*))?$")
 _SNIFF_HEADER = re.compile(r"^\ufeff?FN .*(?:Web of Science|Clarivate|Thomson|ISI)", re.MULTILINE)
 _SNIFF_TYPE = re.compile(r"^\ufeff?PT [A-Z]\s*$", re.MULTILINE)
 _SNIFF_END = re.compile(r"^ER\s*$", re.MULTILINE)
+# The file's own lines outside the records: FN (exporter) and VR (version) before the first,
+# EF after the last.
+_FILE_LINES = re.compile(r"\ufeff?(?:FN|VR|EF)(?: |$)")
+# Fields after an ER without a PT line first are a record that lost that line: it is read.
+NO_PT = "no PT line"
 
 
 def sniff(head: str) -> bool:
@@ -85,13 +90,13 @@ def _to_parsed(record: TaggedRecord) -> ParsedRecord:
         publication_type=_text(record, "DT"),
         raw=record.raw,
         line=record.line,
+        warnings=[] if record.starts_with("PT") else [NO_PT],
     )
 
 
-def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
-    # A record is known to be whole once the next one starts (a missing ER in mid-file
-    # is harmless); only the last one can have been cut off, so it must end with ER.
-    previous: TaggedRecord | None = None
+def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
+    # A record is known to be whole once the next one starts (a missing ER in mid-file is
+    # harmless); only the last one can have been cut off, so it must end with ER.
     count = 0
     for record in read_tagged(
         lines,
@@ -102,17 +107,17 @@ def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
         # Keep line breaks for now: they separate the items of list tags (authors, cited
         # references); clean() turns them into spaces in the text fields.
         joiner="\n",
+        ignore=_FILE_LINES.match,
     ):
-        if previous is not None:
-            yield _to_parsed(previous)
-        previous = record
+        if isinstance(record, Skipped):
+            yield record
+            continue
         count += 1
-    if previous is not None:
-        if not previous.raw_lines[-1].lstrip("\ufeff").startswith("ER"):
+        if record.cut_off:
             raise ImportFailure(
                 "the file ends inside this record (no ER line), so it looks cut off; "
                 "export it from Web of Science again",
                 record=count,
-                line=previous.line,
+                line=record.line,
             )
-        yield _to_parsed(previous)
+        yield _to_parsed(record)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reviews.importers.base import ImportFailure
+from reviews.importers.base import ImportFailure, Skipped
 from reviews.importers.decoding import detect_encoding, read_head
 
 _CHUNK = 64 * 1024
@@ -90,9 +90,13 @@ def _safe_cut(prolog: str) -> int:
     return cut
 
 
-def iter_elements(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+def iter_elements(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element | Skipped]:
     """Yield each complete element named in `tags`, then free it, so memory holds one
-    record however large the file is. Malformed XML raises ImportFailure with its line."""
+    record however large the file is. Malformed XML raises ImportFailure with its line.
+
+    Beside the records, with them in file order, yields a Skipped item for each element next
+    to them that is not one (a misspelt or foreign record) and for text between them.
+    """
     refuse_entity_declarations(path)
     context = etree.iterparse(
         str(path),
@@ -104,16 +108,70 @@ def iter_elements(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element]
         huge_tree=False,
         dtd_validation=False,
     )
+    parent = previous = None
     try:
         for _event, element in context:
-            yield element
-            element.clear(keep_tail=True)
+            # The record before is freed only now: the last one must stay whole until the
+            # end, to find the line of any text after it.
+            if previous is not None:
+                previous.clear(keep_tail=True)
             parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
+            if parent is not None:
+                yield from _before(parent, element, tags)
+            yield element
+            previous = element
     except etree.XMLSyntaxError as exc:
         message = exc.msg or str(exc)
         raise ImportFailure(f"the XML is malformed: {message}", line=exc.lineno or None) from None
+    if parent is not None:
+        yield from _before(parent, None, tags)
+
+
+def _before(
+    parent: etree._Element, element: etree._Element | None, tags: tuple[str, ...]
+) -> Iterator[Skipped]:
+    """Report what `parent` holds before `element` (or at all, for None) besides records
+    already read, and free it."""
+    if parent.text and parent.text.strip():
+        yield _text(parent.text, "before the first record", before=parent[0])
+        parent.text = None
+    while len(parent) and parent[0] is not element:
+        child = parent[0]
+        if isinstance(child.tag, str) and child.tag not in tags:  # not a comment or PI
+            line = child.sourceline or 0
+            yield Skipped(
+                kind="element",
+                message=f"a <{child.tag}> element, which is not a record",
+                line=line,
+                end_line=line,
+            )
+        if child.tail and child.tail.strip():
+            following = child.getnext()
+            if following is not None:
+                yield _text(child.tail, "between records", before=following)
+            else:
+                yield _text(child.tail, "after the last record", after=child)
+        del parent[0]
+
+
+def _text(
+    text: str,
+    where: str,
+    *,
+    before: etree._Element | None = None,
+    after: etree._Element | None = None,
+) -> Skipped:
+    """Stray `text`, located by the element it precedes or (the last) the one it follows."""
+    leading, words = len(text) - len(text.lstrip()), text.strip()
+    if before is not None:
+        line = (before.sourceline or 0) - text.count("\n", leading)
+    else:
+        # lxml keeps only where an element starts; its text gives the lines to its end.
+        end = (after.sourceline or 0) + serialise(after).count("\n")
+        line = end + text.count("\n", 0, leading)
+    return Skipped(
+        kind="text", message=f"text {where}", line=line, end_line=line + words.count("\n")
+    )
 
 
 def text_of(element: etree._Element | None) -> str:

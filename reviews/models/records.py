@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from reviews.importers.limits import FIELD_LIMITS
 from reviews.models.jobs import Job
 from reviews.models.review import Review
 
@@ -54,6 +55,12 @@ class SearchImport(models.Model):
         default=0, help_text="Records imported with minor gaps (no abstract, DOI, year …)."
     )
     warnings = models.JSONField(default=dict, blank=True)
+    skipped_count = models.PositiveIntegerField(
+        default=0, help_text="Parts of the file left out: text or elements that hold no record."
+    )
+    # The first of them, each {"kind", "message", "line", "end_line", "after_record"}
+    # (after_record: how many records come before it in the file).
+    skipped = models.JSONField(default=list, blank=True)
     preview = models.JSONField(default=dict, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -133,16 +140,16 @@ class Record(models.Model):
     abstract = models.TextField(blank=True)
     authors = models.JSONField(default=list, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    journal = models.CharField(max_length=500, blank=True)
-    volume = models.CharField(max_length=50, blank=True)
-    issue = models.CharField(max_length=50, blank=True)
-    pages = models.CharField(max_length=50, blank=True)
-    doi = models.CharField(max_length=255, blank=True, db_index=True)
-    pmid = models.CharField(max_length=20, blank=True, db_index=True)
+    journal = models.CharField(max_length=FIELD_LIMITS["journal"], blank=True)
+    volume = models.CharField(max_length=FIELD_LIMITS["volume"], blank=True)
+    issue = models.CharField(max_length=FIELD_LIMITS["issue"], blank=True)
+    pages = models.CharField(max_length=FIELD_LIMITS["pages"], blank=True)
+    doi = models.CharField(max_length=FIELD_LIMITS["doi"], blank=True, db_index=True)
+    pmid = models.CharField(max_length=FIELD_LIMITS["pmid"], blank=True, db_index=True)
     other_ids = models.JSONField(default=dict, blank=True)
     keywords = models.JSONField(default=list, blank=True)
-    language = models.CharField(max_length=50, blank=True)
-    publication_type = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=FIELD_LIMITS["language"], blank=True)
+    publication_type = models.CharField(max_length=FIELD_LIMITS["publication_type"], blank=True)
     translated_title = models.TextField(blank=True)
     raw = models.TextField(help_text="The record exactly as it appeared in the file.")
     cluster = models.ForeignKey(

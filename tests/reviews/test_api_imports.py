@@ -163,3 +163,26 @@ def test_same_file_uploaded_twice_at_once_is_imported_once(settings, inline):
         assert not SearchImport.objects.filter(review=review, job__isnull=True).exists()
         stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
         assert len(stored) == SearchImport.objects.count()
+
+
+def test_import_detail_says_what_was_skipped_and_where(api_as, review, lead, viewer):
+    text = b"TY  - JOUR\nTI  - first\nER  - \nstray words\nTY  - JOUR\nTI  - second\nER  - \n"
+    response = api_as(lead).post(
+        f"/api/v1/reviews/{review.pk}/imports/",
+        {"file": SimpleUploadedFile("stray.ris", text), "database": "other"},
+        format="multipart",
+    )
+    assert response.status_code == 201
+    detail = (
+        api_as(viewer).get(f"/api/v1/reviews/{review.pk}/imports/{response.json()['id']}/").json()
+    )
+    assert (detail["record_count"], detail["skipped_count"]) == (2, 1)
+    assert detail["skipped"] == [
+        {
+            "kind": "text",
+            "message": "text between records",
+            "line": 4,
+            "end_line": 4,
+            "after_record": 1,
+        }
+    ]

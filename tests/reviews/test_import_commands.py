@@ -23,8 +23,20 @@ def test_importrecords_prints_json_summary(review, capsys):
         "format": "medline",
         "encoding": "utf-8",
         "warnings": 1,
+        "skipped": 0,
     }
     assert SearchImport.objects.get().uploaded_by.username == "lead"
+
+
+def test_importrecords_says_what_was_skipped_and_where(review, tmp_path, capsys):
+    path = tmp_path / "stray.ris"
+    path.write_text("TY  - JOUR\nTI  - first\nER  - \nstray words\nTY  - JOUR\nTI  - two\nER  - \n")
+
+    call_command("importrecords", review.pk, str(path), "--database", "other")
+
+    out = capsys.readouterr().out
+    assert "Imported 2 records from stray.ris" in out
+    assert "1 part of the file skipped: text between records (line 4)." in out
 
 
 def test_importrecords_prints_a_summary_line(review, capsys):

@@ -117,3 +117,39 @@ def test_export_downloads_filtered_records(client, review, lead):
     )
     assert body.count("TY  - JOUR") == Record.objects.filter(title__icontains="hormone").count()
     assert client.get(f"/reviews/{review.pk}/records/export.docx").status_code == 404
+
+
+STRAY = b"TY  - JOUR\nTI  - first\nER  - \nstray words\nTY  - JOUR\nTI  - second\nER  - \n"
+
+
+def test_preview_and_result_say_what_was_skipped_and_where(
+    client, review, lead, django_capture_on_commit_callbacks
+):
+    client.force_login(lead)
+    html = client.post(
+        f"/reviews/{review.pk}/imports/stage/",
+        {"file": SimpleUploadedFile("stray.ris", STRAY), "database": "other"},
+    ).content.decode()
+    assert "Skipped so far" in html
+    assert "text between records (line 4)" in html
+    staged = SearchImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/reviews/{review.pk}/imports/{staged.pk}/start/")
+    status = client.get(f"/reviews/{review.pk}/imports/{staged.pk}/").content.decode()
+    assert "imported 2 records" in status
+    assert "1 part of the file skipped" in status
+    assert "text between records (line 4)" in status
+    history = client.get(f"/reviews/{review.pk}/imports/").content.decode()
+    assert "1 skipped" in history
+
+
+def test_records_page_stays_small_with_a_huge_source_record(client, review, lead):
+    title = " ".join(["Long"] * 200_000)
+    upload = SimpleUploadedFile("long.ris", f"TY  - JOUR\nTI  - {title}\nER  - \n".encode())
+    import_file(user=lead, review=review, upload=upload, database="other")
+    client.force_login(lead)
+
+    html = client.get(f"/reviews/{review.pk}/records/").content.decode()
+
+    assert len(html) < 100_000
+    assert "the JSON export holds it whole" in html

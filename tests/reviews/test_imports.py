@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from reviews.importers.limits import FIELD_LIMITS, LIST_LIMITS
 from reviews.imports import ImportRefused, import_file, import_job, import_stage, import_start
 from reviews.jobs import job_execute
 from reviews.models import AuditEvent, Job, Record, SearchImport
@@ -288,3 +289,111 @@ def test_every_completed_import_starts_deduplication(
     run = review.dedup_runs.get()
     assert run.status == "complete"
     assert run.counts["records"] == 10
+
+
+# --- nothing lost: records read despite damage, and what was skipped, said where -------------
+
+BETWEEN = {"kind": "text", "message": "text between records", "line": 4, "end_line": 6}
+
+
+def import_text(review, user, name: str, text: str) -> SearchImport:
+    return import_file(user=user, review=review, upload=text_file(name, text), database="other")
+
+
+def test_a_ris_record_without_its_ty_line_is_imported_with_a_warning(review, lead):
+    text = (
+        "TY  - JOUR\nTI  - first\nER  - \nTI  - second\nER  - \nTY  - JOUR\nTI  - third\nER  - \n"
+    )
+    done = import_text(review, lead, "noty.ris", text)
+
+    assert done.record_count == 3
+    assert [r.title for r in review_records(review)] == ["first", "second", "third"]
+    assert done.warnings["no TY line (record type unknown)"] == 1
+    assert (done.skipped_count, done.skipped) == (0, [])
+
+
+def test_text_between_records_is_kept_on_the_import_as_skipped(review, lead):
+    text = (
+        "TY  - JOUR\nTI  - first\nER  - \n"
+        "Notes someone typed\n\ninto the export\n"
+        "TY  - JOUR\nTI  - second\nER  - \n"
+    )
+    done = import_text(review, lead, "notes.ris", text)
+
+    assert done.record_count == 2
+    assert done.skipped_count == 1
+    assert done.skipped == [{**BETWEEN, "after_record": 1}]
+
+
+def test_the_preview_lists_what_was_skipped_among_the_first_records(review, lead):
+    text = (
+        "TY  - JOUR\nTI  - first\nER  - \n"
+        "Notes someone typed\n\ninto the export\n"
+        "TI  - second\nER  - \n"
+    )
+    staged = import_stage(
+        user=lead, review=review, upload=text_file("n.ris", text), database="other"
+    )
+
+    assert staged.preview["skipped"] == [{**BETWEEN, "after_record": 1}]
+    assert [r["warnings"] for r in staged.preview["records"]] == [
+        [],
+        ["no TY line (record type unknown)"],
+    ]
+
+
+def test_only_the_first_skipped_items_are_listed_but_all_are_counted(review, lead, monkeypatch):
+    import reviews.imports
+
+    monkeypatch.setattr(reviews.imports, "SKIPPED_LISTED", 2)
+    text = "".join(f"TY  - JOUR\nTI  - Record {i}\nER  - \nstray {i}\n" for i in range(1, 5))
+    done = import_text(review, lead, "s.ris", text)
+
+    assert done.record_count == 4
+    assert done.skipped_count == 4
+    assert [item["line"] for item in done.skipped] == [4, 8]
+
+
+# --- nothing too long: every field is capped, the source keeps the whole --------------------
+
+
+def test_a_1mb_title_is_shortened_with_a_warning_and_kept_whole_in_the_source(review, lead):
+    title = " ".join(["Long"] * 200_000)
+    text = f"TY  - JOUR\nTI  - {title}\nAU  - Doe, J\nER  - \n"
+
+    done = import_text(review, lead, "long.ris", text)
+
+    record = Record.objects.get()
+    assert len(title) > 999_000
+    assert record.title == title[: FIELD_LIMITS["title"]]
+    assert done.warnings["title shortened"] == 1
+    assert record.raw == text.removesuffix("\n")
+
+
+def test_the_preview_shows_long_fields_as_they_will_be_imported(review, lead):
+    title = "x" * 50_000
+    staged = import_stage(
+        user=lead,
+        review=review,
+        upload=text_file("long.ris", f"TY  - JOUR\nTI  - {title}\nER  - \n"),
+        database="other",
+    )
+
+    [shown] = staged.preview["records"]
+    assert shown["title"] == title[: FIELD_LIMITS["title"]]
+    assert shown["warnings"] == ["title shortened"]
+
+
+def test_long_author_lists_and_names_are_capped_with_one_warning(review, lead):
+    most, longest = LIST_LIMITS["authors"]
+    names = "".join(f"AU  - Author{i}, A\n" for i in range(most + 50))
+    text = f"TY  - JOUR\nTI  - Consortium paper\nAU  - {'N' * (longest + 1)}\n{names}ER  - \n"
+
+    done = import_text(review, lead, "many.ris", text)
+
+    record = Record.objects.get()
+    assert len(record.authors) == most
+    assert record.authors[0] == "N" * longest
+    assert record.authors[-1] == f"Author{most - 2}, A"
+    assert done.warnings["authors shortened"] == 1
+    assert f"AU  - Author{most + 49}, A" in record.raw

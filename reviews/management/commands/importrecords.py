@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from reviews.importers.base import Skipped
 from reviews.importers.formats import BY_NAME
 from reviews.imports import import_file
 from reviews.models import Database, Membership, Review, Role
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             "format": search_import.format,
             "encoding": search_import.encoding,
             "warnings": search_import.warning_count,
+            "skipped": search_import.skipped_count,
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary))
@@ -76,6 +78,16 @@ class Command(BaseCommand):
                 f"({search_import.format}, {search_import.encoding}) into review #{review.pk}; "
                 f"{summary['warnings']} with warnings" + (f" ({gaps})." if gaps else ".")
             )
+            if search_import.skipped_count:
+                where = "; ".join(
+                    str(Skipped(**{k: v for k, v in item.items() if k != "after_record"}))
+                    for item in search_import.skipped
+                )
+                self.stdout.write(
+                    f"{search_import.skipped_count} part"
+                    f"{'s' if search_import.skipped_count > 1 else ''} of the file skipped: "
+                    f"{where}."
+                )
 
     def _uploader(self, review: Review, username: str):
         if username:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from reviews.importers import cnki
-from reviews.importers.base import ImportFailure
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.decoding import detect_encoding, numbered_lines, read_head
 
 CNKI = Path(__file__).resolve().parents[2] / "fixtures" / "imports" / "cnki"
@@ -93,11 +93,38 @@ def test_record_without_title_is_read_with_an_empty_title():
     assert [r.line for r in records] == [1, 3]
 
 
-def test_field_before_the_first_datatype_line_fails_with_its_line():
-    with pytest.raises(ImportFailure) as failure:
-        read_text("\nTitle-题名: 没有 DataType 的记录\nDataType: 1\nTitle-题名: 第二篇")
-    assert failure.value.line == 2
-    assert "DataType" in failure.value.message
+def test_a_record_before_the_first_datatype_line_is_read_with_a_warning():
+    records = read_text("\nTitle-题名: 没有 DataType 的记录\nDataType: 1\nTitle-题名: 第二篇")
+
+    assert [(r.title, r.line) for r in records] == [("没有 DataType 的记录", 2), ("第二篇", 3)]
+    assert [r.warnings for r in records] == [["no DataType line"], []]
+
+
+def test_text_before_the_first_record_is_reported_as_skipped():
+    # E-Study files have no header: text before the first record is no part of the export.
+    items = read_text("exported by a colleague\n\nDataType: 1\nTitle-题名: 第一篇")
+
+    assert [type(item) for item in items] == [Skipped, ParsedRecord]
+    assert items[0] == Skipped(
+        kind="text", message="text before the first record", line=1, end_line=1
+    )
+
+
+def test_a_record_whose_datatype_line_was_lost_mid_file_is_read_with_a_warning():
+    text = (
+        "DataType: 1\nTitle-题名: 第一篇\nAuthor-作者: 张三;\nYear-年: 2001\n"
+        "Title-题名: 第二篇\nAuthor-作者: 李四;\nYear-年: 2002\n"
+        "DataType: 1\nTitle-题名: 第三篇\nYear-年: 2003"
+    )
+
+    records = read_text(text)
+
+    assert [(r.title, r.authors, r.year, r.line) for r in records] == [
+        ("第一篇", ["张三"], 2001, 1),
+        ("第二篇", ["李四"], 2002, 5),
+        ("第三篇", [], 2003, 8),
+    ]
+    assert [r.warnings for r in records] == [[], ["no DataType line"], []]
 
 
 @pytest.mark.parametrize(

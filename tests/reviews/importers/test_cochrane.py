@@ -79,5 +79,29 @@ def test_central_id_is_taken_from_the_link_when_the_id_line_is_missing():
     assert record.other_ids["central"] == "CN-01234567"
 
 
+def test_a_record_without_its_record_number_line_is_read_with_a_warning():
+    text = (
+        "Cochrane Library\nTrials\n\n"
+        "Record #1 of 3\nID: CN-00000001\nAU: Doe J\nTI: First\nYR: 2001\n\n"
+        "ID: CN-00000002\nAU: Roe R\nTI: Second, whose record line was lost\nYR: 2002\n\n"
+        "Record #3 of 3\nID: CN-00000003\nTI: Third\nYR: 2003"
+    )
+
+    records = read_text(text)
+
+    assert [(r.title, r.authors, r.year, r.line) for r in records] == [
+        ("First", ["Doe J"], 2001, 4),
+        ("Second, whose record line was lost", ["Roe R"], 2002, 10),
+        ("Third", [], 2003, 15),
+    ]
+    assert records[1].other_ids["central"] == "CN-00000002"
+    assert [r.warnings for r in records] == [[], ["no “Record #” line"], []]
+
+
+def test_the_export_header_is_not_reported():
+    assert all(not r.warnings for r in read())
+    assert len(read()) == 3
+
+
 def test_sniff_recognises_the_cochrane_file():
     assert cochrane.sniff(read_head(FIXTURE).decode("utf-8"))

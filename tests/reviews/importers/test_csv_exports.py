@@ -239,3 +239,44 @@ def test_an_unclosed_quote_is_refused():
 def test_generic_never_sniffs():
     assert not generic_csv.sniff(head_of(GENERIC / "pubmed_layout_synthetic.csv"))
     assert not generic_csv.sniff(head_of(SCOPUS))
+
+
+# Damaged files: every CSV reader refuses what it cannot read as a row, naming the line. A row
+# is never dropped: only rows whose every cell is empty are passed over.
+
+CSV_READERS = [scopus_csv, embase_csv, generic_csv]
+HEADER = '"Title","Authors","Year"\n'
+
+
+@pytest.mark.parametrize("reader", CSV_READERS, ids=lambda module: module.NAME)
+def test_text_between_rows_is_refused_naming_its_line(reader):
+    text = HEADER + '"First","Doe J","2001"\nExported on 2021-01-05\n"Second","Roe R","2002"\n'
+
+    with pytest.raises(ImportFailure, match="has 1 fields but the header has 3") as failed:
+        list(reader.parse(lines_of(text)))
+    assert (failed.value.record, failed.value.line) == (2, 3)
+
+
+@pytest.mark.parametrize("reader", CSV_READERS, ids=lambda module: module.NAME)
+@pytest.mark.parametrize(
+    ("cut", "message"),
+    [
+        ('"Second","Roe R', "malformed"),  # inside a quoted cell
+        ('"Second","Roe R"', "has 2 fields but the header has 3"),  # between cells
+    ],
+    ids=["in-a-cell", "between-cells"],
+)
+def test_a_last_row_cut_off_is_refused_naming_its_line(reader, cut, message):
+    text = HEADER + '"First","Doe J","2001"\n' + cut
+
+    with pytest.raises(ImportFailure, match=message) as failed:
+        list(reader.parse(lines_of(text)))
+    assert failed.value.line == 3
+
+
+@pytest.mark.parametrize("reader", CSV_READERS, ids=lambda module: module.NAME)
+def test_a_row_without_a_title_is_read_for_the_import_to_refuse(reader):
+    # The import refuses a record without a title, naming it (tests/reviews/test_imports.py).
+    text = HEADER + '"First","Doe J","2001"\n"","Roe R","2002"\n'
+
+    assert [(r.title, r.line) for r in reader.parse(lines_of(text))] == [("First", 2), ("", 3)]

@@ -90,6 +90,25 @@ def test_a_record_without_its_type_line_after_a_blank_line_is_its_own_record():
     assert records[1].publication_type == ""
 
 
+def test_a_record_without_its_type_line_is_read_with_a_warning():
+    records = read_text(
+        "%0 Journal Article\n%T 第一篇\n\n%T 第二篇\n%A 张三\n\n%0 Thesis\n%T 第三篇"
+    )
+    assert [r.warnings for r in records] == [[], ["no %0 line (record type unknown)"], []]
+
+
+def test_a_record_without_its_type_line_or_a_blank_line_before_it_is_its_own_record():
+    records = read_text(
+        "%0 Journal Article\n%T 第一篇\n%A 张三\n%T 第二篇\n%A 李四\n\n%0 Thesis\n%T 第三篇"
+    )
+    assert [(r.title, r.authors, r.line) for r in records] == [
+        ("第一篇", ["张三"], 1),
+        ("第二篇", ["李四"], 4),
+        ("第三篇", [], 7),
+    ]
+    assert [r.warnings for r in records] == [[], ["no %0 line (record type unknown)"], []]
+
+
 def test_record_without_title_is_read_with_an_empty_title():
     [record] = read_text("%0 Journal Article\n%A 张三\n%D 2020")
     assert record.title == ""

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from reviews.importers import endnote_xml
-from reviews.importers.base import ImportFailure
+from reviews.importers.base import ImportFailure, ParsedRecord, Skipped
 from reviews.importers.decoding import detect_encoding, read_head
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
@@ -121,3 +121,45 @@ def test_an_empty_file_is_refused(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(ImportFailure, match="the file is empty"):
         list(endnote_xml.parse(path))
+
+
+def test_an_element_that_is_not_a_record_and_stray_text_are_reported_as_skipped(tmp_path):
+    path = tmp_path / "damaged.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8" ?><xml><records>\n'
+        "<record><titles><title>First</title></titles></record>\n"
+        "<recrod><titles><title>Second</title></titles></recrod>\n"
+        "stray words\n"
+        "<record><titles><title>Third</title></titles></record>\n"
+        "</records></xml>\n"
+    )
+
+    items = list(endnote_xml.parse(path))
+
+    assert [type(item) for item in items] == [ParsedRecord, Skipped, Skipped, ParsedRecord]
+    assert [items[0].title, items[3].title] == ["First", "Third"]
+    assert items[1] == Skipped(
+        kind="element", message="a <recrod> element, which is not a record", line=3, end_line=3
+    )
+    assert items[2] == Skipped(kind="text", message="text between records", line=4, end_line=4)
+
+
+def test_nothing_in_the_export_is_skipped(records):
+    assert all(isinstance(item, ParsedRecord) for item in records)
+
+
+def test_text_after_a_last_record_over_several_lines_is_located_after_its_end(tmp_path):
+    path = tmp_path / "trailing.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8" ?><xml><records>\n'
+        "<record>\n<titles><title>Only</title></titles>\n</record>\n"
+        "\nleft behind\n"
+        "</records></xml>\n"
+    )
+
+    items = list(endnote_xml.parse(path))
+
+    assert items[0].title == "Only"
+    assert items[1] == Skipped(
+        kind="text", message="text after the last record", line=6, end_line=6
+    )

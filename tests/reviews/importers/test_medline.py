@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from reviews.importers import medline
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.decoding import detect_encoding, numbered_lines, read_head
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports" / "pubmed_medline"
@@ -371,6 +372,52 @@ def test_a_tab_indented_continuation_is_joined():
 def test_an_empty_input_has_no_records():
     assert parse_text("") == []
     assert parse_text("\n\n") == []
+
+
+# --- damaged files: nothing vanishes without a word -----------------------------------------
+
+
+def test_a_record_without_its_pmid_line_is_read_with_a_warning():
+    text = (
+        "PMID- 1\nTI  - First\n\n"
+        "TI  - Second, whose PMID line was lost\nFAU - Doe, Jane\n\n"
+        "PMID- 3\nTI  - Third\n"
+    )
+
+    records = parse_text(text)
+
+    assert [(r.pmid, r.title, r.line) for r in records] == [
+        ("1", "First", 1),
+        ("", "Second, whose PMID line was lost", 4),
+        ("3", "Third", 7),
+    ]
+    assert records[1].authors == ["Doe, Jane"]
+    assert records[1].warnings == ["no PMID line"]
+    assert records[0].warnings == records[2].warnings == []
+
+
+def test_text_between_records_is_reported_as_skipped_with_its_lines():
+    text = "PMID- 1\nTI  - First\n\nSaved from PubMed\n   on Monday\n\nPMID- 2\nTI  - Second\n"
+
+    items = parse_text(text)
+
+    assert [type(item) for item in items] == [ParsedRecord, Skipped, ParsedRecord]
+    assert items[1] == Skipped(kind="text", message="text between records", line=4, end_line=5)
+
+
+def test_an_unindented_line_inside_a_record_is_kept_in_raw_and_reported():
+    items = parse_text("PMID- 1\nTI  - First\nlost its indentation\nAB  - Abstract.\n")
+
+    assert [type(item) for item in items] == [Skipped, ParsedRecord]
+    assert items[0] == Skipped(
+        kind="text",
+        message="text in a record that is neither a field nor a continuation line",
+        line=3,
+        end_line=3,
+    )
+    record = items[1]
+    assert (record.title, record.abstract) == ("First", "Abstract.")
+    assert record.raw == "PMID- 1\nTI  - First\nlost its indentation\nAB  - Abstract."
 
 
 @pytest.mark.parametrize("end", ["\r\n", "\r"], ids=["crlf", "cr"])

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from reviews.importers import noteexpress
-from reviews.importers.base import ImportFailure
 from reviews.importers.decoding import detect_encoding, numbered_lines, read_head
 
 IMPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
@@ -153,11 +152,31 @@ def test_record_without_title_is_read_with_an_empty_title():
     assert [r.line for r in records] == [1, 4]
 
 
-def test_field_before_the_first_reference_type_fails_with_its_line():
-    with pytest.raises(ImportFailure) as failure:
-        read_text("{Title}: 缺少类型行\n{Reference Type}: Journal Article\n{Title}: 第二篇")
-    assert failure.value.line == 1
-    assert "{Reference Type}" in failure.value.message
+def test_a_record_before_the_first_reference_type_is_read_with_a_warning():
+    records = read_text("{Title}: 缺少类型行\n{Reference Type}: Journal Article\n{Title}: 第二篇")
+
+    assert [(r.title, r.line, r.publication_type) for r in records] == [
+        ("缺少类型行", 1, ""),
+        ("第二篇", 2, "Journal Article"),
+    ]
+    assert [r.warnings for r in records] == [["no {Reference Type} line"], []]
+
+
+def test_a_record_whose_reference_type_line_was_lost_mid_file_is_read_with_a_warning():
+    text = (
+        "{Reference Type}: Journal Article\n{Title}: 第一篇\n{Author}: 张三\n{Year}: 2001\n"
+        "{Title}: 第二篇\n{Author}: 李四\n{Year}: 2002\n\n"
+        "{Reference Type}: Thesis\n{Title}: 第三篇\n{Year}: 2003"
+    )
+
+    records = read_text(text)
+
+    assert [(r.title, r.authors, r.year, r.line) for r in records] == [
+        ("第一篇", ["张三"], 2001, 1),
+        ("第二篇", ["李四"], 2002, 5),
+        ("第三篇", [], 2003, 9),
+    ]
+    assert [r.warnings for r in records] == [[], ["no {Reference Type} line"], []]
 
 
 @pytest.mark.parametrize(

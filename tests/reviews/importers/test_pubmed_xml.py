@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from reviews.importers import endnote_xml, pubmed_xml, xml_safety
-from reviews.importers.base import ImportFailure
+from reviews.importers.base import ImportFailure, ParsedRecord, Skipped
 from reviews.importers.decoding import detect_encoding, read_head
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
@@ -192,3 +192,67 @@ def test_malformed_xml_names_the_line():
         records("bad_malformed.xml")
     assert failed.value.message.startswith("the XML is malformed")
     assert failed.value.line == 8
+
+
+def article(pmid: str, title: str, tag: str = "PubmedArticle") -> str:
+    return (
+        f"<{tag}><MedlineCitation><PMID>{pmid}</PMID><Article>"
+        f"<ArticleTitle>{title}</ArticleTitle></Article></MedlineCitation></{tag}>"
+    )
+
+
+def test_an_element_that_is_not_an_article_and_stray_text_are_reported_as_skipped(tmp_path):
+    path = tmp_path / "damaged.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<PubmedArticleSet>\n'
+        f"{article('1', 'First')}\n"
+        f"{article('2', 'Second', tag='PubmedArticl')}\n"
+        "  a note pasted in  \n"
+        f"{article('3', 'Third')}\n"
+        "trailing words\n"
+        "</PubmedArticleSet>\n"
+    )
+
+    items = list(pubmed_xml.parse(path))
+
+    assert [type(item) for item in items] == [
+        ParsedRecord,
+        Skipped,
+        Skipped,
+        ParsedRecord,
+        Skipped,
+    ]
+    assert [(items[0].title, items[0].line), (items[3].title, items[3].line)] == [
+        ("First", 3),
+        ("Third", 6),
+    ]
+    assert items[1] == Skipped(
+        kind="element",
+        message="a <PubmedArticl> element, which is not a record",
+        line=4,
+        end_line=4,
+    )
+    assert items[2] == Skipped(kind="text", message="text between records", line=5, end_line=5)
+    assert items[4] == Skipped(
+        kind="text", message="text after the last record", line=7, end_line=7
+    )
+
+
+def test_a_file_cut_off_inside_its_last_article_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "cut.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<PubmedArticleSet>\n'
+        f"{article('1', 'First')}\n"
+        "<PubmedArticle><MedlineCitation><PMID>2</PMID><Article>\n<ArticleTitle>Cut"
+    )
+
+    with pytest.raises(ImportFailure, match="the XML is malformed") as failed:
+        list(pubmed_xml.parse(path))
+    assert failed.value.line == 5
+
+
+def test_nothing_in_the_real_samples_is_skipped():
+    for path in sorted(PUBMED.glob("*.xml")):
+        if path.name.startswith("bad_"):
+            continue
+        assert all(isinstance(item, ParsedRecord) for item in pubmed_xml.parse(path)), path

@@ -84,6 +84,25 @@ def test_a_record_without_its_rt_line_after_a_blank_line_is_its_own_record():
     assert [r.line for r in records] == [1, 4, 6]
 
 
+def test_a_record_without_its_rt_line_is_read_with_a_warning():
+    records = read_text(
+        "RT Journal Article\nT1 第一篇\n\nT1 第二篇\n\nRT Journal Article\nT1 第三篇"
+    )
+    assert [r.warnings for r in records] == [[], ["no RT line (record type unknown)"], []]
+
+
+def test_a_record_without_its_rt_line_or_a_blank_line_before_it_is_its_own_record():
+    records = read_text(
+        "RT Journal Article\nT1 第一篇\nA1 张三\nT1 第二篇\nA1 李四\n\nRT Thesis\nT1 第三篇"
+    )
+    assert [(r.title, r.authors, r.line) for r in records] == [
+        ("第一篇", ["张三"], 1),
+        ("第二篇", ["李四"], 4),
+        ("第三篇", [], 7),
+    ]
+    assert [r.warnings for r in records] == [[], ["no RT line (record type unknown)"], []]
+
+
 def test_record_without_title_is_read_with_an_empty_title():
     [record] = read_text("RT Journal Article\nA1 张三\nYR 2020")
     assert record.title == ""

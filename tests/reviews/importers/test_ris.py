@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from reviews.importers import ris
+from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.decoding import detect_encoding, numbered_lines, read_head
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports" / "ris"
@@ -407,14 +408,27 @@ TWO_RECORDS = (
 )
 
 
-def test_text_before_the_first_ty_is_ignored():
-    text = "Provider: Some Database\nDatabase: Everything\nContent: text/plain\nAU  - Stray\n\n"
+def test_an_export_header_before_the_first_ty_is_ignored():
+    text = "Provider: Some Database\nDatabase: Everything\nContent: text/plain\n\n"
 
     records = parse_text(text + TWO_RECORDS)
 
     assert [r.title for r in records] == ["First title", "Second title"]
     assert records[0].authors == ["Smith, J."]
-    assert records[0].line == 6
+    assert records[0].line == 5
+
+
+def test_a_field_before_the_first_ty_is_a_record_not_part_of_the_header():
+    text = "Provider: Some Database\nContent: text/plain\nAU  - Stray\n\n"
+
+    records = parse_text(text + TWO_RECORDS)
+
+    assert [(r.title, r.authors, r.line) for r in records] == [
+        ("", ["Stray"], 3),
+        ("First title", ["Smith, J."], 5),
+        ("Second title", ["Lee, K."], 11),
+    ]
+    assert records[0].warnings == ["no TY line (record type unknown)"]
 
 
 def test_a_missing_er_is_tolerated():
@@ -428,6 +442,63 @@ def test_a_missing_final_er_is_tolerated():
     records = parse_text("TY  - JOUR\nT1  - First title\nER  - \nTY  - JOUR\nT1  - Last one")
 
     assert [r.title for r in records] == ["First title", "Last one"]
+
+
+# --- damaged files: nothing vanishes without a word -----------------------------------------
+
+
+def test_a_record_without_its_ty_line_is_read_with_a_warning():
+    text = (
+        "TY  - JOUR\nTI  - first\nER  - \n\n"
+        "TI  - second\nAU  - Doe, J\nER  - \n\n"
+        "TY  - JOUR\nTI  - third\nER  - \n"
+    )
+
+    records = parse_text(text)
+
+    assert [(r.title, r.line) for r in records] == [("first", 1), ("second", 5), ("third", 9)]
+    assert records[1].authors == ["Doe, J"]
+    assert records[1].publication_type == ""
+    assert records[1].warnings == ["no TY line (record type unknown)"]
+    assert records[1].raw == "TI  - second\nAU  - Doe, J\nER  - "
+    assert records[0].warnings == records[2].warnings == []
+
+
+def test_text_between_records_is_reported_as_skipped_with_its_lines():
+    text = (
+        "TY  - JOUR\nTI  - first\nER  - \n"
+        "Notes someone typed\n\ninto the export\n"
+        "TY  - JOUR\nTI  - second\nER  - \n"
+        "and a last remark"
+    )
+
+    items = parse_text(text)
+
+    assert [type(item) for item in items] == [ParsedRecord, Skipped, ParsedRecord, Skipped]
+    assert items[1] == Skipped(kind="text", message="text between records", line=4, end_line=6)
+    assert items[3] == Skipped(
+        kind="text", message="text after the last record", line=10, end_line=10
+    )
+    assert [items[0].title, items[2].title] == ["first", "second"]
+
+
+def test_a_last_record_cut_off_before_its_er_is_read_with_a_warning():
+    records = parse_text("TY  - JOUR\nTI  - first\nER  - \nTY  - JOUR\nTI  - second\nAB  - The ab")
+
+    assert [r.title for r in records] == ["first", "second"]
+    assert records[0].warnings == []
+    assert records[1].warnings == ["no ER line at the end of the file (the record may be cut off)"]
+
+
+@pytest.mark.parametrize(
+    "path", [EMBASE, OVID_CAB, OVID_PSYCINFO, PROQUEST, EBSCO, SCOPUS, SCOPUS_BOM], ids=str
+)
+def test_nothing_in_the_real_exports_is_skipped_or_warned_about(path):
+    # Ovid's record numbers, "Link to the Ovid Full Text" lines and NL lines after ER are
+    # known parts of its export, not lost data.
+    items = parse_file(path)
+
+    assert all(isinstance(item, ParsedRecord) and not item.warnings for item in items)
 
 
 def test_wrapped_abstract_lines_without_a_tag_are_joined():

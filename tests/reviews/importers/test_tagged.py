@@ -3,7 +3,8 @@ formats configure."""
 
 import re
 
-from reviews.importers.tagged import TaggedRecord, read_tagged
+from reviews.importers.base import Skipped
+from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat
 
 RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*)|)$")
 
@@ -18,21 +19,66 @@ def ris_like(text: str, **rules):
     return list(read_tagged(numbered(text), tag_line=RIS_TAG, **rules))
 
 
-def test_lines_before_the_first_start_tag_are_skipped():
-    records = ris_like("Export from Somewhere\nT1  - orphan\n1.\nTY  - JOUR\nT1  - Kept\nER  -")
+def test_untagged_lines_before_the_first_record_are_the_header_when_the_format_has_one():
+    records = ris_like("Export from Somewhere\n1.\n\nTY  - JOUR\nT1  - Kept\nER  -", header=True)
 
     assert len(records) == 1
     assert records[0].line == 4
     assert records[0].fields == [("TY", "JOUR"), ("T1", "Kept")]
 
 
-def test_an_end_tag_closes_the_record_and_what_follows_is_skipped_until_a_start_tag():
-    text = "TY  - JOUR\nT1  - One\nER  -\nNL  - stray tag\nLink to full text\nTY  - BOOK\nER  -"
+def test_untagged_lines_before_the_first_record_are_reported_when_there_is_no_header():
+    items = ris_like("Export from Somewhere\n\n1.\nTY  - JOUR\nT1  - Kept\nER  -")
 
-    records = ris_like(text)
+    assert items[0] == Skipped(
+        kind="text", message="text before the first record", line=1, end_line=3
+    )
+    assert items[1].fields == [("TY", "JOUR"), ("T1", "Kept")]
 
-    assert [r.fields for r in records] == [[("TY", "JOUR"), ("T1", "One")], [("TY", "BOOK")]]
-    assert records[0].raw_lines == ["TY  - JOUR", "T1  - One", "ER  -"]
+
+def test_a_field_outside_any_record_begins_a_record_without_its_start_tag():
+    items = ris_like("T1  - orphan\nTY  - JOUR\nT1  - One\nER  -\nT1  - Two\nER  -", header=True)
+
+    assert [(r.line, r.fields) for r in items] == [
+        (1, [("T1", "orphan")]),
+        (2, [("TY", "JOUR"), ("T1", "One")]),
+        (5, [("T1", "Two")]),
+    ]
+    assert items[2].raw_lines == ["T1  - Two", "ER  -"]
+
+
+def test_an_end_tag_closes_the_record_and_untagged_text_after_it_is_reported():
+    text = "TY  - JOUR\nT1  - One\nER  -\nLink to full text\n\nmore\nTY  - BOOK\nER  -\nend"
+
+    items = ris_like(text)
+
+    assert items[0].fields == [("TY", "JOUR"), ("T1", "One")]
+    assert items[0].raw_lines == ["TY  - JOUR", "T1  - One", "ER  -"]
+    assert items[1] == Skipped(kind="text", message="text between records", line=4, end_line=6)
+    assert items[2].fields == [("TY", "BOOK")]
+    assert items[3] == Skipped(
+        kind="text", message="text after the last record", line=9, end_line=9
+    )
+
+
+def test_lines_the_format_knows_as_decoration_are_passed_over_outside_records():
+    text = "TY  - JOUR\nER  -\nNL  - Journal abbreviation\n2.\nTY  - JOUR\nNL  - inside\nER  -"
+
+    items = ris_like(text, ignore=lambda line: line.startswith("NL  -") or line == "2.")
+
+    assert [r.fields for r in items] == [[("TY", "JOUR")], [("TY", "JOUR"), ("NL", "inside")]]
+
+
+def test_start_or_repeat_starts_a_record_at_a_second_once_per_record_field():
+    lines = numbered("ST  - 1\nT1  - One\nAU  - A\nT1  - Two\nAU  - B\nST  - 3\nT1  - Three")
+
+    records = list(read_tagged(lines, tag_line=RIS_TAG, is_start=start_or_repeat("ST", {"T1"})))
+
+    assert [(r.line, r.fields) for r in records] == [
+        (1, [("ST", "1"), ("T1", "One"), ("AU", "A")]),
+        (4, [("T1", "Two"), ("AU", "B")]),
+        (6, [("ST", "3"), ("T1", "Three")]),
+    ]
 
 
 def test_a_start_tag_inside_a_record_starts_a_new_record_without_an_end_tag():
@@ -44,10 +90,12 @@ def test_a_start_tag_inside_a_record_starts_a_new_record_without_an_end_tag():
     assert records[1].raw_lines == ["TY  - JOUR", "T1  - Two", "ER  -"]
 
 
-def test_the_last_record_is_kept_when_the_file_ends_without_an_end_tag():
-    records = ris_like("TY  - JOUR\nT1  - One\nER  -\nTY  - JOUR\nT1  - Two")
+def test_the_last_record_is_kept_and_marked_cut_off_when_the_file_ends_without_an_end_tag():
+    records = ris_like("TY  - JOUR\nT1  - One\nTY  - JOUR\nT1  - Two\nER  -\nTY  - JOUR\nT1  - 3")
 
-    assert [r.first("T1") for r in records] == ["One", "Two"]
+    assert [r.first("T1") for r in records] == ["One", "Two", "3"]
+    # Only the last: a record that the next start tag ends lost no more than its end tag.
+    assert [r.cut_off for r in records] == [False, False, True]
 
 
 def test_a_line_without_a_tag_continues_the_previous_value():
@@ -75,14 +123,20 @@ def test_a_tag_with_no_text_after_it_has_an_empty_value():
     assert records[0].fields == [("TY", "JOUR"), ("T1", ""), ("VL", "")]
 
 
-def test_lines_the_continuation_rule_rejects_are_dropped():
-    records = ris_like(
+def test_lines_the_continuation_rule_rejects_are_kept_in_raw_and_reported():
+    items = ris_like(
         "TY  - JOUR\nAB  - kept\n      indented more\nnot indented\nER  -",
         continuation=lambda line: line.strip() if line.startswith("      ") else None,
     )
 
-    assert records[0].first("AB") == "kept indented more"
-    assert "not indented" not in records[0].raw
+    assert items[0] == Skipped(
+        kind="text",
+        message="text in a record that is neither a field nor a continuation line",
+        line=4,
+        end_line=4,
+    )
+    assert items[1].first("AB") == "kept indented more"
+    assert items[1].raw_lines[3] == "not indented"
 
 
 def test_blank_lines_end_a_record_when_the_format_says_so():
@@ -154,7 +208,10 @@ def test_read_tagged_is_lazy_and_holds_one_record_at_a_time():
 
 def test_an_empty_input_yields_no_records():
     assert ris_like("") == []
-    assert ris_like("no tags at all\njust text") == []
+    assert ris_like("no tags at all\njust text", header=True) == []
+    assert ris_like("no tags at all\njust text") == [
+        Skipped(kind="text", message="text before the first record", line=1, end_line=2)
+    ]
 
 
 # --- TaggedRecord -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from reviews.importers import wos
-from reviews.importers.base import ImportFailure
+from reviews.importers.base import ImportFailure, ParsedRecord, Skipped
 from reviews.importers.decoding import detect_encoding, numbered_lines, read_head
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
@@ -124,6 +124,46 @@ def test_a_missing_er_in_mid_file_is_tolerated():
         ("First", 2001, 1),
         ("Second", 2002, 4),
     ]
+
+
+def test_a_record_without_its_pt_line_is_read_with_a_warning():
+    text = (
+        "FN Clarivate Analytics Web of Science\nVR 1.0\n"
+        "PT J\nTI First\nPY 2001\nER\n\n"
+        "TI Second, whose PT line was lost\nAU Doe, J\nPY 2002\nER\n\n"
+        "PT J\nTI Third\nPY 2003\nER\n\nEF"
+    )
+
+    items = list(wos.parse(lines_of(text)))
+
+    assert [(r.title, r.year, r.line) for r in items] == [
+        ("First", 2001, 3),
+        ("Second, whose PT line was lost", 2002, 8),
+        ("Third", 2003, 13),
+    ]
+    assert items[1].authors == ["Doe, J"]
+    assert [r.warnings for r in items] == [[], ["no PT line"], []]
+
+
+def test_text_between_records_is_reported_as_skipped_with_its_lines():
+    text = "PT J\nTI First\nER\n\nsaved 2021-01-05\n\nPT J\nTI Second\nER\nEF"
+
+    items = list(wos.parse(lines_of(text)))
+
+    assert [type(item) for item in items] == [ParsedRecord, Skipped, ParsedRecord]
+    assert items[1] == Skipped(kind="text", message="text between records", line=5, end_line=5)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "synthesisr_WoS_txt_example.txt",
+        "mrhelper_demo_wos_202101.txt",
+        "synthesisr_WoS_txt_example_utf16le.txt",
+    ],
+)
+def test_the_header_and_end_of_file_lines_of_real_exports_are_not_reported(name):
+    assert all(isinstance(item, ParsedRecord) and not item.warnings for item in records(WOS / name))
 
 
 def test_sniff_accepts_wos_and_rejects_its_neighbours():
