@@ -5,21 +5,19 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import errors
+from reviews import views_account
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reviews:list", permanent=False)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("accounts/password/", views_account.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/tokens/revoke/", views_account.api_tokens_revoke, name="api_tokens_revoke"),
     path("reviews/", include("reviews.urls")),
     path("reviews/<int:review_id>/screening/", include("screening.urls")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),

@@ -161,7 +161,7 @@ FULLTEXT_MAX_SIZE = env_int("FULLTEXT_MAX_MB", 50, minimum=1) * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous request gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "reviews.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -177,6 +177,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+# Days an API token from POST /api/v1/auth/token/ lasts; a new password ends it sooner.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Evident API",
