@@ -100,6 +100,17 @@ def test_unknown_api_path_is_json_404(anon):
     assert response.json() == {"detail": "Not found."}
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_unknown_api_path_is_json_404_for_writes_too(anon, lead, method, logged_in):
+    # Not a 403 for the missing CSRF token: there is nothing here to protect.
+    if logged_in:
+        assert log_in(anon, "lead").status_code == 302
+    response = getattr(anon, method)("/api/v1/does-not-exist/", {"a": 1}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
 def test_schema_and_docs_are_served(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
