@@ -56,6 +56,7 @@ MIDDLEWARE = [
     # First, so its Server-Timing header covers every other middleware too.
     "config.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,6 +70,18 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it answers a locked-out login with 429.
     "axes.middleware.AxesMiddleware",
 ]
+
+# What pages may load: only this site's own scripts, styles, images and requests, and no
+# inline script, inline style or eval, so injected markup cannot run. Images may also be data:
+# URIs, which Swagger UI (/api/docs/) uses for its icons; an image cannot run script. Framing
+# is left to X-Frame-Options (the screening page frames a report's PDF from this site).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
 
 # Failed logins (the login form and POST /api/v1/auth/token/) are counted per username and
 # address by django-axes: after LOGIN_FAILURE_LIMIT failures in a row that pair is refused

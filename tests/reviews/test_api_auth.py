@@ -118,11 +118,16 @@ def test_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     # Swagger UI comes from our own static files, never a CDN: every file the page loads is
-    # ours, and no other site is named. (Not a search for "cdn": the page's random CSRF token
-    # spells it now and then.)
+    # ours, and no other site is named. (Not a search for "cdn": a random token might spell
+    # it now and then.) Its start-up script is a file too, not inline (Content-Security-Policy).
     loaded = re.findall(rb'(?:src|href)="([^"]+)"', docs.content)
-    assert loaded and all(url.startswith(b"/static/drf_spectacular_sidecar/") for url in loaded)
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in loaded
+    assert all(url.startswith(b"/") and not url.startswith(b"//") for url in loaded)
     assert re.search(rb"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", docs.content, re.I) is None
+    assert re.search(rb"<script>|<style", docs.content) is None
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"] == "application/javascript"
 
 
 # --- guessing passwords (django-axes) ------------------------------------------------------
