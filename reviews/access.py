@@ -55,13 +55,19 @@ def membership_for_user(
 
 
 def job_for_user(user: AbstractBaseUser | AnonymousUser, job_id: int | str) -> Job:
-    """A job is visible to the members of its review, or to its creator when it has none."""
+    """A job is visible to the members of its review, or to its creator when it has none.
+
+    Anyone else gets the same answer as for an id that does not exist, so job ids tell an
+    outsider nothing."""
     try:
         job = Job.objects.get(pk=int(job_id))
     except (Job.DoesNotExist, TypeError, ValueError):
         raise Http404("No such job.") from None
     if job.review_id is not None:
-        review_for_user(user, job.review_id)
+        try:
+            review_for_user(user, job.review_id)
+        except Http404:
+            raise Http404("No such job.") from None
     elif not user.is_authenticated or job.created_by_id != user.pk:
         raise Http404("No such job.")
     return job

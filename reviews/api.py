@@ -4,7 +4,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 from reviews import selectors, services
 from reviews.access import job_for_user, membership_for_user, review_for_user
 from reviews.models import AuditEvent, Job, Membership, Review, Role
+from reviews.tokens import token_issue
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -112,7 +112,10 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 @extend_schema(tags=["auth"])
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token.
+
+    The same token comes back until it expires (API_TOKEN_DAYS) or the password changes;
+    then a new one."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -138,8 +141,7 @@ class TokenView(APIView):
         # A token is a login: record it as one (last_login, and django-axes clears the
         # username's failed attempts).
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_issue(user=user).key})
 
 
 @extend_schema(tags=["reviews"])

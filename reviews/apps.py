@@ -13,6 +13,7 @@ class ReviewsConfig(AppConfig):
         from reviews import (
             receivers,  # noqa: F401  (connects the signal receivers)
             tasks,  # noqa: F401  (registers run_job, which reviews.jobs sends by name)
+            tokens,  # noqa: F401  (ends API tokens when a password changes)
         )
         from reviews.deduplication import dedup_job
         from reviews.imports import import_job

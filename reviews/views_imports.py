@@ -43,7 +43,7 @@ def import_stage_view(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, write=True)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "reviews/imports/_error.html", {"form": form})
+        return render(request, "reviews/imports/_error.html", {"form": form}, status=400)
     data = form.cleaned_data
     try:
         search_import = import_stage(
@@ -58,8 +58,14 @@ def import_stage_view(request: HttpRequest, review_id: int) -> HttpResponse:
             encoding=data["encoding"],
         )
     except ValidationError as exc:
-        return render(request, "reviews/imports/_error.html", {"message": " ".join(exc.messages)})
+        return _refused(request, exc)
     return _staged(request, search_import)
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # 400 like the API's refusals; htmx still swaps the message in (base.html's htmx-config).
+    message = " ".join(exc.messages)
+    return render(request, "reviews/imports/_error.html", {"message": message}, status=400)
 
 
 def _staged(request: HttpRequest, search_import: SearchImport, error: str = "") -> HttpResponse:
@@ -73,7 +79,7 @@ def _staged(request: HttpRequest, search_import: SearchImport, error: str = "") 
         if mapping is not None
         else [],
     }
-    return render(request, "reviews/imports/_staged.html", context)
+    return render(request, "reviews/imports/_staged.html", context, status=400 if error else 200)
 
 
 @require_POST
@@ -111,7 +117,7 @@ def import_discard_view(request: HttpRequest, review_id: int, import_id: int) ->
     try:
         import_discard(user=request.user, search_import=search_import)
     except ValidationError as exc:
-        return render(request, "reviews/imports/_error.html", {"message": " ".join(exc.messages)})
+        return _refused(request, exc)
     return HttpResponse("")
 
 

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     # First, so its Server-Timing header covers every other middleware too.
     "config.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +73,18 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it answers a locked-out login with 429.
     "axes.middleware.AxesMiddleware",
 ]
+
+# What pages may load: only this site's own scripts, styles, images and requests, and no
+# inline script, inline style or eval, so injected markup cannot run. Images may also be data:
+# URIs, which Swagger UI (/api/docs/) uses for its icons; an image cannot run script. Framing
+# is left to X-Frame-Options (the screening page frames a report's PDF from this site).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
 
 # Failed logins (the login form and POST /api/v1/auth/token/) are counted per username and
 # address by django-axes: after LOGIN_FAILURE_LIMIT failures in a row that pair is refused
@@ -163,13 +176,13 @@ FULLTEXT_MAX_SIZE = env_int("FULLTEXT_MAX_MB", 50, minimum=1) * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous request gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "reviews.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "config.parsers.JSONObjectParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -179,6 +192,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+# Days an API token from POST /api/v1/auth/token/ lasts; a new password ends it sooner.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Evident API",

@@ -80,3 +80,10 @@ window.evidentProgressStale = false;
     }, 0);
   });
 })();
+
+// The progress bar's poll goes out only when there is something new to count. Checked here
+// rather than in an hx-trigger [condition], which htmx runs through eval, and the
+// Content-Security-Policy refuses eval.
+document.addEventListener("htmx:confirm", (event) => {
+  if (event.detail.elt.id === "progress" && !window.evidentProgressStale) event.preventDefault();
+});

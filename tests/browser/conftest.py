@@ -2,7 +2,8 @@
 
 Playwright cannot download a browser here, so we launch /usr/bin/chromium (`make test`
 installs it when missing). Any request that leaves the live server is recorded: the app
-must work offline, so tests assert there were none.
+must work offline, so tests assert there were none. Anything the Content-Security-Policy
+refuses (an inline script or style, eval, another site) fails the test that caused it.
 """
 
 import os
@@ -60,10 +61,36 @@ def page(chromium, live_server, request):
             page.external_requests.append(req.url)
 
     page.on("request", record)
+    page.csp_violations = []
+
+    def refused(report: str) -> None:
+        page.csp_violations.append(report)
+
+    def console(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused(f"console: {message.text}")
+
+    # Reported from every document the page loads, by a binding the policy cannot block.
+    context.expose_function("reportCspViolation", refused)
+    context.add_init_script(CSP_LISTENER)
+    page.on("console", console)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert not page.csp_violations, "The Content-Security-Policy refused:\n" + "\n".join(
+        page.csp_violations
+    )
+
+
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} refused ${event.blockedURI || "an inline resource"} ` +
+    `in ${event.documentURI} (${event.sourceFile || "?"}:${event.lineNumber})`
+  );
+});
+"""
 
 
 @pytest.fixture

@@ -1,4 +1,11 @@
+import pytest
 from django.test import override_settings
+
+from tests.reviews import test_permissions
+
+# A review with one of every object, and the state a refused request must leave unchanged.
+targets = test_permissions.targets
+state = test_permissions.state
 
 
 @override_settings(MAX_UPLOAD_SIZE=1024)
@@ -57,3 +64,77 @@ def test_htmx_request_of_a_viewer_gets_a_fragment_saying_why(client, review, vie
     response = client.post(f"/reviews/{review.pk}/worker-check/", headers={"HX-Request": "true"})
     assert response.status_code == 403
     assert response.content.decode().startswith('<p class="error" role="alert">Only a lead')
+
+
+# --- a JSON body that is not an object ----------------------------------------------------
+
+NOT_OBJECTS = ["[null, null]", "[1]", "[]", "null", "0", "false", '"a string"']
+
+# A value for every path parameter of the API; an endpoint with a new one fails below until it
+# is added here.
+PATH_VALUES = {
+    "review_id": "review",
+    "membership_id": "membership",
+    "import_id": "import",
+    "pair_id": "pair",
+    "cluster_id": "cluster",
+    "job_id": "job",
+    "record_id": "ft_record",
+}
+
+
+def _write_operations() -> list[tuple[str, str, list[str] | None]]:
+    """Every POST, PUT and PATCH under /api/v1/, from the OpenAPI schema: (method, path, the
+    media types its body may have, or None when it takes no body)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = []
+    for path, item in schema["paths"].items():
+        for method in ("post", "put", "patch"):
+            if path.startswith("/api/v1/") and method in item:
+                body = item[method].get("requestBody")
+                operations.append((method, path, list(body["content"]) if body else None))
+    return operations
+
+
+WRITE_OPERATIONS = _write_operations()
+
+
+def test_the_schema_lists_the_write_endpoints():
+    paths = {path for _, path, _ in WRITE_OPERATIONS}
+    assert "/api/v1/auth/token/" in paths
+    assert "/api/v1/reviews/{review_id}/dedup/" in paths
+    assert len(WRITE_OPERATIONS) >= 12
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "media_types"),
+    WRITE_OPERATIONS,
+    ids=[f"{m} {p}" for m, p, _ in WRITE_OPERATIONS],
+)
+def test_a_json_body_that_is_not_an_object_gets_400(
+    api_as, lead, targets, method, path, media_types
+):
+    values = {name: targets[key] for name, key in PATH_VALUES.items()}
+    values["stage"] = "title_abstract"
+    try:
+        url = path.format(**values)
+    except KeyError as missing:
+        pytest.fail(f"{path}: add a value for the path parameter {missing} to PATH_VALUES")
+    client = api_as(lead)
+    for body in NOT_OBJECTS:
+        before = state()
+        response = getattr(client, method)(url, body, content_type="application/json")
+        if media_types is None:
+            # The schema says this operation takes no body: whatever is sent is ignored.
+            assert response.status_code < 400, (body, response.content)
+            continue
+        detail = response.json()["detail"]
+        if "application/json" in media_types:
+            assert response.status_code == 400, (body, detail)
+            assert "must be a JSON object" in detail, (body, detail)
+        else:  # uploads: multipart only
+            assert response.status_code == 415, (body, detail)
+            assert 'Unsupported media type "application/json"' in detail, (body, detail)
+        assert state() == before, body

@@ -100,6 +100,17 @@ def test_unknown_api_path_is_json_404(anon):
     assert response.json() == {"detail": "Not found."}
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_unknown_api_path_is_json_404_for_writes_too(anon, lead, method, logged_in):
+    # Not a 403 for the missing CSRF token: there is nothing here to protect.
+    if logged_in:
+        assert log_in(anon, "lead").status_code == 302
+    response = getattr(anon, method)("/api/v1/does-not-exist/", {"a": 1}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
 def test_schema_and_docs_are_served(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
@@ -107,11 +118,16 @@ def test_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     # Swagger UI comes from our own static files, never a CDN: every file the page loads is
-    # ours, and no other site is named. (Not a search for "cdn": the page's random CSRF token
-    # spells it now and then.)
+    # ours, and no other site is named. (Not a search for "cdn": a random token might spell
+    # it now and then.) Its start-up script is a file too, not inline (Content-Security-Policy).
     loaded = re.findall(rb'(?:src|href)="([^"]+)"', docs.content)
-    assert loaded and all(url.startswith(b"/static/drf_spectacular_sidecar/") for url in loaded)
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in loaded
+    assert all(url.startswith(b"/") and not url.startswith(b"//") for url in loaded)
     assert re.search(rb"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", docs.content, re.I) is None
+    assert re.search(rb"<script>|<style", docs.content) is None
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"] == "application/javascript"
 
 
 # --- guessing passwords (django-axes) ------------------------------------------------------
@@ -172,3 +188,140 @@ def test_the_login_form_says_why_it_refuses(anon, lead, settings):
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
     assert log_in(anon, "lead").status_code == 429
+
+
+# --- tokens end with the password that issued them, and after API_TOKEN_DAYS ---------------
+
+NEW_PASSWORD = "a different horse, battery and staple"
+EXPIRED = "Your API token has expired; get a new one from POST /api/v1/auth/token/"
+
+
+def get_token(client, username: str = "lead", password: str = PASSWORD) -> str:
+    response = client.post(
+        "/api/v1/auth/token/", {"username": username, "password": password}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def token_works(token: str) -> bool:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client.get("/api/v1/reviews/").status_code == 200
+
+
+def test_changing_the_password_on_the_password_page_revokes_the_token(anon, lead):
+    old = get_token(anon)
+    assert log_in(anon, "lead").status_code == 302
+    csrf = anon.cookies["csrftoken"].value
+    response = anon.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+            "csrfmiddlewaretoken": csrf,
+        },
+        format="multipart",
+    )
+    assert response.status_code == 302
+    assert not token_works(old)
+    fresh = get_token(APIClient(), password=NEW_PASSWORD)
+    assert fresh != old
+    assert token_works(fresh)
+
+
+def test_an_administrator_resetting_the_password_revokes_the_token(anon, client, lead):
+    from tests.factories import UserFactory
+
+    old = get_token(anon)
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/auth/user/{lead.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert not token_works(old)
+
+
+def test_set_password_anywhere_revokes_the_token(anon, lead):
+    old = get_token(anon)
+    lead.set_password(NEW_PASSWORD)
+    lead.save()
+    assert not token_works(old)
+
+
+def test_saving_the_user_without_a_new_password_keeps_the_token(anon, lead):
+    old = get_token(anon)
+    lead.email = "lead@elsewhere.example"
+    lead.save()
+    lead.refresh_from_db()
+    lead.first_name = "Lea"
+    lead.save(update_fields=["first_name"])
+    assert token_works(old)
+    assert get_token(anon) == old
+
+
+def test_revoke_my_tokens_on_the_password_page(anon, lead):
+    old = get_token(anon)
+    assert log_in(anon, "lead").status_code == 302
+    page = anon.get("/accounts/password/").content.decode()
+    assert 'action="/accounts/tokens/revoke/"' in page
+    response = anon.post(
+        "/accounts/tokens/revoke/",
+        {"csrfmiddlewaretoken": anon.cookies["csrftoken"].value},
+        format="multipart",
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Your API tokens were revoked" in response.content.decode()
+    assert not token_works(old)
+    assert get_token(anon) != old
+
+
+def test_revoking_tokens_needs_a_post_with_the_csrf_token(anon, lead):
+    old = get_token(anon)
+    assert log_in(anon, "lead").status_code == 302
+    assert anon.get("/accounts/tokens/revoke/").status_code == 405
+    assert anon.post("/accounts/tokens/revoke/", {}, format="multipart").status_code == 403
+    assert token_works(old)
+
+
+def age_token(token: str, days: float) -> None:
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(key=token).update(created=timezone.now() - timezone.timedelta(days=days))
+
+
+def test_token_expires_after_api_token_days_with_a_clear_401(anon, lead, settings):
+    assert settings.API_TOKEN_DAYS == 30
+    token = get_token(anon)
+    age_token(token, 29.9)
+    assert token_works(token)
+    age_token(token, 30.1)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = client.get("/api/v1/reviews/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": EXPIRED}
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_the_token_lifetime_follows_the_setting(anon, lead, settings):
+    settings.API_TOKEN_DAYS = 2
+    token = get_token(anon)
+    age_token(token, 1.9)
+    assert token_works(token)
+    age_token(token, 2.1)
+    assert not token_works(token)
+
+
+def test_the_token_endpoint_replaces_an_expired_token(anon, lead):
+    old = get_token(anon)
+    age_token(old, 31)
+    fresh = get_token(anon)
+    assert fresh != old
+    assert token_works(fresh)
+    assert not token_works(old)

@@ -46,9 +46,11 @@ def test_stage_shows_preview_with_detected_format(client, review, lead):
 def test_stage_error_is_shown_in_place_and_keeps_nothing(client, review, lead):
     client.force_login(lead)
     empty = SimpleUploadedFile("empty.ris", b"")
-    html = client.post(
+    response = client.post(
         f"/reviews/{review.pk}/imports/stage/", {"file": empty, "database": "pubmed"}
-    ).content.decode()
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
     assert 'role="alert"' in html
     assert "empty.ris: the file is empty" in html
     assert not SearchImport.objects.exists()
@@ -56,8 +58,9 @@ def test_stage_error_is_shown_in_place_and_keeps_nothing(client, review, lead):
 
 def test_stage_without_database_says_so(client, review, lead):
     client.force_login(lead)
-    html = client.post(f"/reviews/{review.pk}/imports/stage/", {"file": nbib()}).content.decode()
-    assert "database: This field is required." in html
+    response = client.post(f"/reviews/{review.pk}/imports/stage/", {"file": nbib()})
+    assert response.status_code == 400
+    assert "database: This field is required." in response.content.decode()
 
 
 def test_start_imports_and_status_reports_counts(
@@ -82,8 +85,9 @@ def test_start_of_duplicate_asks_for_confirmation(client, review, lead):
     ).content.decode()
     assert "Import it again anyway" in html
     staged = SearchImport.objects.get(job__isnull=True)
-    html = client.post(f"/reviews/{review.pk}/imports/{staged.pk}/start/").content.decode()
-    assert "confirm if you really mean to" in html
+    response = client.post(f"/reviews/{review.pk}/imports/{staged.pk}/start/")
+    assert response.status_code == 400
+    assert "confirm if you really mean to" in response.content.decode()
     staged.refresh_from_db()
     assert staged.status == "staged"
 
@@ -153,3 +157,24 @@ def test_records_page_stays_small_with_a_huge_source_record(client, review, lead
 
     assert len(html) < 100_000
     assert "the JSON export holds it whole" in html
+
+
+def test_a_mapping_for_an_import_already_started_is_refused_with_400(
+    client, review, lead, django_capture_on_commit_callbacks
+):
+    csv = FIXTURES / "generic_csv" / "pubmed_layout_synthetic.csv"
+    client.force_login(lead)
+    client.post(
+        f"/reviews/{review.pk}/imports/stage/",
+        {"file": SimpleUploadedFile(csv.name, csv.read_bytes()), "database": "other"},
+    )
+    staged = SearchImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/reviews/{review.pk}/imports/{staged.pk}/start/")
+    response = client.post(
+        f"/reviews/{review.pk}/imports/{staged.pk}/mapping/", {"map_title": "citation"}
+    )
+    assert response.status_code == 400
+    assert "is no longer waiting for confirmation" in response.content.decode()
+    staged.refresh_from_db()
+    assert staged.column_mapping["title"] == "title"

@@ -361,3 +361,13 @@ def test_anonymous_page_request_redirects_to_login(client, targets, path):
     response = client.get(path.format(**targets))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_job_of_someone_elses_review_looks_like_no_job_at_all(api_as, outsider, targets, lead):
+    other_users_job = Job.objects.create(review=None, kind="worker_check", created_by=lead)
+    client = api_as(outsider)
+    missing = client.get("/api/v1/jobs/999999/")
+    assert missing.status_code == 404
+    for job_id in (targets["job"], other_users_job.pk):
+        response = client.get(f"/api/v1/jobs/{job_id}/")
+        assert (response.status_code, response.json()) == (missing.status_code, missing.json())
