@@ -11,7 +11,15 @@ from rest_framework.views import APIView
 
 from reviews import selectors, services
 from reviews.access import job_for_user, membership_for_user, review_for_user
-from reviews.models import AuditEvent, Job, Membership, Review, Role
+from reviews.models import (
+    REVIEW_DETAILS,
+    REVIEW_SETTINGS,
+    AuditEvent,
+    Job,
+    Membership,
+    Review,
+    Role,
+)
 from reviews.tokens import token_issue
 
 
@@ -29,17 +37,8 @@ class ReviewSerializer(serializers.ModelSerializer):
         model = Review
         fields = [
             "id",
-            "title",
-            "question",
-            "population",
-            "intervention",
-            "comparator",
-            "outcomes",
-            "inclusion_criteria",
-            "exclusion_criteria",
-            "protocol_registration",
-            "dedup_auto_threshold",
-            "dedup_review_threshold",
+            *REVIEW_DETAILS,
+            *REVIEW_SETTINGS,
             "created_by",
             "created_at",
             "updated_at",

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from reviews import selectors
 from reviews.access import cluster_for_user, pair_for_user, review_for_user
 from reviews.deduplication import cluster_undo, dedup_start, pair_decide
-from reviews.models import DedupRun, DuplicateCluster, DuplicatePair, Record
+from reviews.models import CITATION_FIELDS, DedupRun, DuplicateCluster, DuplicatePair, Record
 
 
 class DedupRunSerializer(serializers.ModelSerializer):
@@ -42,20 +42,7 @@ class PairRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Record
-        fields = [
-            "id",
-            "database",
-            "title",
-            "authors",
-            "year",
-            "journal",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "cluster",
-        ]
+        fields = ["id", "database", *CITATION_FIELDS, "cluster"]
         read_only_fields = fields
 
 

@@ -30,24 +30,16 @@ MERGED_FIELDS = tuple(f for f in BIBLIOGRAPHIC_FIELDS if f != "other_ids")
 _LOAD = (*MERGED_FIELDS, "id", "other_ids", "cluster_id", "search_import_id", "source_index")
 
 
+# The bibliographic fields the engine compares: all but the keywords. Its record type is its
+# own (hashable, no Django), so a test checks it holds exactly these.
+ENGINE_FIELDS = tuple(f for f in BIBLIOGRAPHIC_FIELDS if f != "keywords")
+
+
 def _as_engine_record(row: dict[str, Any]) -> DedupRecord:
-    return DedupRecord(
-        id=row["id"],
-        title=row["title"],
-        authors=tuple(row["authors"]),
-        year=row["year"],
-        journal=row["journal"],
-        volume=row["volume"],
-        issue=row["issue"],
-        pages=row["pages"],
-        doi=row["doi"],
-        pmid=row["pmid"],
-        other_ids=tuple(sorted(row["other_ids"].items())),
-        translated_title=row["translated_title"],
-        abstract=row["abstract"],
-        publication_type=row["publication_type"],
-        language=row["language"],
-    )
+    values = {f: row[f] for f in ENGINE_FIELDS}
+    values["authors"] = tuple(values["authors"])
+    values["other_ids"] = tuple(sorted(values["other_ids"].items()))
+    return DedupRecord(id=row["id"], **values)
 
 
 def _completeness(row: dict[str, Any]) -> tuple:

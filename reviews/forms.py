@@ -1,7 +1,7 @@
 from django import forms
 
 from reviews.importers.formats import format_choices
-from reviews.models import Database, Review, Role
+from reviews.models import REVIEW_DETAILS, REVIEW_SETTINGS, Database, Review, Role
 
 
 class LinesField(forms.CharField):
@@ -25,17 +25,7 @@ class ReviewForm(forms.ModelForm):
 
     class Meta:
         model = Review
-        fields = [
-            "title",
-            "question",
-            "population",
-            "intervention",
-            "comparator",
-            "outcomes",
-            "inclusion_criteria",
-            "exclusion_criteria",
-            "protocol_registration",
-        ]
+        fields = list(REVIEW_DETAILS)
         widgets = {
             "question": forms.Textarea(attrs={"rows": 3}),
             "population": forms.Textarea(attrs={"rows": 2}),
@@ -49,7 +39,7 @@ class ReviewSettingsForm(ReviewForm):
     """The review's details plus the settings a lead tunes once work has started."""
 
     class Meta(ReviewForm.Meta):
-        fields = [*ReviewForm.Meta.fields, "dedup_auto_threshold", "dedup_review_threshold"]
+        fields = [*REVIEW_DETAILS, *REVIEW_SETTINGS]
         labels = {
             "dedup_auto_threshold": "Merge duplicates automatically at score",
             "dedup_review_threshold": "Ask a person about duplicates from score",

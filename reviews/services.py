@@ -12,21 +12,9 @@ from django.db.models import Q
 
 from reviews.audit import audit_record, field_changes
 from reviews.jobs import job_start
-from reviews.models import Job, Membership, Review, Role
+from reviews.models import REVIEW_DETAILS, REVIEW_SETTINGS, Job, Membership, Review, Role
 
-REVIEW_FIELDS = (
-    "title",
-    "question",
-    "population",
-    "intervention",
-    "comparator",
-    "outcomes",
-    "inclusion_criteria",
-    "exclusion_criteria",
-    "protocol_registration",
-    "dedup_auto_threshold",
-    "dedup_review_threshold",
-)
+REVIEW_FIELDS = (*REVIEW_DETAILS, *REVIEW_SETTINGS)
 
 
 def _review_values(review: Review) -> dict[str, Any]:

@@ -10,6 +10,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# One DOI rule for the app: the readers store DOIs as deduplication compares them.
+from reviews.importers.normalise import normalise_doi
+
 # CJK punctuation that NFKC does not fold to ASCII; all of it separates words or phrases.
 _CJK_PUNCT = "。、《》〈〉「」『』【】〔〕〖〗〘〙〚〛・‧—…‘’“”〝〞〟"
 _CJK_PUNCT_TABLE = str.maketrans({c: " " for c in _CJK_PUNCT})
@@ -138,10 +141,6 @@ def _strip_trailer(value: str) -> str:
     return value
 
 
-_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
-_DOI_CORE = re.compile(r"10\.\d{4,9}/\S+")
-
-
 def text(value: str) -> str:
     """NFKC-fold, map CJK punctuation to spaces and collapse white space (case kept)."""
     if not value:
@@ -191,16 +190,6 @@ def title_key(title: str) -> str:
         # Drop spaces next to a CJK character; keep them between Latin words.
         value = re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", value)
     return value
-
-
-def normalise_doi(doi: str) -> str:
-    """``https://doi.org/10.1000/ABC.`` -> ``10.1000/abc``; empty if it holds no DOI."""
-    value = text(doi).strip().lower()
-    value = _DOI_PREFIX.sub("", value)
-    match = _DOI_CORE.search(value)
-    if not match:
-        return ""
-    return match.group(0).rstrip(".,;)]}")
 
 
 def normalise_pmid(pmid: str) -> str:

@@ -5,6 +5,7 @@ guess_mapping() and lets the user correct it before importing."""
 import re
 from collections.abc import Iterable, Iterator
 
+from reviews.fields import BIBLIOGRAPHIC_FIELDS, CITATION_FIELDS
 from reviews.importers.base import ImportFailure, ParsedRecord
 from reviews.importers.csv_exports import header_key, read_rows
 from reviews.importers.normalise import clean, normalise_doi, parse_year, split_list
@@ -12,18 +13,9 @@ from reviews.importers.normalise import clean, normalise_doi, parse_year, split_
 NAME = "generic_csv"
 LABEL = "CSV (choose the columns)"
 
-FIELDS = (
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "keywords",
+# The fields a column can be mapped to: the citation, the abstract and the keywords.
+FIELDS = tuple(
+    f for f in BIBLIOGRAPHIC_FIELDS if f in CITATION_FIELDS or f in ("abstract", "keywords")
 )
 
 # Header spellings seen in common exports, most specific first, compared by header_key().

@@ -1,6 +1,7 @@
 """Field clean-up shared by the readers: DOIs, years, pages, names, whitespace."""
 
 import re
+import unicodedata
 
 _DOI_PREFIX = re.compile(
     r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+|https?://doi\.[a-z]+/)", re.IGNORECASE
@@ -23,12 +24,14 @@ def clean(text: str | None) -> str:
 def normalise_doi(text: str | None) -> str:
     """A DOI in lower case without resolver prefix, e.g. ``10.1001/jama.1994.03510330076038``.
 
-    Accepts bare DOIs, ``doi:`` prefixes, resolver URLs (Ovid exports DOIs as URLs) and
-    PubMed's ``10.xxx/yyy [doi]``. Returns "" when the text holds no DOI.
+    Accepts bare DOIs, ``doi:`` prefixes, resolver URLs (Ovid exports DOIs as URLs),
+    PubMed's ``10.xxx/yyy [doi]`` and full-width forms (``ＤＯＩ：10．1000／ＡＢＣ``, as Chinese
+    databases write them). Returns "" when the text holds no DOI. The one DOI rule of the
+    app: the readers store DOIs this way and deduplication compares them this way.
     """
     if not text:
         return ""
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text).strip()
     text = re.sub(r"\s*\[doi\]\s*$", "", text, flags=re.IGNORECASE)
     text = _DOI_PREFIX.sub("", text)
     match = _DOI_IN_TEXT.search(text)

@@ -1,11 +1,20 @@
 from reviews.models.audit import AuditEvent
 from reviews.models.dedup import DedupRun, DuplicateCluster, DuplicatePair
 from reviews.models.jobs import Job
-from reviews.models.records import BIBLIOGRAPHIC_FIELDS, Database, Record, SearchImport
-from reviews.models.review import Membership, Review, Role
+from reviews.models.records import (
+    BIBLIOGRAPHIC_FIELDS,
+    CITATION_FIELDS,
+    Database,
+    Record,
+    SearchImport,
+)
+from reviews.models.review import REVIEW_DETAILS, REVIEW_SETTINGS, Membership, Review, Role
 
 __all__ = [
     "BIBLIOGRAPHIC_FIELDS",
+    "CITATION_FIELDS",
+    "REVIEW_DETAILS",
+    "REVIEW_SETTINGS",
     "AuditEvent",
     "Database",
     "DedupRun",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from reviews.fields import BIBLIOGRAPHIC_FIELDS, CITATION_FIELDS  # noqa: F401  (re-exported)
 from reviews.importers.limits import FIELD_LIMITS
 from reviews.models.jobs import Job
 from reviews.models.review import Review
@@ -105,26 +106,6 @@ _IMPORT_STATUS = {
     Job.Status.SUCCEEDED: SearchImport.Status.COMPLETE,
     Job.Status.FAILED: SearchImport.Status.FAILED,
 }
-
-
-# The bibliographic fields of a record, in the order exports and the API list them.
-BIBLIOGRAPHIC_FIELDS = (
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "other_ids",
-    "keywords",
-    "language",
-    "publication_type",
-    "translated_title",
-)
 
 
 class Record(models.Model):

@@ -6,6 +6,21 @@ from django.db.models import Q
 
 from reviews.dedup.engine import AUTO_THRESHOLD, REVIEW_THRESHOLD
 
+# What a review's members write about it (its details), and the settings a lead tunes once
+# work has started: the one list the forms, the API and the services use.
+REVIEW_DETAILS = (
+    "title",
+    "question",
+    "population",
+    "intervention",
+    "comparator",
+    "outcomes",
+    "inclusion_criteria",
+    "exclusion_criteria",
+    "protocol_registration",
+)
+REVIEW_SETTINGS = ("dedup_auto_threshold", "dedup_review_threshold")
+
 
 class Review(models.Model):
     """One systematic review: its question, PICO, eligibility criteria and protocol."""

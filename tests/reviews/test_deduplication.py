@@ -933,3 +933,14 @@ def test_dedup_start_queues_a_run_that_a_worker_completes(
         "unique_after": 5,
     }
     assert run.job.status == Job.Status.SUCCEEDED
+
+
+def test_the_engine_record_holds_exactly_the_bibliographic_fields_it_compares():
+    from dataclasses import fields
+
+    from reviews.dedup.engine import DedupRecord
+    from reviews.deduplication import ENGINE_FIELDS
+    from reviews.fields import BIBLIOGRAPHIC_FIELDS
+
+    assert {f.name for f in fields(DedupRecord)} == {"id", *ENGINE_FIELDS}
+    assert set(ENGINE_FIELDS) == set(BIBLIOGRAPHIC_FIELDS) - {"keywords"}
