@@ -6,7 +6,7 @@ decision on that record is in (when the stage is blinded).
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,15 +15,10 @@ from reviews.access import review_for_user
 from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
 from reviews.publications import publication_fields
 from screening import selectors, services
+from screening.access import stage_for_user
 from screening.agreement_summary import stage_agreement
-from screening.models import Choice, Decision, Stage
+from screening.models import Choice, Decision
 from screening.prisma import prisma_counts
-
-
-def _stage(stage: str) -> str:
-    if stage not in Stage.values:
-        raise NotFound(f"“{stage}” is not a stage; use title_abstract or full_text.")
-    return stage
 
 
 class ScreeningRecordSerializer(serializers.ModelSerializer):
@@ -64,8 +59,10 @@ class ResolveInputSerializer(serializers.Serializer):
 class NextRecordView(APIView):
     @extend_schema(responses={200: ScreeningRecordSerializer, 204: None})
     def get(self, request: Request, review_id: int, stage: str) -> Response:
-        review = review_for_user(request.user, review_id, write=True)
-        record = services.next_record(reviewer=request.user, review=review, stage=_stage(stage))
+        access = stage_for_user(request.user, review_id, stage, write=True)
+        record = services.next_record(
+            reviewer=request.user, review=access.review, stage=access.stage
+        )
         if record is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(ScreeningRecordSerializer(record).data)
@@ -82,8 +79,8 @@ class DecisionView(generics.GenericAPIView):
     def get(self, request: Request, review_id: int, stage: str) -> Response:
         """Decisions you may see: yours, and the others' once a record has every required
         decision (or on an unblinded stage)."""
-        review = review_for_user(request.user, review_id)
-        decisions = selectors.decisions_visible_to(request.user, review, _stage(stage))
+        access = stage_for_user(request.user, review_id, stage)
+        decisions = selectors.decisions_visible_to(request.user, access.review, access.stage)
         record = request.query_params.get("record", "")
         if record:
             if not record.isdecimal():
@@ -94,14 +91,14 @@ class DecisionView(generics.GenericAPIView):
 
     @extend_schema(request=DecisionInputSerializer, responses=DecisionSerializer)
     def post(self, request: Request, review_id: int, stage: str) -> Response:
-        review = review_for_user(request.user, review_id, write=True)
+        access = stage_for_user(request.user, review_id, stage, write=True)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decision = services.decision_record(
             reviewer=request.user,
-            review=review,
+            review=access.review,
             record_id=data.validated_data["record"],
-            stage=_stage(stage),
+            stage=access.stage,
             decision=data.validated_data["decision"],
             reason=data.validated_data["reason"],
             note=data.validated_data["note"],
@@ -126,9 +123,10 @@ class ConflictListView(generics.GenericAPIView):
 
     @extend_schema(operation_id="reviews_screening_conflicts_list")
     def get(self, request: Request, review_id: int, stage: str) -> Response:
-        review = review_for_user(request.user, review_id)
-        stage = _stage(stage)
-        page = self.paginate_queryset(selectors.conflicts_with_decisions(review, stage))
+        access = stage_for_user(request.user, review_id, stage)
+        page = self.paginate_queryset(
+            selectors.conflicts_with_decisions(access.review, access.stage)
+        )
         data = ConflictSerializer(page, many=True).data
         return self.get_paginated_response(data)
 
@@ -137,14 +135,14 @@ class ConflictListView(generics.GenericAPIView):
 class ResolveView(APIView):
     @extend_schema(request=ResolveInputSerializer, responses=DecisionSerializer)
     def post(self, request: Request, review_id: int, stage: str, record_id: int) -> Response:
-        review = review_for_user(request.user, review_id, write=True)
+        access = stage_for_user(request.user, review_id, stage, resolve=True)
         data = ResolveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         resolution = services.conflict_resolve(
             resolver=request.user,
-            review=review,
+            review=access.review,
             record_id=record_id,
-            stage=_stage(stage),
+            stage=access.stage,
             decision=data.validated_data["decision"],
             reason=data.validated_data["reason"],
         )
@@ -174,9 +172,8 @@ class AgreementView(APIView):
         )
     )
     def get(self, request: Request, review_id: int, stage: str) -> Response:
-        review = review_for_user(request.user, review_id)
-        stage = _stage(stage)
-        return Response(stage_agreement(review, stage))
+        access = stage_for_user(request.user, review_id, stage)
+        return Response(stage_agreement(access.review, access.stage))
 
 
 @extend_schema(tags=["screening"])
@@ -203,5 +200,5 @@ class RankingView(APIView):
         )
     )
     def get(self, request: Request, review_id: int, stage: str) -> Response:
-        review = review_for_user(request.user, review_id)
-        return Response(selectors.ranking_status(review, _stage(stage)))
+        access = stage_for_user(request.user, review_id, stage)
+        return Response(selectors.ranking_status(access.review, access.stage))

@@ -13,8 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reviews.access import review_for_user
-from reviews.models import Record, Review
+from reviews.models import Record
 from screening import fulltext, selectors
+from screening.access import report_for_user
 from screening.models import FullText
 from screening.views_fulltext import pdf_response
 
@@ -41,13 +42,6 @@ class FullTextUploadSerializer(serializers.Serializer):
 
 class NotRetrievedSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-def _record(review: Review, record_id: int) -> Record:
-    record = Record.objects.filter(review=review, pk=record_id).first()
-    if record is None:
-        raise NotFound(f"Record {record_id} is not in this review.")
-    return record
 
 
 def _state(request: Request, record: Record) -> dict:
@@ -83,8 +77,7 @@ class FullTextView(APIView):
 
     @extend_schema(summary="The state of a record's full text", responses=FullTextSerializer)
     def get(self, request: Request, review_id: int, record_id: int) -> Response:
-        review = review_for_user(request.user, review_id)
-        return Response(_state(request, _record(review, record_id)))
+        return Response(_state(request, report_for_user(request.user, review_id, record_id)))
 
     @extend_schema(
         summary="Upload the PDF of a report sought (replaces any earlier one)",
@@ -94,8 +87,8 @@ class FullTextView(APIView):
         responses={201: FullTextSerializer},
     )
     def post(self, request: Request, review_id: int, record_id: int) -> Response:
-        review = review_for_user(request.user, review_id, write=True)
-        record = _record(review, record_id)
+        record = report_for_user(request.user, review_id, record_id, write=True)
+        review = record.review
         data = FullTextUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fulltext.fulltext_upload(
@@ -108,8 +101,8 @@ class FullTextView(APIView):
 
     @extend_schema(summary="Remove the PDF or the “not retrieved” mark", responses={204: None})
     def delete(self, request: Request, review_id: int, record_id: int) -> Response:
-        review = review_for_user(request.user, review_id, write=True)
-        record = _record(review, record_id)
+        record = report_for_user(request.user, review_id, record_id, write=True)
+        review = record.review
         fulltext.fulltext_remove(user=request.user, review=review, record_id=record.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -124,8 +117,8 @@ class NotRetrievedView(APIView):
         responses=FullTextSerializer,
     )
     def post(self, request: Request, review_id: int, record_id: int) -> Response:
-        review = review_for_user(request.user, review_id, write=True)
-        record = _record(review, record_id)
+        record = report_for_user(request.user, review_id, record_id, write=True)
+        review = record.review
         data = NotRetrievedSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fulltext.fulltext_mark_not_retrieved(

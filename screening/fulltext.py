@@ -20,23 +20,11 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from reviews.audit import audit_record, field_changes
 from reviews.models import Record, Review
-from screening import selectors
+from screening.access import report_of
 from screening.models import Decision, FullText, Stage
 
 PDF_SIGNATURE = b"%PDF-"
 STATE_FIELDS = ("original_name", "size", "sha256", "pages", "not_retrieved", "note")
-
-
-def _report(review: Review, record_id: int) -> Record:
-    record = selectors.reports_sought(review).filter(pk=record_id).first()
-    if record is None:
-        raise ValidationError(
-            {
-                "record": f"Record {record_id} is not a report sought in this review: only "
-                "records included at title/abstract have a full text."
-            }
-        )
-    return record
 
 
 def _megabytes(size: int) -> str:
@@ -126,7 +114,7 @@ def fulltext_upload(
     *, user: AbstractBaseUser, review: Review, record_id: int, upload: UploadedFile
 ) -> FullText:
     """Store a report's PDF, replacing any earlier one and clearing a "not retrieved" mark."""
-    record = _report(review, record_id)
+    record = report_of(review, record_id)
     pages = _page_count(upload)
     sha256 = _sha256(upload)
     # Stored before the transaction so the database lock is not held while a large file is
@@ -165,7 +153,7 @@ def fulltext_mark_not_retrieved(
 
     Refused once reviewers have made full-text decisions on it (the report was assessed).
     """
-    record = _report(review, record_id)
+    record = report_of(review, record_id)
     note = note.strip()
     with transaction.atomic():
         full_text = _locked(review, record)
@@ -210,5 +198,4 @@ def fulltext_remove(*, user: AbstractBaseUser, review: Review, record_id: int) -
                 **{field: [value, None] for field, value in _state(full_text).items() if value},
             },
         )
-        _delete_after_commit(full_text, full_text.file.name)
-        full_text.delete()
+        full_text.delete()  # its PDF goes when this commits (receivers.delete_the_pdf)

@@ -28,7 +28,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from reviews.models import AuditEvent, DuplicateCluster, Membership, Record, Review
+from reviews.models import AuditEvent, DuplicateCluster, Record, Review
 from reviews.selectors import review_records, unique_records
 from screening.models import (
     Choice,
@@ -44,16 +44,20 @@ from screening.models import (
 
 
 def stage_settings(review: Review, stage: str) -> StageSettings:
-    """The stage's settings, or the defaults when a lead has not changed them."""
-    found = StageSettings.objects.filter(review=review, stage=stage).first()
-    return found or StageSettings(review=review, stage=stage)
+    """The stage's settings, or the defaults when a lead has not changed them.
+
+    Read once per review object: a request fetches its review once (`review_for_user`), and
+    deciding a record consults the settings in several places."""
+    read: dict[str, StageSettings] = review.__dict__.setdefault("_screening_settings", {})
+    if stage not in read:
+        found = StageSettings.objects.filter(review=review, stage=stage).first()
+        read[stage] = found or StageSettings(review=review, stage=stage)
+    return read[stage]
 
 
-def can_resolve(membership: Membership, settings: StageSettings) -> bool:
-    """Leads resolve conflicts; so does the reviewer a lead designated as the stage's arbiter."""
-    if membership.is_lead:
-        return True
-    return membership.can_write and settings.arbiter_id == membership.user_id
+def stage_settings_forget(review: Review) -> None:
+    """After the settings change, read them again."""
+    review.__dict__.pop("_screening_settings", None)
 
 
 def _with_counts(records: QuerySet[Record], stage: str) -> QuerySet[Record]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from reviews.audit import audit_record, field_changes
 from reviews.models import Membership, Record, Review
 from screening import prioritisation, selectors, tallies
+from screening.access import StageAccess, access_of
 from screening.models import Choice, Claim, Decision, Resolution, Stage, StageSettings, Tally
 
 SETTINGS_FIELDS = (
@@ -23,11 +24,6 @@ SETTINGS_FIELDS = (
     "arbiter",
     "prioritise",
 )
-
-
-def _check_stage(stage: str) -> None:
-    if stage not in Stage.values:
-        raise ValidationError({"stage": f"“{stage}” is not a stage; use one of {Stage.values}."})
 
 
 def _check_reason(settings: StageSettings, stage: str, decision: str, reason: str) -> None:
@@ -55,12 +51,19 @@ def next_record(*, reviewer: AbstractBaseUser, review: Review, stage: str) -> Re
     return found[0] if found else None
 
 
+def _deciding(user: AbstractBaseUser, review: Review, stage: str) -> StageAccess:
+    access = access_of(user, review, stage)
+    if not access.can_decide:
+        raise PermissionDenied("Viewers of a review cannot screen it.")
+    return access
+
+
 def next_records(
     *, reviewer: AbstractBaseUser, review: Review, stage: str, n: int = 1
 ) -> list[Record]:
     """`next_record`, and with `n=2` the record after it too (not claimed: the page shows it
     ahead of time and claims it when it becomes the next one)."""
-    _check_stage(stage)
+    _deciding(reviewer, review, stage)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A claim is a hint that lapses on its own; losing the last few in a crash costs
@@ -91,10 +94,9 @@ def decision_record(
     note: str = "",
 ) -> Decision:
     """Record (or change) a reviewer's decision. The same input twice changes nothing."""
-    _check_stage(stage)
+    settings = _deciding(reviewer, review, stage).settings
     if decision not in Choice.values:
         raise ValidationError({"decision": f"“{decision}” is not include, exclude or maybe."})
-    settings = selectors.stage_settings(review, stage)
     reason = reason.strip()
     _check_reason(settings, stage, decision, reason)
     with transaction.atomic():
@@ -172,11 +174,10 @@ def conflict_resolve(
 ) -> Resolution:
     """The final decision, by a lead or the stage's arbiter, on a record whose reviewers did
     not agree."""
-    _check_stage(stage)
-    settings = selectors.stage_settings(review, stage)
-    membership = Membership.objects.filter(review=review, user=resolver).first()
-    if membership is None or not selectors.can_resolve(membership, settings):
+    access = access_of(resolver, review, stage)
+    if not access.can_resolve:
         raise PermissionDenied("Only a lead or the stage's designated arbiter resolves conflicts.")
+    settings = access.settings
     if decision not in (Choice.INCLUDE, Choice.EXCLUDE):
         raise ValidationError({"decision": "A conflict is resolved with include or exclude."})
     _check_reason(settings, stage, decision, reason)
@@ -209,7 +210,8 @@ def conflict_resolve(
 def stage_settings_update(
     *, lead: AbstractBaseUser, review: Review, stage: str, data: dict[str, Any]
 ) -> StageSettings:
-    _check_stage(stage)
+    if not access_of(lead, review, stage).can_configure:
+        raise PermissionDenied("Only a lead of this review can change its screening settings.")
     current, _ = StageSettings.objects.select_for_update().get_or_create(review=review, stage=stage)
     if data.get("arbiter") is not None:
         _check_arbiter(review, data["arbiter"])
@@ -219,6 +221,7 @@ def stage_settings_update(
             setattr(current, field, data[field])
     current.full_clean()
     current.save()
+    selectors.stage_settings_forget(review)
     if before["reviewers_required"] != current.reviewers_required:
         tallies.tallies_reopen(review, stage, current.reviewers_required)
     changes = field_changes(before, _settings_values(current))
@@ -252,8 +255,7 @@ def decision_withdraw(
     *, reviewer: AbstractBaseUser, review: Review, record_id: int, stage: str
 ) -> None:
     """Take back one's decision (the screening page's "undo"), while the record is unsettled."""
-    _check_stage(stage)
-    settings = selectors.stage_settings(review, stage)
+    settings = _deciding(reviewer, review, stage).settings
     with transaction.atomic():
         Record.objects.select_for_update().filter(pk=record_id, review=review).first()
         decisions = list(

@@ -11,19 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from reviews.access import review_for_user
 from reviews.publications import publication_fields
 from screening import selectors, services
+from screening.access import StageAccess, stage_for_user
 from screening.agreement_summary import stage_agreement
 from screening.forms import StageSettingsForm
 from screening.highlight import highlight
 from screening.models import Decision, Stage
-
-
-def _stage(stage: str) -> str:
-    if stage not in Stage.values:
-        raise Http404("No such screening stage.")
-    return stage
 
 
 def _posted_record(request: HttpRequest) -> int:
@@ -34,10 +28,10 @@ def _posted_record(request: HttpRequest) -> int:
 
 
 def _record_context(
-    request: HttpRequest, review, stage: str, record, error: str = "", after: list | None = None
+    request: HttpRequest, access: StageAccess, record, error: str = "", after: list | None = None
 ) -> dict:
     """`after`: what `services.next_records(n=2)` found after `record`, if it was asked."""
-    settings = selectors.stage_settings(review, stage)
+    review, stage, settings = access.review, access.stage, access.settings
     mine = Decision.objects.filter(review=review, stage=stage, reviewer=request.user)
     # The latest two of one's decisions: "undo last", and "previous" when the last one is
     # the record shown.
@@ -45,7 +39,7 @@ def _record_context(
     context = {
         "review": review,
         "stage": stage,
-        "stage_label": Stage(stage).label,
+        "stage_label": access.label,
         "settings": settings,
         "record": record,
         "error": error,
@@ -89,15 +83,14 @@ def _record_context(
 
 def _render(
     request: HttpRequest,
-    review,
-    stage: str,
+    access: StageAccess,
     record,
     error: str = "",
     *,
     after: list | None = None,
     decided: bool = False,
 ) -> HttpResponse:
-    context = _record_context(request, review, stage, record, error, after)
+    context = _record_context(request, access, record, error, after)
     if not request.htmx:
         return render(request, "screening/screen.html", context)
     response = render(request, "screening/screen.html#record", context)
@@ -111,12 +104,11 @@ def _render(
 @login_required
 def progress(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     """The reviewer's progress bar, counted afresh (the screening page asks after decisions)."""
-    review = review_for_user(request.user, review_id, write=True)
-    stage = _stage(stage)
+    access = stage_for_user(request.user, review_id, stage, write=True)
     context = {
-        "review": review,
-        "stage": stage,
-        "progress": selectors.my_progress(request.user, review, stage),
+        "review": access.review,
+        "stage": access.stage,
+        "progress": selectors.my_progress(request.user, access.review, access.stage),
     }
     return render(request, "screening/screen.html#progress_counts", context)
 
@@ -125,17 +117,17 @@ def progress(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
 @login_required
 def screen(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     """The next record to screen, or the one named by ?record= (one's own earlier ones)."""
-    review = review_for_user(request.user, review_id, write=True)
-    stage = _stage(stage)
+    access = stage_for_user(request.user, review_id, stage, write=True)
     wanted = request.GET.get("record", "")
     if wanted.isdecimal():
-        record = selectors.screening_units(review, stage).filter(pk=int(wanted)).first()
-        if record is None:
+        record = selectors.screening_units(access.review, access.stage).filter(pk=int(wanted))
+        if not record:
             raise Http404("That record is not screened at this stage.")
-    else:
-        found = services.next_records(reviewer=request.user, review=review, stage=stage, n=2)
-        return _render(request, review, stage, _first(found), after=found[1:])
-    return _render(request, review, stage, record)
+        return _render(request, access, record[0])
+    found = services.next_records(
+        reviewer=request.user, review=access.review, stage=access.stage, n=2
+    )
+    return _render(request, access, _first(found), after=found[1:])
 
 
 @require_GET
@@ -143,8 +135,8 @@ def screen(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
 def record_list(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     """The stage's records, filtered (my undecided, my decided, conflicts, all) and searched;
     each opens in the screening page."""
-    review = review_for_user(request.user, review_id)
-    stage = _stage(stage)
+    access = stage_for_user(request.user, review_id, stage)
+    review, stage = access.review, access.stage
     shows = selectors.SHOW_FULL_TEXT if stage == Stage.FULL_TEXT else selectors.SHOW
     show = request.GET.get("show", "undecided")
     if show not in shows:
@@ -154,7 +146,7 @@ def record_list(request: HttpRequest, review_id: int, stage: str) -> HttpRespons
     context = {
         "review": review,
         "stage": stage,
-        "stage_label": Stage(stage).label,
+        "stage_label": access.label,
         "show": show,
         "shows": shows,
         "q": query,
@@ -167,8 +159,8 @@ def record_list(request: HttpRequest, review_id: int, stage: str) -> HttpRespons
 @require_POST
 @login_required
 def decide(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
-    review = review_for_user(request.user, review_id, write=True)
-    stage = _stage(stage)
+    access = stage_for_user(request.user, review_id, stage, write=True)
+    review, stage = access.review, access.stage
     record_id = _posted_record(request)
     try:
         services.decision_record(
@@ -182,9 +174,9 @@ def decide(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
         )
     except ValidationError as exc:
         record = selectors.screening_units(review, stage).filter(pk=record_id).first()
-        return _render(request, review, stage, record, " ".join(exc.messages))
+        return _render(request, access, record, " ".join(exc.messages))
     found = services.next_records(reviewer=request.user, review=review, stage=stage, n=2)
-    return _render(request, review, stage, _first(found), after=found[1:], decided=True)
+    return _render(request, access, _first(found), after=found[1:], decided=True)
 
 
 def _first(found: list):
@@ -195,34 +187,30 @@ def _first(found: list):
 @login_required
 def withdraw(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     """The "u" key: take back one's last decision and show that record again."""
-    review = review_for_user(request.user, review_id, write=True)
-    stage = _stage(stage)
+    access = stage_for_user(request.user, review_id, stage, write=True)
     record_id = _posted_record(request)
-    record = selectors.screening_units(review, stage).filter(pk=record_id).first()
+    record = selectors.screening_units(access.review, access.stage).filter(pk=record_id).first()
     try:
         services.decision_withdraw(
-            reviewer=request.user, review=review, record_id=record_id, stage=stage
+            reviewer=request.user, review=access.review, record_id=record_id, stage=access.stage
         )
     except ValidationError as exc:
-        return _render(request, review, stage, record, " ".join(exc.messages))
-    return _render(request, review, stage, record, decided=True)
+        return _render(request, access, record, " ".join(exc.messages))
+    return _render(request, access, record, decided=True)
 
 
 @require_GET
 @login_required
 def conflict_list(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
-    review = review_for_user(request.user, review_id)
-    stage = _stage(stage)
-    records = selectors.conflicts_with_decisions(review, stage)
-    page = Paginator(records, 25).get_page(request.GET.get("page"))
-    settings = selectors.stage_settings(review, stage)
+    access = stage_for_user(request.user, review_id, stage)
+    records = selectors.conflicts_with_decisions(access.review, access.stage)
     context = {
-        "review": review,
-        "stage": stage,
-        "stage_label": Stage(stage).label,
-        "page": page,
-        "settings": settings,
-        "can_resolve": selectors.can_resolve(review.membership, settings),
+        "review": access.review,
+        "stage": access.stage,
+        "stage_label": access.label,
+        "page": Paginator(records, 25).get_page(request.GET.get("page")),
+        "settings": access.settings,
+        "can_resolve": access.can_resolve,
     }
     return render(request, "screening/conflicts.html", context)
 
@@ -230,8 +218,8 @@ def conflict_list(request: HttpRequest, review_id: int, stage: str) -> HttpRespo
 @require_POST
 @login_required
 def resolve(request: HttpRequest, review_id: int, stage: str, record_id: int) -> HttpResponse:
-    review = review_for_user(request.user, review_id, write=True)
-    stage = _stage(stage)
+    access = stage_for_user(request.user, review_id, stage, resolve=True)
+    review, stage = access.review, access.stage
     try:
         services.conflict_resolve(
             resolver=request.user,
@@ -251,10 +239,9 @@ def resolve(request: HttpRequest, review_id: int, stage: str, record_id: int) ->
 @require_http_methods(["GET", "POST"])
 @login_required
 def stage_settings(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
-    review = review_for_user(request.user, review_id, lead=True)
-    stage = _stage(stage)
-    current = selectors.stage_settings(review, stage)
-    initial = {f: getattr(current, f) for f in services.SETTINGS_FIELDS}
+    access = stage_for_user(request.user, review_id, stage, lead=True)
+    review, stage = access.review, access.stage
+    initial = {f: getattr(access.settings, f) for f in services.SETTINGS_FIELDS}
     form = StageSettingsForm(request.POST or None, initial=initial, review=review)
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,17 +251,17 @@ def stage_settings(request: HttpRequest, review_id: int, stage: str) -> HttpResp
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{Stage(stage).label} settings saved.")
+            messages.success(request, f"{access.label} settings saved.")
             return redirect("screening:screen", review_id=review.pk, stage=stage)
-    context = {"review": review, "stage": stage, "stage_label": Stage(stage).label, "form": form}
+    context = {"review": review, "stage": stage, "stage_label": access.label, "form": form}
     return render(request, "screening/settings.html", context)
 
 
 @require_GET
 @login_required
 def agreement_csv(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
-    review = review_for_user(request.user, review_id)
-    stage = _stage(stage)
+    access = stage_for_user(request.user, review_id, stage)
+    review, stage = access.review, access.stage
     agreement = stage_agreement(review, stage)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

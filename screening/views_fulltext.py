@@ -19,14 +19,8 @@ from django_htmx.http import HttpResponseLocation
 from reviews.access import review_for_user
 from reviews.models import Record, Review
 from screening import fulltext, selectors
+from screening.access import report_for_user
 from screening.models import FullText, Stage
-
-
-def _report(review: Review, record_id: int) -> Record:
-    record = selectors.reports_sought(review).filter(pk=record_id).first()
-    if record is None:
-        raise Http404("That record is not a report sought at full text in this review.")
-    return record
 
 
 def _screen_url(review: Review, record: Record | None = None) -> str:
@@ -63,8 +57,8 @@ def _respond(
 @require_POST
 @login_required
 def upload(request: HttpRequest, review_id: int, record_id: int) -> HttpResponse:
-    review = review_for_user(request.user, review_id, write=True)
-    record = _report(review, record_id)
+    record = report_for_user(request.user, review_id, record_id, write=True)
+    review = record.review
     file = request.FILES.get("file")
     if file is None:
         return _respond(request, review, record, error="Choose a PDF file to upload.")
@@ -82,8 +76,8 @@ def upload(request: HttpRequest, review_id: int, record_id: int) -> HttpResponse
 @require_POST
 @login_required
 def not_retrieved(request: HttpRequest, review_id: int, record_id: int) -> HttpResponse:
-    review = review_for_user(request.user, review_id, write=True)
-    record = _report(review, record_id)
+    record = report_for_user(request.user, review_id, record_id, write=True)
+    review = record.review
     try:
         fulltext.fulltext_mark_not_retrieved(
             user=request.user, review=review, record_id=record.pk, note=request.POST.get("note", "")
@@ -96,8 +90,8 @@ def not_retrieved(request: HttpRequest, review_id: int, record_id: int) -> HttpR
 @require_POST
 @login_required
 def remove(request: HttpRequest, review_id: int, record_id: int) -> HttpResponse:
-    review = review_for_user(request.user, review_id, write=True)
-    record = _report(review, record_id)
+    record = report_for_user(request.user, review_id, record_id, write=True)
+    review = record.review
     fulltext.fulltext_remove(user=request.user, review=review, record_id=record.pk)
     return _respond(request, review, record, done=f"Full text of record {record.pk} removed.")
 

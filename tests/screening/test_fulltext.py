@@ -8,6 +8,7 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import Http404
 
 from reviews.models import AuditEvent
 from reviews.services import review_delete
@@ -141,8 +142,8 @@ def test_a_file_over_the_size_limit_is_refused(settings, review, reviewer, repor
 
 def test_only_reports_sought_take_a_full_text(review, lead, reviewer, media):
     (record,) = make_import(review, lead, "embase", [("Not yet screened (synthetic)", "")])
-    message = refused(lambda: upload(reviewer, review, record))
-    assert "is not a report sought in this review" in message
+    with pytest.raises(Http404, match="is not a report sought in this review"):
+        upload(reviewer, review, record)
     assert stored_files(media) == []
 
 

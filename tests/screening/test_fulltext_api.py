@@ -93,11 +93,15 @@ def test_an_upload_without_a_file_gets_400(api_as, reviewer, review, reports):
     assert "file" in response.json()["errors"]
 
 
-def test_a_record_not_included_at_title_abstract_gets_400(api_as, reviewer, review, lead):
+def test_a_record_not_included_at_title_abstract_has_no_full_text(api_as, reviewer, review, lead):
+    # The same answer as the pages give: only a report sought has a full text.
     (record,) = make_import(review, lead, "embase", [("Unscreened (synthetic)", "")])
-    response = post_pdf(api_as(reviewer), review, record)
-    assert response.status_code == 400
-    assert "is not a report sought" in response.json()["detail"]
+    for response in (
+        post_pdf(api_as(reviewer), review, record),
+        api_as(reviewer).get(url(review, record)),
+    ):
+        assert response.status_code == 404
+        assert "is not a report sought" in response.json()["detail"]
 
 
 def test_a_record_of_another_review_gets_404(api_as, reviewer, review, lead):
