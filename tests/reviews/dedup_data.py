@@ -32,13 +32,18 @@ def make_import(review, user, database: str, titles: list[tuple[str, str]]) -> l
 
 
 def pending_pair(review, a: Record, b: Record) -> DuplicatePair:
+    """The two records as a pair waiting for a person (replacing what a deduplication run
+    after `make_import` may have found for them)."""
     first, second = sorted([a, b], key=lambda r: r.pk)
-    return DuplicatePair.objects.create(
-        review=review,
+    pair, _ = DuplicatePair.objects.update_or_create(
         record_a=first,
         record_b=second,
-        score=0.8,
-        rule="fuzzy",
-        fields={"title": 0.9, "year": 1.0},
-        status=DuplicatePair.Status.PENDING,
+        defaults={
+            "review": review,
+            "score": 0.8,
+            "rule": "fuzzy",
+            "fields": {"title": 0.9, "year": 1.0},
+            "status": DuplicatePair.Status.PENDING,
+        },
     )
+    return pair
