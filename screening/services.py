@@ -4,7 +4,7 @@ audited."""
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -48,16 +48,14 @@ def _check_reason(settings: StageSettings, stage: str, decision: str, reason: st
 CLAIM_FOR = timedelta(minutes=15)
 
 
-def next_record(*, reviewer: AbstractBaseUser, review: Review, stage: str) -> Record | None:
+def next_record(*, reviewer: User, review: Review, stage: str) -> Record | None:
     """The reviewer's next record (`selectors.next_for`), claimed for them for a while so it
     goes to no more reviewers than it needs. A reviewer holds one claim per stage."""
     found = next_records(reviewer=reviewer, review=review, stage=stage)
     return found[0] if found else None
 
 
-def next_records(
-    *, reviewer: AbstractBaseUser, review: Review, stage: str, n: int = 1
-) -> list[Record]:
+def next_records(*, reviewer: User, review: Review, stage: str, n: int = 1) -> list[Record]:
     """`next_record`, and with `n=2` the record after it too (not claimed: the page shows it
     ahead of time and claims it when it becomes the next one)."""
     _check_stage(stage)
@@ -82,7 +80,7 @@ def next_records(
 
 def decision_record(
     *,
-    reviewer: AbstractBaseUser,
+    reviewer: User,
     review: Review,
     record_id: int,
     stage: str,
@@ -163,7 +161,7 @@ def _save(reviewer, review, record_id, stage, mine, values) -> Decision:
 @transaction.atomic
 def conflict_resolve(
     *,
-    resolver: AbstractBaseUser,
+    resolver: User,
     review: Review,
     record_id: int,
     stage: str,
@@ -207,7 +205,7 @@ def conflict_resolve(
 
 @transaction.atomic
 def stage_settings_update(
-    *, lead: AbstractBaseUser, review: Review, stage: str, data: dict[str, Any]
+    *, lead: User, review: Review, stage: str, data: dict[str, Any]
 ) -> StageSettings:
     _check_stage(stage)
     current, _ = StageSettings.objects.select_for_update().get_or_create(review=review, stage=stage)
@@ -240,7 +238,7 @@ def _settings_values(current: StageSettings) -> dict[str, Any]:
     return values
 
 
-def _check_arbiter(review: Review, user: AbstractBaseUser) -> None:
+def _check_arbiter(review: Review, user: User) -> None:
     membership = Membership.objects.filter(review=review, user=user).first()
     if membership is None or not membership.can_write:
         raise ValidationError(
@@ -248,9 +246,7 @@ def _check_arbiter(review: Review, user: AbstractBaseUser) -> None:
         )
 
 
-def decision_withdraw(
-    *, reviewer: AbstractBaseUser, review: Review, record_id: int, stage: str
-) -> None:
+def decision_withdraw(*, reviewer: User, review: Review, record_id: int, stage: str) -> None:
     """Take back one's decision (the screening page's "undo"), while the record is unsettled."""
     _check_stage(stage)
     settings = selectors.stage_settings(review, stage)
