@@ -5,7 +5,7 @@ here once. Outsiders get 404 (a review's existence is not disclosed); members wh
 is too low for the action get 403.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -13,7 +13,7 @@ from reviews.models import DuplicateCluster, DuplicatePair, Job, Membership, Rev
 
 
 def review_for_user(
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     review_id: int | str,
     *,
     write: bool = False,
@@ -43,9 +43,7 @@ def review_for_user(
     return review
 
 
-def membership_for_user(
-    user: AbstractBaseUser, review_id: int | str, membership_id: int | str
-) -> Membership:
+def membership_for_user(user: User, review_id: int | str, membership_id: int | str) -> Membership:
     """A membership of a review the user leads (only leads manage members)."""
     review = review_for_user(user, review_id, lead=True)
     try:
@@ -54,7 +52,7 @@ def membership_for_user(
         raise Http404("No such member in this review.") from None
 
 
-def job_for_user(user: AbstractBaseUser | AnonymousUser, job_id: int | str) -> Job:
+def job_for_user(user: User | AnonymousUser, job_id: int | str) -> Job:
     """A job is visible to the members of its review, or to its creator when it has none.
 
     Anyone else gets the same answer as for an id that does not exist, so job ids tell an
@@ -74,7 +72,7 @@ def job_for_user(user: AbstractBaseUser | AnonymousUser, job_id: int | str) -> J
 
 
 def import_for_user(
-    user: AbstractBaseUser, review_id: int | str, import_id: int | str, *, write: bool = False
+    user: User, review_id: int | str, import_id: int | str, *, write: bool = False
 ) -> SearchImport:
     """A search import of a review the user belongs to (reviewers and leads to change it)."""
     review = review_for_user(user, review_id, write=write)
@@ -89,7 +87,7 @@ def import_for_user(
 
 
 def pair_for_user(
-    user: AbstractBaseUser, review_id: int | str, pair_id: int | str, *, write: bool = False
+    user: User, review_id: int | str, pair_id: int | str, *, write: bool = False
 ) -> DuplicatePair:
     """A candidate duplicate pair of a review the user belongs to."""
     review = review_for_user(user, review_id, write=write)
@@ -104,7 +102,7 @@ def pair_for_user(
 
 
 def cluster_for_user(
-    user: AbstractBaseUser, review_id: int | str, cluster_id: int | str, *, write: bool = False
+    user: User, review_id: int | str, cluster_id: int | str, *, write: bool = False
 ) -> DuplicateCluster:
     """A duplicate group of a review the user belongs to."""
     review = review_for_user(user, review_id, write=write)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 
 from reviews.models import AuditEvent, Review
@@ -10,7 +10,7 @@ from reviews.models import AuditEvent, Review
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     review: Review | None,
     action: str,
     obj: models.Model,

@@ -4,7 +4,7 @@ and audited; the records themselves are never changed, so undoing restores them 
 from collections import defaultdict
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -79,17 +79,13 @@ def _key(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def dedup_start(
-    *, review: Review, user: AbstractBaseUser | None, auto_only: bool = False
-) -> DedupRun:
+def dedup_start(*, review: Review, user: User | None, auto_only: bool = False) -> DedupRun:
     """Queue a run for a worker (after each import, and when someone asks)."""
     with transaction.atomic():
         return _new_run(job_start(kind="dedup", review=review, user=user), auto_only)
 
 
-def dedup_now(
-    *, review: Review, user: AbstractBaseUser | None, auto_only: bool = False
-) -> DedupRun:
+def dedup_now(*, review: Review, user: User | None, auto_only: bool = False) -> DedupRun:
     """Run in this process (the `dedupe` command)."""
     with transaction.atomic():
         run = _new_run(job_create(kind="dedup", review=review, user=user), auto_only)
@@ -294,7 +290,7 @@ def _work_started(cluster: DuplicateCluster) -> str | None:
 
 
 def cluster_undo(
-    *, user: AbstractBaseUser, cluster: DuplicateCluster, confirm: bool = False
+    *, user: User, cluster: DuplicateCluster, confirm: bool = False
 ) -> DuplicateCluster:
     """Split a group back into its records, exactly as they were before the merge.
 
@@ -349,7 +345,7 @@ def cluster_undo(
     return cluster
 
 
-def pair_decide(*, user: AbstractBaseUser, pair: DuplicatePair, duplicate: bool) -> DuplicatePair:
+def pair_decide(*, user: User, pair: DuplicatePair, duplicate: bool) -> DuplicatePair:
     """A person's verdict on a candidate pair; "duplicate" merges the two records' groups."""
     with transaction.atomic():
         review = _lock_review(pair.review_id)
@@ -386,7 +382,7 @@ def pair_decide(*, user: AbstractBaseUser, pair: DuplicatePair, duplicate: bool)
     return pair
 
 
-def _merge_pair(review: Review, pair: DuplicatePair, user: AbstractBaseUser) -> None:
+def _merge_pair(review: Review, pair: DuplicatePair, user: User) -> None:
     ends = Record.objects.filter(pk__in=[pair.record_a_id, pair.record_b_id])
     group = {pair.record_a_id, pair.record_b_id}
     for record in ends.filter(cluster__undone_at__isnull=True, cluster__isnull=False):

@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
@@ -141,7 +141,7 @@ def _skipped_entry(item: Skipped, *, after_record: int) -> dict[str, Any]:
 
 def import_stage(
     *,
-    user: AbstractBaseUser,
+    user: User,
     review: Review,
     upload: File,
     database: str,
@@ -187,7 +187,7 @@ def import_stage(
 
 
 def import_start(
-    *, user: AbstractBaseUser, search_import: SearchImport, confirm_duplicate: bool = False
+    *, user: User, search_import: SearchImport, confirm_duplicate: bool = False
 ) -> Job:
     """Queue a staged import; a file already imported into the review needs confirmation."""
     with transaction.atomic():
@@ -224,7 +224,7 @@ def _confirm(search_import: SearchImport, confirm_duplicate: bool) -> SearchImpo
     return search_import
 
 
-def import_discard(*, user: AbstractBaseUser, search_import: SearchImport) -> None:
+def import_discard(*, user: User, search_import: SearchImport) -> None:
     """Throw away a staged upload that was never confirmed (nothing of it was imported)."""
     with transaction.atomic():
         search_import = (
@@ -431,7 +431,7 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
 
 
 def import_file(
-    *, user: AbstractBaseUser, review: Review, confirm_duplicate: bool = False, **stage_args
+    *, user: User, review: Review, confirm_duplicate: bool = False, **stage_args
 ) -> SearchImport:
     """Stage and run an import in this process (the CLI, and small uploads through the API)."""
     search_import = import_stage(user=user, review=review, **stage_args)

@@ -29,7 +29,7 @@ from typing import Any
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -84,7 +84,7 @@ def job_create(
     *,
     kind: str,
     review: Review | None,
-    user: AbstractBaseUser | None,
+    user: User | None,
     params: dict[str, Any] | None = None,
 ) -> Job:
     job_kind(kind)  # an unknown kind fails here, not later in a worker
@@ -100,7 +100,7 @@ def job_start(
     *,
     kind: str,
     review: Review | None,
-    user: AbstractBaseUser | None,
+    user: User | None,
     params: dict[str, Any] | None = None,
 ) -> Job:
     """Queue a job for a worker."""
@@ -123,7 +123,7 @@ def job_send(job: Job) -> None:
     if kind.queue:
         options["queue"] = kind.queue
     # Looked up by name: this module is imported by the task module.
-    current_app.tasks[RUN_JOB_TASK].apply_async(args=[job.pk], **options)
+    current_app.tasks[RUN_JOB_TASK].apply_async(args=(job.pk,), **options)
 
 
 def job_progress(job_id: int, percent: int) -> None:
@@ -240,7 +240,7 @@ def job_run_here(
     *,
     kind: str,
     review: Review | None,
-    user: AbstractBaseUser | None,
+    user: User | None,
     params: dict[str, Any] | None = None,
 ) -> Job:
     """Run a job in this process (the command line, small uploads): the same job row and
@@ -254,6 +254,7 @@ def job_run_here(
 
 def _worker_died(job: Job, now: float) -> bool:
     beat = cache.get(_heartbeat_key(job.pk))
+    assert job.started_at is not None  # the sweep reads only running jobs that have started
     last_sign = beat if beat is not None else job.started_at.timestamp()
     return now - last_sign > settings.JOB_DEAD_AFTER_SECONDS
 

@@ -32,9 +32,9 @@ def merged_values(
 def publication_fields(record: Record) -> dict[str, Any]:
     """Every bibliographic field of the record, as a reader sees it."""
     values = {name: getattr(record, name) for name in BIBLIOGRAPHIC_FIELDS}
-    if not record.cluster_id:
-        return values
     cluster = record.cluster
+    if cluster is None:
+        return values
     return merged_values(
         values,
         record_id=record.pk,

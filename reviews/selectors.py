@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 
@@ -22,7 +22,7 @@ from reviews.models import (
 )
 
 
-def reviews_for_user(user: AbstractBaseUser) -> QuerySet[Review]:
+def reviews_for_user(user: User) -> QuerySet[Review]:
     """The reviews the user belongs to, each annotated with the user's role and team size."""
     role = Membership.objects.filter(review=OuterRef("pk"), user=user).values("role")[:1]
     return (
@@ -40,9 +40,11 @@ def review_members(review: Review) -> QuerySet[Membership]:
     )
 
 
-def review_audit_events(review: Review, *, viewer: AbstractBaseUser) -> QuerySet[AuditEvent]:
+def review_audit_events(review: Review, *, viewer: User) -> QuerySet[AuditEvent]:
     """The review's audit events that `viewer` may see: every registered audit event filter
     (`reviews.hooks`) has its say, such as screening's blinding."""
+    # What `hooks.AuditEventFilter` returns; the manager's append-only queryset is one.
+    events: QuerySet[AuditEvent]
     events = AuditEvent.objects.filter(review_id=review.pk).select_related("actor")
     for audit_filter in hooks.audit_filters():
         events = audit_filter(events, review=review, viewer=viewer)
@@ -118,11 +120,11 @@ def imported_counts(review: Review) -> dict[str, int]:
     rows = (
         SearchImport.objects.filter(review=review, job__status=Job.Status.SUCCEEDED)
         .values("database")
-        .annotate(records=Sum("record_count"))
+        .annotate(n=Sum("record_count"))
         .order_by("database")
     )
     labels = dict(Database.choices)
-    return {labels[row["database"]]: row["records"] for row in rows}
+    return {labels[row["database"]]: row["n"] for row in rows}
 
 
 def filter_records(records: QuerySet[Record], params) -> QuerySet[Record]:

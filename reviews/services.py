@@ -5,7 +5,7 @@ import socket
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -22,7 +22,7 @@ def _review_values(review: Review) -> dict[str, Any]:
 
 
 @transaction.atomic
-def review_create(*, user: AbstractBaseUser, data: dict[str, Any]) -> Review:
+def review_create(*, user: User, data: dict[str, Any]) -> Review:
     """Create a review; its creator becomes its first lead."""
     review = Review(created_by=user, **{f: data[f] for f in REVIEW_FIELDS if f in data})
     review.full_clean()
@@ -46,7 +46,7 @@ def review_create(*, user: AbstractBaseUser, data: dict[str, Any]) -> Review:
 
 
 @transaction.atomic
-def review_update(*, user: AbstractBaseUser, review: Review, data: dict[str, Any]) -> Review:
+def review_update(*, user: User, review: Review, data: dict[str, Any]) -> Review:
     before = _review_values(review)
     for field in REVIEW_FIELDS:
         if field in data:
@@ -61,7 +61,7 @@ def review_update(*, user: AbstractBaseUser, review: Review, data: dict[str, Any
 
 
 @transaction.atomic
-def review_delete(*, user: AbstractBaseUser, review: Review) -> None:
+def review_delete(*, user: User, review: Review) -> None:
     audit_record(
         actor=user,
         review=review,
@@ -73,7 +73,7 @@ def review_delete(*, user: AbstractBaseUser, review: Review) -> None:
     review.delete()
 
 
-def _find_user(identifier: str) -> AbstractBaseUser:
+def _find_user(identifier: str) -> User:
     identifier = identifier.strip()
     if not identifier:
         raise ValidationError({"username": "Give the username or email address of the person."})
@@ -101,9 +101,7 @@ def _check_role(role: str) -> None:
 
 
 @transaction.atomic
-def member_add(
-    *, actor: AbstractBaseUser, review: Review, identifier: str, role: str
-) -> Membership:
+def member_add(*, actor: User, review: Review, identifier: str, role: str) -> Membership:
     """Invite an existing account, found by username or email, into the review."""
     _check_role(role)
     user = _find_user(identifier)
@@ -142,7 +140,7 @@ def _refuse_if_last_lead(membership: Membership, lead_ids: list[int], doing: str
 
 
 @transaction.atomic
-def member_change_role(*, actor: AbstractBaseUser, membership: Membership, role: str) -> Membership:
+def member_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     _check_role(role)
     if role == membership.role:
         return membership
@@ -163,7 +161,7 @@ def member_change_role(*, actor: AbstractBaseUser, membership: Membership, role:
 
 
 @transaction.atomic
-def member_remove(*, actor: AbstractBaseUser, membership: Membership) -> None:
+def member_remove(*, actor: User, membership: Membership) -> None:
     lead_ids = _lock_leads(membership.review)
     if membership.role == Role.LEAD:
         _refuse_if_last_lead(membership, lead_ids, "remove them")
@@ -177,7 +175,7 @@ def member_remove(*, actor: AbstractBaseUser, membership: Membership) -> None:
     membership.delete()
 
 
-def worker_check_start(*, user: AbstractBaseUser, review: Review) -> Job:
+def worker_check_start(*, user: User, review: Review) -> Job:
     """Queue a job that proves a Celery worker is alive and can write to the database."""
     return job_start(kind="worker_check", review=review, user=user)
 

@@ -4,7 +4,7 @@ and as soon as the password that got them changes, wherever it is changed."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -30,12 +30,12 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         return user, token
 
 
-def token_for_user(user: AbstractBaseUser) -> Token | None:
+def token_for_user(user: User) -> Token | None:
     return Token.objects.filter(user=user).first()
 
 
 @transaction.atomic
-def token_issue(*, user: AbstractBaseUser) -> Token:
+def token_issue(*, user: User) -> Token:
     """The user's token: the current one while it lasts, a fresh one once it has expired."""
     cutoff = timezone.now() - timedelta(days=settings.API_TOKEN_DAYS)
     Token.objects.filter(user=user, created__lte=cutoff).delete()
@@ -43,7 +43,7 @@ def token_issue(*, user: AbstractBaseUser) -> Token:
     return token
 
 
-def tokens_revoke(*, user: AbstractBaseUser) -> int:
+def tokens_revoke(*, user: User) -> int:
     """End every API token of the user; the token endpoint issues a new one on the next login."""
     deleted, _ = Token.objects.filter(user=user).delete()
     return deleted

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
@@ -61,7 +61,7 @@ def stage_access(review: Review, stage: str) -> StageAccess:
 
 
 def stage_for_user(
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     review_id: int | str,
     stage: str,
     *,
@@ -78,7 +78,7 @@ def stage_for_user(
     return access
 
 
-def access_of(user: AbstractBaseUser, review: Review, stage: str) -> StageAccess:
+def access_of(user: User, review: Review, stage: str) -> StageAccess:
     """A service's check of who acts, for callers that hold the review without a membership
     (the command line, tests): the same rules as `stage_for_user`. A service names a wrong
     stage as a field error; a page or endpoint answers 404 for it."""
@@ -90,7 +90,7 @@ def access_of(user: AbstractBaseUser, review: Review, stage: str) -> StageAccess
 
 
 def report_for_user(
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     review_id: int | str,
     record_id: int | str,
     *,

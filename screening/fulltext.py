@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -98,9 +98,7 @@ def _delete_after_commit(full_text: FullText, name: str) -> None:
         transaction.on_commit(partial(full_text.file.storage.delete, name))
 
 
-def _audit(
-    user: AbstractBaseUser, review: Review, full_text: FullText, action: str, before: dict
-) -> None:
+def _audit(user: User, review: Review, full_text: FullText, action: str, before: dict) -> None:
     audit_record(
         actor=user,
         review=review,
@@ -111,7 +109,7 @@ def _audit(
 
 
 def fulltext_upload(
-    *, user: AbstractBaseUser, review: Review, record_id: int, upload: UploadedFile
+    *, user: User, review: Review, record_id: int, upload: UploadedFile
 ) -> FullText:
     """Store a report's PDF, replacing any earlier one and clearing a "not retrieved" mark."""
     record = report_of(review, record_id)
@@ -147,7 +145,7 @@ def fulltext_upload(
 
 
 def fulltext_mark_not_retrieved(
-    *, user: AbstractBaseUser, review: Review, record_id: int, note: str = ""
+    *, user: User, review: Review, record_id: int, note: str = ""
 ) -> FullText:
     """Mark a report as not retrieved: it leaves full-text screening and counts in PRISMA.
 
@@ -181,7 +179,7 @@ def fulltext_mark_not_retrieved(
     return full_text
 
 
-def fulltext_remove(*, user: AbstractBaseUser, review: Review, record_id: int) -> None:
+def fulltext_remove(*, user: User, review: Review, record_id: int) -> None:
     """Back to "no full text yet": remove the PDF or the "not retrieved" mark."""
     with transaction.atomic():
         Record.objects.select_for_update().filter(pk=record_id, review=review).first()

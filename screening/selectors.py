@@ -6,7 +6,11 @@ A record's state at a stage follows from its decisions, computed in the database
 resolves it.
 """
 
-from django.contrib.auth.models import AbstractBaseUser
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
+from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
     Case,
@@ -24,6 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -41,6 +46,19 @@ from screening.models import (
     StageSettings,
     Tally,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class StateAnnotations(TypedDict):
+    """What `with_state` adds to each record: its tally at the stage."""
+
+    n_decisions: int
+    n_include: int
+    n_exclude: int
+    resolved: bool
+    resolved_include: bool
 
 
 def stage_settings(review: Review, stage: str) -> StageSettings:
@@ -60,7 +78,9 @@ def stage_settings_forget(review: Review) -> None:
     review.__dict__.pop("_screening_settings", None)
 
 
-def _with_counts(records: QuerySet[Record], stage: str) -> QuerySet[Record]:
+def _with_counts(
+    records: QuerySet[Record], stage: str
+) -> QuerySet[WithAnnotations[Record, StateAnnotations]]:
     """Records annotated with their tally at the stage (zero when nobody has decided)."""
     return records.annotate(
         tally=FilteredRelation("tallies", condition=Q(tallies__stage=stage)),
@@ -139,7 +159,7 @@ def full_text(record: Record) -> FullText | None:
     return FullText.objects.select_related("updated_by").filter(record=record).first()
 
 
-def with_state(review: Review, stage: str) -> QuerySet[Record]:
+def with_state(review: Review, stage: str) -> QuerySet[WithAnnotations[Record, StateAnnotations]]:
     """Screening units annotated with their decision counts at `stage`."""
     return _with_counts(screening_units(review, stage), stage)
 
@@ -182,7 +202,7 @@ def is_settled(record_id: int, stage: str) -> bool:
 
 
 def next_for(
-    reviewer: AbstractBaseUser,
+    reviewer: User,
     review: Review,
     stage: str,
     *,
@@ -194,7 +214,7 @@ def next_for(
 
 
 def next_records(
-    reviewer: AbstractBaseUser,
+    reviewer: User,
     review: Review,
     stage: str,
     *,
@@ -216,8 +236,8 @@ def next_records(
     """
     settings = stage_settings(review, stage)
     if stage == Stage.FULL_TEXT:
-        found = _next_full_text(reviewer, review, settings, skip)
-        return [found] if found is not None else []
+        record = _next_full_text(reviewer, review, settings, skip)
+        return [record] if record is not None else []
     # The reviewer's own decision on the walked record, as a scalar subquery so PostgreSQL
     # probes the unique decision index row by row as it walks. As NOT EXISTS it became a merge
     # anti join or a hash of all the reviewer's decisions, either way reading every decision
@@ -235,7 +255,7 @@ def next_records(
     )
     unit = Q(record__cluster__isnull=True) | Q(standing__isnull=False)
     open_tallies = Tally.objects.filter(review=review, stage=stage, open=True)
-    candidates = [open_tallies.order_by("record_id")]
+    candidates: list[QuerySet[Tally] | QuerySet[Priority]] = [open_tallies.order_by("record_id")]
     if settings.prioritise:
         # Scores of settled records are deleted as they settle (`tallies.tally_recount`).
         scored = Priority.objects.filter(
@@ -247,7 +267,8 @@ def next_records(
         for ordered in candidates:
             ordered = ordered.alias(standing=Subquery(standing.values("pk")[:1]), mine=mine)
             ordered = ordered.filter(unit, mine__isnull=True)
-            ordered = ordered.exclude(record_id=skip)
+            if skip is not None:
+                ordered = ordered.exclude(record_id=skip)
             if unclaimed:
                 ordered = ordered.alias(taken=_taken(reviewer, stage)).filter(
                     taken__lt=settings.reviewers_required
@@ -265,7 +286,7 @@ def next_records(
     return []
 
 
-def _taken(reviewer: AbstractBaseUser, stage: str, record: str = "record") -> Coalesce:
+def _taken(reviewer: User, stage: str, record: str = "record") -> CombinedExpression:
     """Decisions in plus live claims of other reviewers on the outer row's record."""
     decided = Tally.objects.filter(record=OuterRef(record), stage=stage).values("n_decisions")
     claims = (
@@ -288,8 +309,9 @@ def _next_full_text(
         with_state(review, stage)
         .filter(n_decisions__lt=settings.reviewers_required, resolved=False)
         .exclude(Exists(mine))
-        .exclude(pk=skip)
     )
+    if skip is not None:
+        pending = pending.exclude(pk=skip)
     unclaimed = pending.alias(taken=_taken(reviewer, stage, "pk")).filter(
         taken__lt=settings.reviewers_required
     )
@@ -308,9 +330,7 @@ def _first_by_priority(pending: QuerySet[Record], settings: StageSettings) -> Re
     return pending.first()
 
 
-def blinding_allows(
-    viewer: AbstractBaseUser, review: Review, *, decider: str, record: str, stage: str
-) -> Q:
+def blinding_allows(viewer: User, review: Review, *, decider: str, record: str, stage: str) -> Q:
     """Blinding, the one rule for every page, feed, export and API that shows a screening
     decision or a trace of one (its note, its undoing, its audit event): on a blinded stage, a
     decision is hidden from everyone but the reviewer who made it until its record settles
@@ -322,12 +342,10 @@ def blinding_allows(
     """
     unblinded = StageSettings.objects.filter(review=review, blinded=False).values("stage")
     settled = Tally.objects.filter(record_id=OuterRef(record), stage=OuterRef(stage), open=False)
-    return Q(**{decider: viewer}) | Q(**{f"{stage}__in": unblinded}) | Exists(settled)
+    return Q(**{decider: viewer}) | Q(**{f"{stage}__in": unblinded}) | Q(Exists(settled))
 
 
-def decisions_visible_to(
-    viewer: AbstractBaseUser, review: Review, stage: str
-) -> QuerySet[Decision]:
+def decisions_visible_to(viewer: User, review: Review, stage: str) -> QuerySet[Decision]:
     """Every decision of a stage the viewer may see (`blinding_allows`)."""
     return (
         Decision.objects.filter(review=review, stage=stage)
@@ -338,7 +356,7 @@ def decisions_visible_to(
 
 
 def audit_events_visible_to(
-    events: QuerySet[AuditEvent], *, review: Review, viewer: AbstractBaseUser
+    events: QuerySet[AuditEvent], *, review: Review, viewer: User
 ) -> QuerySet[AuditEvent]:
     """A review's audit events without the traces of decisions that blinding hides from the
     viewer: a decision's recording (with any change of it and its note) and its undoing.
@@ -370,11 +388,11 @@ def audit_events_visible_to(
     )
 
 
-def _mine(reviewer: AbstractBaseUser, stage: str) -> Exists:
+def _mine(reviewer: User, stage: str) -> Exists:
     return Exists(Decision.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer))
 
 
-def awaiting(reviewer: AbstractBaseUser, review: Review, stage: str) -> QuerySet[Record]:
+def awaiting(reviewer: User, review: Review, stage: str) -> QuerySet[Record]:
     """Records the reviewer can still decide: not decided by them, and still needing
     decisions."""
     required = stage_settings(review, stage).reviewers_required
@@ -385,7 +403,7 @@ def awaiting(reviewer: AbstractBaseUser, review: Review, stage: str) -> QuerySet
     )
 
 
-def decided_by(reviewer: AbstractBaseUser, review: Review, stage: str) -> QuerySet[Record]:
+def decided_by(reviewer: User, review: Review, stage: str) -> QuerySet[Record]:
     return with_state(review, stage).filter(_mine(reviewer, stage))
 
 
@@ -414,7 +432,7 @@ SHOW_FULL_TEXT = {**SHOW, "not_retrieved": "Not retrieved"}
 
 
 def screening_list(
-    viewer: AbstractBaseUser, review: Review, stage: str, show: str, query: str = ""
+    viewer: User, review: Review, stage: str, show: str, query: str = ""
 ) -> QuerySet[Record]:
     """The records of the screening list page, each with the viewer's own decision
     (`my_decision`) and its settled state, which blinding never hides."""
@@ -442,7 +460,7 @@ def screening_list(
     )
 
 
-def my_progress(reviewer: AbstractBaseUser, review: Review, stage: str) -> dict:
+def my_progress(reviewer: User, review: Review, stage: str) -> dict:
     """How many of the stage's records the reviewer has decided, of how many."""
     units = screening_units(review, stage)
     mine = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer)

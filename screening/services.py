@@ -4,7 +4,7 @@ audited."""
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -44,23 +44,21 @@ def _check_reason(settings: StageSettings, stage: str, decision: str, reason: st
 CLAIM_FOR = timedelta(minutes=15)
 
 
-def next_record(*, reviewer: AbstractBaseUser, review: Review, stage: str) -> Record | None:
+def next_record(*, reviewer: User, review: Review, stage: str) -> Record | None:
     """The reviewer's next record (`selectors.next_for`), claimed for them for a while so it
     goes to no more reviewers than it needs. A reviewer holds one claim per stage."""
     found = next_records(reviewer=reviewer, review=review, stage=stage)
     return found[0] if found else None
 
 
-def _deciding(user: AbstractBaseUser, review: Review, stage: str) -> StageAccess:
+def _deciding(user: User, review: Review, stage: str) -> StageAccess:
     access = access_of(user, review, stage)
     if not access.can_decide:
         raise PermissionDenied("Viewers of a review cannot screen it.")
     return access
 
 
-def next_records(
-    *, reviewer: AbstractBaseUser, review: Review, stage: str, n: int = 1
-) -> list[Record]:
+def next_records(*, reviewer: User, review: Review, stage: str, n: int = 1) -> list[Record]:
     """`next_record`, and with `n=2` the record after it too (not claimed: the page shows it
     ahead of time and claims it when it becomes the next one)."""
     _deciding(reviewer, review, stage)
@@ -85,7 +83,7 @@ def next_records(
 
 def decision_record(
     *,
-    reviewer: AbstractBaseUser,
+    reviewer: User,
     review: Review,
     record_id: int,
     stage: str,
@@ -165,7 +163,7 @@ def _save(reviewer, review, record_id, stage, mine, values) -> Decision:
 @transaction.atomic
 def conflict_resolve(
     *,
-    resolver: AbstractBaseUser,
+    resolver: User,
     review: Review,
     record_id: int,
     stage: str,
@@ -208,7 +206,7 @@ def conflict_resolve(
 
 @transaction.atomic
 def stage_settings_update(
-    *, lead: AbstractBaseUser, review: Review, stage: str, data: dict[str, Any]
+    *, lead: User, review: Review, stage: str, data: dict[str, Any]
 ) -> StageSettings:
     if not access_of(lead, review, stage).can_configure:
         raise PermissionDenied("Only a lead of this review can change its screening settings.")
@@ -243,7 +241,7 @@ def _settings_values(current: StageSettings) -> dict[str, Any]:
     return values
 
 
-def _check_arbiter(review: Review, user: AbstractBaseUser) -> None:
+def _check_arbiter(review: Review, user: User) -> None:
     membership = Membership.objects.filter(review=review, user=user).first()
     if membership is None or not membership.can_write:
         raise ValidationError(
@@ -251,9 +249,7 @@ def _check_arbiter(review: Review, user: AbstractBaseUser) -> None:
         )
 
 
-def decision_withdraw(
-    *, reviewer: AbstractBaseUser, review: Review, record_id: int, stage: str
-) -> None:
+def decision_withdraw(*, reviewer: User, review: Review, record_id: int, stage: str) -> None:
     """Take back one's decision (the screening page's "undo"), while the record is unsettled."""
     settings = _deciding(reviewer, review, stage).settings
     with transaction.atomic():

@@ -106,8 +106,8 @@ def trim_and_fill(fit: PooledResult, *, side: str | None = None, maxiter: int = 
         X = np.column_stack([np.ones(k), np.sqrt(vi)])
         tau2, _ = estimate_tau2(yi, vi, X, method)
         w = 1.0 / (vi + tau2)
-        beta = np.linalg.solve(X.T @ (X * w[:, None]), X.T @ (w * yi))
-        side = "right" if beta[1] < 0 else "left"
+        coef = np.linalg.solve(X.T @ (X * w[:, None]), X.T @ (w * yi))
+        side = "right" if coef[1] < 0 else "left"
     if side not in ("left", "right"):
         raise StatsError("side must be 'left' or 'right'")
     y = -yi if side == "right" else yi.copy()

@@ -74,15 +74,13 @@ def fivenum_to_mean_sd(
     is not converted either (``mean``/``sd`` are ``None``, ``reason`` says why).
     """
     _check_order([("min", minimum), ("q1", q1), ("median", median), ("q3", q3), ("max", maximum)])
-    has_range = minimum is not None and maximum is not None
-    has_iqr = q1 is not None and q3 is not None
-    if not (has_range or has_iqr):
+    if (minimum is None or maximum is None) and (q1 is None or q3 is None):
         raise InputError("give the quartiles (q1, q3), the range (min, max), or both")
     if n < 5:
         return MeanSD(None, None, "", reason="sample size below 5: not converted")
     xi = 2 * stats.norm.ppf((n - 0.375) / (n + 0.25))
     eta = 2 * stats.norm.ppf((0.75 * n - 0.125) / (n + 0.25))
-    if has_range and has_iqr:
+    if minimum is not None and maximum is not None and q1 is not None and q3 is not None:
         tval = max(
             2.65
             * np.log(0.6 * n)
@@ -97,7 +95,7 @@ def fivenum_to_mean_sd(
         w = 1 / (1 + 0.07 * n**0.6)
         sd = w * (maximum - minimum) / xi + (1 - w) * (q3 - q1) / eta
         method = "Luo 2018 (mean), Shi 2020 (SD); min, q1, median, q3, max"
-    elif has_range:
+    elif minimum is not None and maximum is not None:
         tval = abs((minimum + maximum - 2 * median) / (maximum - minimum))
         crit = 1 / np.log(n + 9) + 2.5 / (n + 1)
         w = 4 / (4 + n**0.75)
@@ -105,6 +103,8 @@ def fivenum_to_mean_sd(
         sd = (maximum - minimum) / xi
         method = "Luo 2018 (mean), Wan 2014 (SD); median and range"
     else:
+        # Only the quartiles: the check above left no other case.
+        assert q1 is not None and q3 is not None
         tval = abs((q1 + q3 - 2 * median) / (q3 - q1))
         crit = 2.65 / np.sqrt(n) - 6 / n**2
         w = 0.7 + 0.39 / n

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .effect_sizes import _labels, continuous, paired
 from .errors import InputError
@@ -36,7 +37,7 @@ WITHIN = "within"
 WITHIN_MEASURE = {"MD": "MC", "SMD": "SMCRH"}
 
 
-def _column(name: str, values: Sequence[float], k: int) -> np.ndarray:
+def _column(name: str, values: ArrayLike | None, k: int) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
     if arr.ndim == 0:
         arr = np.full(k, float(arr))
@@ -53,14 +54,14 @@ def mixed_designs(
     measure: str,
     *,
     design: Sequence[str],
-    n_t: Sequence[float],
-    mean_t: Sequence[float],
-    sd_t: Sequence[float],
-    n_c: Sequence[float],
-    mean_c: Sequence[float],
-    sd_c: Sequence[float],
-    n: Sequence[float],
-    r: Sequence[float],
+    n_t: ArrayLike,
+    mean_t: ArrayLike,
+    sd_t: ArrayLike,
+    n_c: ArrayLike,
+    mean_c: ArrayLike,
+    sd_c: ArrayLike,
+    n: ArrayLike,
+    r: ArrayLike | None,
     r_assumed: float | None = None,
     studies: Sequence[str] | None = None,
 ) -> EffectSizes:
@@ -83,7 +84,8 @@ def mixed_designs(
         means and SDs of the two sides (side 1 treated, side 2 control).
     n, r : array_like
         Number of people and the within-person correlation of within-person
-        studies (``nan`` for parallel studies, and for ``r`` not reported).
+        studies (``nan`` for parallel studies, and for ``r`` not reported;
+        ``r`` is ``None`` when no study reports one).
     r_assumed : float, optional
         Correlation used for within-person studies that report none. Without
         it such a study is an error: the correlation is never guessed.

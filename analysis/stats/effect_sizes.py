@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import gammaln
 
 from .errors import InputError
@@ -77,12 +78,12 @@ def hedges_correction(m: np.ndarray) -> np.ndarray:
 def continuous(
     measure: str,
     *,
-    n1: Sequence[float],
-    m1: Sequence[float],
-    sd1: Sequence[float],
-    n2: Sequence[float],
-    m2: Sequence[float],
-    sd2: Sequence[float],
+    n1: ArrayLike,
+    m1: ArrayLike,
+    sd1: ArrayLike,
+    n2: ArrayLike,
+    m2: ArrayLike,
+    sd2: ArrayLike,
     studies: Sequence[str] | None = None,
     variant: str = "metafor",
 ) -> EffectSizes:
@@ -140,12 +141,12 @@ def continuous(
 def paired(
     measure: str,
     *,
-    n: Sequence[float],
-    m1: Sequence[float],
-    sd1: Sequence[float],
-    m2: Sequence[float],
-    sd2: Sequence[float],
-    r: Sequence[float] | float | None,
+    n: ArrayLike,
+    m1: ArrayLike,
+    sd1: ArrayLike,
+    m2: ArrayLike,
+    sd2: ArrayLike,
+    r: ArrayLike | None,
     studies: Sequence[str] | None = None,
     r_assumed: float | None = None,
 ) -> EffectSizes:
@@ -177,9 +178,10 @@ def paired(
     labels = _labels(studies, k)
     if r is not None and np.ndim(r) == 0:
         # One value for every study is a review-wide assumption, not a report.
-        if r_assumed is not None and float(r) != r_assumed:
+        one_r = float(np.asarray(r, dtype=float))
+        if r_assumed is not None and one_r != r_assumed:
             raise InputError(f"two assumed correlations given: r = {r:g} and {r_assumed:g}")
-        r_assumed, r = float(r), None
+        r_assumed, r = one_r, None
     if r_assumed is not None and not -1 <= r_assumed <= 1:
         raise InputError(f"assumed correlation r = {r_assumed:g} must be between -1 and 1")
     reported = np.full(k, np.nan) if r is None else np.asarray(r, dtype=float)
@@ -216,7 +218,7 @@ def paired(
     else:
         yi = hedges_correction(na - 1) * diff / s1
         vi = var_diff / (s1**2 * (na - 1)) + yi**2 / (2 * (na - 1))
-    notes = ()
+    notes: tuple[str, ...] = ()
     if missing.all():
         notes = (f"within-person correlation r = {r_assumed:g} assumed for every study",)
     elif missing.any():
@@ -238,10 +240,10 @@ def paired(
 
 def binary_cells(
     *,
-    events1: Sequence[float],
-    n1: Sequence[float],
-    events2: Sequence[float],
-    n2: Sequence[float],
+    events1: ArrayLike,
+    n1: ArrayLike,
+    events2: ArrayLike,
+    n2: ArrayLike,
     studies: Sequence[str] | None = None,
 ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Validate arm-level counts and return labels and 2x2 cells a, b, c, d."""
@@ -261,10 +263,10 @@ def binary_cells(
 def binary(
     measure: str,
     *,
-    events1: Sequence[float],
-    n1: Sequence[float],
-    events2: Sequence[float],
-    n2: Sequence[float],
+    events1: ArrayLike,
+    n1: ArrayLike,
+    events2: ArrayLike,
+    n2: ArrayLike,
     studies: Sequence[str] | None = None,
     add: float = 0.5,
     drop_double_zero: bool = False,

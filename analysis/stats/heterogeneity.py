@@ -8,7 +8,10 @@ in meta-analysis. Statistics in Medicine, 26(1), 37-52.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 from scipy.optimize import brentq
 
@@ -16,7 +19,7 @@ from .errors import StatsError
 from .results import PooledResult, Tau2Interval
 
 
-def generalized_q(y: np.ndarray, v: np.ndarray, tau2: float | np.ndarray) -> np.ndarray:
+def generalized_q(y: np.ndarray, v: np.ndarray, tau2: ArrayLike) -> np.ndarray:
     """Generalised Q statistic ``sum w (y - mu_w)^2`` with ``w = 1/(v + tau2)``.
 
     Vectorised over ``tau2``; decreasing in ``tau2``.
@@ -81,11 +84,15 @@ def tau2_interval(fit: PooledResult, *, tol: float = 1e-12, maxiter: int = 1000)
         lb = root(crit_u)
     vt = fit.vt
     tau2 = (fit.tau2, lb, ub)
+
+    def each(f: Callable[[float], float]) -> tuple[float, float, float]:
+        return f(tau2[0]), f(tau2[1]), f(tau2[2])
+
     return Tau2Interval(
         tau2=tau2,
-        tau=tuple(float(np.sqrt(t)) for t in tau2),
-        i2=tuple(float(100 * t / (vt + t)) for t in tau2),
-        h2=tuple(float(t / vt + 1) for t in tau2),
+        tau=each(lambda t: float(np.sqrt(t))),
+        i2=each(lambda t: float(100 * t / (vt + t))),
+        h2=each(lambda t: float(t / vt + 1)),
         lower_bounded=lower_bounded,
         upper_bounded=upper_bounded,
     )

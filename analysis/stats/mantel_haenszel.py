@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from .effect_sizes import binary, binary_cells
@@ -78,10 +79,10 @@ def _result(method, measure, beta, se, es, weights, q, k_yi, level) -> PooledRes
 def mantel_haenszel(
     measure: str,
     *,
-    events1: Sequence[float],
-    n1: Sequence[float],
-    events2: Sequence[float],
-    n2: Sequence[float],
+    events1: ArrayLike,
+    n1: ArrayLike,
+    events2: ArrayLike,
+    n2: ArrayLike,
     studies: Sequence[str] | None = None,
     level: float = 0.95,
 ) -> PooledResult:
@@ -151,10 +152,10 @@ def mantel_haenszel(
 
 def peto(
     *,
-    events1: Sequence[float],
-    n1: Sequence[float],
-    events2: Sequence[float],
-    n2: Sequence[float],
+    events1: ArrayLike,
+    n1: ArrayLike,
+    events2: ArrayLike,
+    n2: ArrayLike,
     studies: Sequence[str] | None = None,
     level: float = 0.95,
 ) -> PooledResult:
@@ -192,10 +193,10 @@ def leave_one_out_counts(
     *,
     method: str,
     measure: str,
-    events1: Sequence[float],
-    n1: Sequence[float],
-    events2: Sequence[float],
-    n2: Sequence[float],
+    events1: ArrayLike,
+    n1: ArrayLike,
+    events2: ArrayLike,
+    n2: ArrayLike,
     studies: Sequence[str],
     level: float = 0.95,
 ) -> LeaveOneOut:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from .errors import InputError, StatsError
@@ -28,7 +29,7 @@ TESTS = ("z", "knha")
 
 
 def check_yi_vi(
-    yi: Sequence[float], vi: Sequence[float], studies: Sequence[str] | None
+    yi: ArrayLike, vi: ArrayLike, studies: Sequence[str] | None
 ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     """Validate effect sizes and variances; errors name the study."""
     y = np.atleast_1d(np.asarray(yi, dtype=float))
@@ -83,8 +84,8 @@ def heterogeneity(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None):
 
 
 def pool(
-    yi: Sequence[float],
-    vi: Sequence[float],
+    yi: ArrayLike,
+    vi: ArrayLike,
     *,
     method: str = "REML",
     test: str = "z",
@@ -144,7 +145,7 @@ def pool(
     se = float(np.sqrt(var))
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = np.float64(mu) / np.float64(se)
-    if test == "knha":
+    if df is not None:  # the Knapp-Hartung t test
         pval = float(2 * stats.t.sf(abs(stat), df)) if df > 0 else np.nan
     else:
         pval = float(2 * stats.norm.sf(abs(stat)))

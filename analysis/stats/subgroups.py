@@ -15,7 +15,7 @@ data and undertaking meta-analyses, section 10.11.3. Cochrane Handbook.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -25,14 +25,14 @@ from .results import PooledResult, SubgroupAnalysis
 
 
 def subgroup_analysis(
-    groups: Sequence[object],
+    groups: Iterable[object],
     fit: Callable[[np.ndarray], PooledResult],
 ) -> SubgroupAnalysis:
     """Fit each subgroup separately and test for subgroup differences.
 
     Parameters
     ----------
-    groups : sequence
+    groups : iterable
         Subgroup value of every study, in study order; missing values are an
         error.
     fit : callable

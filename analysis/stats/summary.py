@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -56,7 +57,7 @@ def _correlations(
 ) -> tuple[np.ndarray | None, float | None]:
     """Reported r per study (``nan`` if none) and the r assumed for the others."""
     r = table.columns.get("r")
-    if table.layout == "paired" and assume_r is None and np.all(r == r[0]):
+    if r is not None and table.layout == "paired" and assume_r is None and np.all(r == r[0]):
         # One value in every row of a paired table is a review-wide assumption: pass it as
         # such so that the results state it (and a sensitivity analysis varies it).
         return np.full_like(r, np.nan), float(r[0])
@@ -227,11 +228,11 @@ def _num(x) -> float | None:
     return None if math.isnan(x) or math.isinf(x) else x
 
 
-def to_dict(a: Analysis) -> dict:
+def to_dict(a: Analysis) -> dict[str, Any]:
     """The JSON document of ``metaanalyze --format json`` (keys as issue #6)."""
     f = a.fit
     fe_like = f.method in ("FE", "MH", "PETO")
-    out = {
+    out: dict[str, Any] = {
         "k": f.k,
         "measure": a.effects.measure,
         "method": f.method,
@@ -283,7 +284,8 @@ def to_dict(a: Analysis) -> dict:
         out["q_between"] = _num(a.subgroups.q_between)
         out["q_between_df"] = a.subgroups.q_between_df
         out["q_between_p"] = _num(a.subgroups.q_between_p)
-    if a.egger is not None:
+    # analyse() runs the three bias checks together.
+    if a.egger is not None and a.begg is not None and a.trimfill is not None:
         out.update(
             egger_t=_num(a.egger.t),
             egger_p=_num(a.egger.p_value),

@@ -58,6 +58,9 @@ class Review(models.Model):
         through_fields=("review", "user"),
         related_name="reviews",
     )
+    # Not a field: the current user's membership, which `reviews.access.review_for_user`
+    # attaches to the review it returns (the pages and `reviews.hooks.tabs_for` read it).
+    membership: "Membership"
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
