@@ -1,3 +1,4 @@
+import pytest
 from django.test import override_settings
 
 
@@ -57,3 +58,22 @@ def test_htmx_request_of_a_viewer_gets_a_fragment_saying_why(client, review, vie
     response = client.post(f"/reviews/{review.pk}/worker-check/", headers={"HX-Request": "true"})
     assert response.status_code == 403
     assert response.content.decode().startswith('<p class="error" role="alert">Only a lead')
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("[null, null]", "an array"),
+        ("null", "null"),
+        ("0", "a number"),
+        ("1.5", "a number"),
+        ("false", "true or false"),
+        ('"lead"', "a string"),
+    ],
+)
+def test_a_json_body_that_is_not_an_object_is_400(client, body, kind):
+    response = client.post("/api/v1/auth/token/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        f"The JSON body must be an object of named fields, not {kind}."
+    )
