@@ -77,3 +77,16 @@ def test_a_json_body_that_is_not_an_object_is_400(client, body, kind):
     assert response.json()["detail"] == (
         f"The JSON body must be an object of named fields, not {kind}."
     )
+
+
+def test_nested_field_errors_are_summarised_with_their_place(api_as, lead):
+    response = api_as(lead).post(
+        "/api/v1/reviews/",
+        {"title": "Synthetic review", "exclusion_criteria": ["Animal studies", ""]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "exclusion_criteria.1: This field may not be blank."
+    assert response.json()["errors"] == {
+        "exclusion_criteria": {"1": ["This field may not be blank."]}
+    }
