@@ -32,10 +32,27 @@ def api_exception_handler(exc, context):
 
 def _summarise(errors: dict) -> str:
     parts = []
-    for field, messages in errors.items():
-        text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
-        parts.append(text if field == "non_field_errors" else f"{field}: {text}")
+    for place, messages in _flatten(errors):
+        text = " ".join(messages)
+        parts.append(text if place == "non_field_errors" else f"{place}: {text}")
     return "; ".join(parts)
+
+
+def _flatten(errors: dict, prefix: str = ""):
+    """(place, messages) for each field with errors; a nested field's place is its path, such
+    as `exclusion_criteria.1` for the second item of a list."""
+    for field, messages in errors.items():
+        place = f"{prefix}{field}"
+        if isinstance(messages, dict):
+            yield from _flatten(messages, f"{place}.")
+        elif isinstance(messages, list) and any(isinstance(m, dict) for m in messages):
+            # A list of nested serializers: one dict of errors per item, empty when it is fine.
+            for index, item in enumerate(messages):
+                yield from _flatten(item, f"{place}.{index}.")
+        elif isinstance(messages, list):
+            yield place, [str(m) for m in messages]
+        else:
+            yield place, [str(messages)]
 
 
 def _is_api(request: HttpRequest) -> bool:

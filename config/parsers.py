@@ -1,25 +1,29 @@
-"""Request parsers shared by every API endpoint (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES)."""
-
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-_JSON_KINDS = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+
+def json_kind(value) -> str:
+    """How JSON calls the type of a parsed JSON value, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 class JSONObjectParser(JSONParser):
-    """DRF's JSON parser, refusing a body that is valid JSON but not an object.
-
-    Every endpoint reads named fields from its body, so an array, a number, a string, true,
-    false or null is a client's mistake: 400 here, once for all endpoints, instead of an
-    AttributeError (500) in whichever view calls `request.data.get`.
-    """
+    """DRF's JSON parser, refusing a body that is not a JSON object: every endpoint reads
+    named fields from its body, and a list, string, number or null would otherwise reach the
+    view and fail there (500) instead of answering 400."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         data = super().parse(stream, media_type, parser_context)
         if not isinstance(data, dict):
-            kind = _JSON_KINDS.get(type(data), "a number")
             raise ParseError(
-                f'The request body must be a JSON object, such as {{"name": "value"}}; '
-                f"this one is {kind}."
+                f"The JSON body must be an object of named fields, not {json_kind(data)}."
             )
         return data

@@ -2,13 +2,14 @@
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.serializers import JSONTypes
 from reviews import selectors, services
 from reviews.access import job_for_user, membership_for_user, review_for_user
 from reviews.models import (
@@ -23,7 +24,7 @@ from reviews.models import (
 from reviews.tokens import token_issue
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(JSONTypes, serializers.ModelSerializer):
     inclusion_criteria = serializers.ListField(
         child=serializers.CharField(max_length=2000), required=False
     )
@@ -53,7 +54,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         return membership.role if membership else None
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(JSONTypes, serializers.ModelSerializer):
     username = serializers.CharField(
         source="user.username",
         help_text="On creation: the username or the email address of an existing account.",
@@ -67,7 +68,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "email", "created_at"]
 
 
-class MembershipRoleSerializer(serializers.Serializer):
+class MembershipRoleSerializer(JSONTypes, serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
@@ -92,7 +93,9 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = AuditEvent
@@ -124,7 +127,14 @@ class TokenView(APIView):
             "Token",
             {"username": serializers.CharField(), "password": serializers.CharField()},
         ),
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="The username or password is wrong or missing."),
+            429: OpenApiResponse(
+                description="Too many failed logins for this username from this address: "
+                "wait LOGIN_LOCKOUT_MINUTES.",
+            ),
+        },
         auth=[],
     )
     def post(self, request: Request) -> Response:
@@ -150,11 +160,12 @@ class ReviewListView(generics.GenericAPIView):
     def get_queryset(self):
         return selectors.reviews_for_user(self.request.user).select_related("created_by")
 
-    @extend_schema(operation_id="reviews_list")
+    @extend_schema(operation_id="reviews_list", responses=ReviewSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @extend_schema(responses={201: ReviewSerializer})
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -193,12 +204,13 @@ class MemberListView(generics.GenericAPIView):
     serializer_class = MembershipSerializer
     pagination_class = None
 
-    @extend_schema(operation_id="reviews_members_list")
+    @extend_schema(operation_id="reviews_members_list", responses=MembershipSerializer(many=True))
     def get(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id)
         members = selectors.review_members(review)
         return Response(self.get_serializer(members, many=True).data)
 
+    @extend_schema(responses={201: MembershipSerializer})
     def post(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id, lead=True)
         serializer = self.get_serializer(data=request.data)
@@ -220,11 +232,12 @@ class MemberDetailView(generics.GenericAPIView):
     @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
     def patch(self, request: Request, review_id: int, membership_id: int) -> Response:
         membership = membership_for_user(request.user, review_id, membership_id)
-        serializer = MembershipRoleSerializer(data=request.data)
+        serializer = MembershipRoleSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        membership = services.member_change_role(
-            actor=request.user, membership=membership, role=serializer.validated_data["role"]
-        )
+        if "role" in serializer.validated_data:
+            membership = services.member_change_role(
+                actor=request.user, membership=membership, role=serializer.validated_data["role"]
+            )
         return Response(self.get_serializer(membership).data)
 
     def delete(self, request: Request, review_id: int, membership_id: int) -> Response:
@@ -258,7 +271,7 @@ class AuditLogView(generics.GenericAPIView):
 
     serializer_class = AuditEventSerializer
 
-    @extend_schema(operation_id="reviews_audit_list")
+    @extend_schema(operation_id="reviews_audit_list", responses=AuditEventSerializer(many=True))
     def get(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id, lead=True)
         page = self.paginate_queryset(selectors.review_audit_events(review, viewer=request.user))

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.serializers import JSONTypes
 from reviews import selectors
 from reviews.access import cluster_for_user, pair_for_user, review_for_user
 from reviews.deduplication import cluster_undo, dedup_start, pair_decide
@@ -78,6 +79,10 @@ class ClusterSerializer(serializers.ModelSerializer):
         return cluster.member_ids
 
 
+class DedupStartSerializer(JSONTypes, serializers.Serializer):
+    auto_only = serializers.BooleanField(required=False, default=False)
+
+
 @extend_schema(tags=["dedup"])
 class DedupView(APIView):
     @extend_schema(
@@ -103,18 +108,14 @@ class DedupView(APIView):
             }
         )
 
-    @extend_schema(
-        request=inline_serializer(
-            "DedupStart", {"auto_only": serializers.BooleanField(required=False, default=False)}
-        ),
-        responses={202: DedupRunSerializer},
-    )
+    @extend_schema(request=DedupStartSerializer, responses={202: DedupRunSerializer})
     def post(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id, write=True)
-        auto_only = serializers.BooleanField().to_internal_value(
-            request.data.get("auto_only", False)
+        start = DedupStartSerializer(data=request.data)
+        start.is_valid(raise_exception=True)
+        run = dedup_start(
+            review=review, user=request.user, auto_only=start.validated_data["auto_only"]
         )
-        run = dedup_start(review=review, user=request.user, auto_only=auto_only)
         return Response(DedupRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -122,14 +123,16 @@ class DedupView(APIView):
 class CandidateListView(generics.GenericAPIView):
     serializer_class = PairSerializer
 
-    @extend_schema(operation_id="reviews_dedup_candidates_list")
+    @extend_schema(
+        operation_id="reviews_dedup_candidates_list", responses=PairSerializer(many=True)
+    )
     def get(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id)
         page = self.paginate_queryset(selectors.review_queue(review))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(JSONTypes, serializers.Serializer):
     duplicate = serializers.BooleanField()
 
 
@@ -146,7 +149,7 @@ class CandidateDecisionView(APIView):
         return Response(PairSerializer(pair).data)
 
 
-class UndoSerializer(serializers.Serializer):
+class UndoSerializer(JSONTypes, serializers.Serializer):
     confirm = serializers.BooleanField(required=False, default=False)
 
 

@@ -2,8 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -65,6 +64,15 @@ class ImportUploadSerializer(serializers.Serializer):
     confirm_duplicate = serializers.BooleanField(required=False, default=False)
 
 
+class RecordFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, help_text="Words in the title")
+    database = serializers.ChoiceField(choices=Database.choices, required=False)
+    search_import = serializers.IntegerField(required=False, min_value=1)
+    year = serializers.IntegerField(required=False, min_value=0)
+    doi = serializers.CharField(required=False, allow_blank=True)
+    pmid = serializers.CharField(required=False, allow_blank=True)
+
+
 class RecordSerializer(serializers.ModelSerializer):
     database = serializers.CharField(source="search_import.database", read_only=True)
 
@@ -87,7 +95,7 @@ class ImportListView(generics.GenericAPIView):
     serializer_class = SearchImportSerializer
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="reviews_imports_list")
+    @extend_schema(operation_id="reviews_imports_list", responses=SearchImportSerializer(many=True))
     def get(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id)
         page = self.paginate_queryset(selectors.review_imports(review))
@@ -151,17 +159,18 @@ class RecordListView(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="reviews_records_list",
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Words in the title"),
-            OpenApiParameter("database", OpenApiTypes.STR, enum=Database.values),
-            OpenApiParameter("search_import", OpenApiTypes.INT),
-            OpenApiParameter("year", OpenApiTypes.INT),
-            OpenApiParameter("doi", OpenApiTypes.STR),
-            OpenApiParameter("pmid", OpenApiTypes.STR),
-        ],
+        responses=RecordSerializer(many=True),
+        parameters=[RecordFilterSerializer],
     )
     def get(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id)
-        records = selectors.filter_records(selectors.review_records(review), request.query_params)
+        # A plain dict: DRF reads an empty value in a QueryDict as a missing one, but
+        # `?year=` is not a year.
+        filters = RecordFilterSerializer(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        # The page's filters are strings (and ignore what they cannot read); give them the
+        # validated values in that form.
+        params = {name: str(value) for name, value in filters.validated_data.items()}
+        records = selectors.filter_records(selectors.review_records(review), params)
         page = self.paginate_queryset(records)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

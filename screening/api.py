@@ -4,21 +4,30 @@ Responses never show another reviewer's decision, or who made it, before every r
 decision on that record is in (when the stage is blinded).
 """
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.serializers import JSONTypes
 from reviews.access import review_for_user
 from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
 from reviews.publications import publication_fields
 from screening import selectors, services
 from screening.access import stage_for_user
 from screening.agreement_summary import stage_agreement
-from screening.models import Choice, Decision
+from screening.models import Choice, Decision, Resolution, Stage
 from screening.prisma import prisma_counts
+
+STAGE = OpenApiParameter(
+    "stage",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=Stage.values,
+    description="The screening stage; any other value answers 404.",
+)
 
 
 class ScreeningRecordSerializer(serializers.ModelSerializer):
@@ -43,19 +52,34 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionFilterSerializer(serializers.Serializer):
+    record = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only this record's decisions."
+    )
+
+
+class DecisionInputSerializer(JSONTypes, serializers.Serializer):
     record = serializers.IntegerField()
     decision = serializers.ChoiceField(choices=Choice.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ResolveInputSerializer(serializers.Serializer):
+class ResolutionSerializer(serializers.ModelSerializer):
+    resolved_by = serializers.CharField(source="resolved_by.username", read_only=True)
+
+    class Meta:
+        model = Resolution
+        fields = ["record", "stage", "decision", "reason", "resolved_by"]
+        read_only_fields = fields
+
+
+class ResolveInputSerializer(JSONTypes, serializers.Serializer):
     decision = serializers.ChoiceField(choices=[Choice.INCLUDE, Choice.EXCLUDE])
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-@extend_schema(tags=["screening"])
+@extend_schema(tags=["screening"], parameters=[STAGE])
 class NextRecordView(APIView):
     @extend_schema(responses={200: ScreeningRecordSerializer, 204: None})
     def get(self, request: Request, review_id: int, stage: str) -> Response:
@@ -68,24 +92,25 @@ class NextRecordView(APIView):
         return Response(ScreeningRecordSerializer(record).data)
 
 
-@extend_schema(tags=["screening"])
+@extend_schema(tags=["screening"], parameters=[STAGE])
 class DecisionView(generics.GenericAPIView):
     serializer_class = DecisionSerializer
 
     @extend_schema(
         operation_id="reviews_screening_decisions_list",
-        parameters=[OpenApiParameter("record", int, description="Only this record's decisions.")],
+        responses=DecisionSerializer(many=True),
+        parameters=[DecisionFilterSerializer],
     )
     def get(self, request: Request, review_id: int, stage: str) -> Response:
         """Decisions you may see: yours, and the others' once a record has every required
         decision (or on an unblinded stage)."""
         access = stage_for_user(request.user, review_id, stage)
         decisions = selectors.decisions_visible_to(request.user, access.review, access.stage)
-        record = request.query_params.get("record", "")
-        if record:
-            if not record.isdecimal():
-                raise ValidationError({"record": "“record” must be a record id."})
-            decisions = decisions.filter(record_id=int(record))
+        # A plain dict: DRF reads an empty value in a QueryDict as a missing one.
+        filters = DecisionFilterSerializer(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        if "record" in filters.validated_data:
+            decisions = decisions.filter(record_id=filters.validated_data["record"])
         page = self.paginate_queryset(decisions)
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
 
@@ -117,11 +142,13 @@ class ConflictSerializer(ScreeningRecordSerializer):
         return DecisionSerializer(record.stage_decisions, many=True).data
 
 
-@extend_schema(tags=["screening"])
+@extend_schema(tags=["screening"], parameters=[STAGE])
 class ConflictListView(generics.GenericAPIView):
     serializer_class = ConflictSerializer
 
-    @extend_schema(operation_id="reviews_screening_conflicts_list")
+    @extend_schema(
+        operation_id="reviews_screening_conflicts_list", responses=ConflictSerializer(many=True)
+    )
     def get(self, request: Request, review_id: int, stage: str) -> Response:
         access = stage_for_user(request.user, review_id, stage)
         page = self.paginate_queryset(
@@ -131,9 +158,9 @@ class ConflictListView(generics.GenericAPIView):
         return self.get_paginated_response(data)
 
 
-@extend_schema(tags=["screening"])
+@extend_schema(tags=["screening"], parameters=[STAGE])
 class ResolveView(APIView):
-    @extend_schema(request=ResolveInputSerializer, responses=DecisionSerializer)
+    @extend_schema(request=ResolveInputSerializer, responses=ResolutionSerializer)
     def post(self, request: Request, review_id: int, stage: str, record_id: int) -> Response:
         access = stage_for_user(request.user, review_id, stage, resolve=True)
         data = ResolveInputSerializer(data=request.data)
@@ -146,18 +173,10 @@ class ResolveView(APIView):
             decision=data.validated_data["decision"],
             reason=data.validated_data["reason"],
         )
-        return Response(
-            {
-                "record": resolution.record_id,
-                "stage": resolution.stage,
-                "decision": resolution.decision,
-                "reason": resolution.reason,
-                "resolved_by": request.user.get_username(),
-            }
-        )
+        return Response(ResolutionSerializer(resolution).data)
 
 
-@extend_schema(tags=["screening"])
+@extend_schema(tags=["screening"], parameters=[STAGE])
 class AgreementView(APIView):
     @extend_schema(
         responses=inline_serializer(
@@ -166,8 +185,17 @@ class AgreementView(APIView):
                 "kappa": serializers.FloatField(allow_null=True),
                 "percent_agreement": serializers.FloatField(allow_null=True),
                 "n_records": serializers.IntegerField(),
-                "method": serializers.CharField(),
-                "pairs": serializers.ListField(child=serializers.DictField()),
+                "method": serializers.ChoiceField(choices=["cohen", "fleiss", "none"]),
+                "pairs": inline_serializer(
+                    "AgreementPair",
+                    {
+                        "reviewers": serializers.ListField(child=serializers.CharField()),
+                        "n_records": serializers.IntegerField(),
+                        "kappa": serializers.FloatField(allow_null=True),
+                        "percent_agreement": serializers.FloatField(allow_null=True),
+                    },
+                    many=True,
+                ),
             },
         )
     )
@@ -178,12 +206,36 @@ class AgreementView(APIView):
 
 @extend_schema(tags=["screening"])
 class PrismaView(APIView):
-    @extend_schema(responses=inline_serializer("Prisma", {"identified": serializers.DictField()}))
+    @extend_schema(
+        responses=inline_serializer(
+            "Prisma",
+            {
+                "identified": serializers.DictField(
+                    child=serializers.IntegerField(),
+                    help_text="Records imported, by database, and their `total`.",
+                ),
+                "duplicates_removed": serializers.IntegerField(),
+                "records_screened": serializers.IntegerField(),
+                "records_excluded": serializers.IntegerField(),
+                "reports_sought": serializers.IntegerField(),
+                "reports_not_retrieved": serializers.IntegerField(),
+                "reports_assessed": serializers.IntegerField(),
+                "reports_excluded": inline_serializer(
+                    "PrismaReportsExcluded",
+                    {
+                        "total": serializers.IntegerField(),
+                        "reasons": serializers.DictField(child=serializers.IntegerField()),
+                    },
+                ),
+                "studies_included": serializers.IntegerField(),
+            },
+        )
+    )
     def get(self, request: Request, review_id: int) -> Response:
         return Response(prisma_counts(review_for_user(request.user, review_id)))
 
 
-@extend_schema(tags=["screening"])
+@extend_schema(tags=["screening"], parameters=[STAGE])
 class RankingView(APIView):
     """Whether records come in order of relevance, and what the latest model learnt from."""
 

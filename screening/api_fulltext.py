@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.serializers import JSONTypes
 from reviews.access import review_for_user
 from reviews.models import Record
 from screening import fulltext, selectors
@@ -40,7 +41,7 @@ class FullTextUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The report as a PDF.")
 
 
-class NotRetrievedSerializer(serializers.Serializer):
+class NotRetrievedSerializer(JSONTypes, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -133,8 +133,40 @@ def test_a_json_body_that_is_not_an_object_gets_400(
         detail = response.json()["detail"]
         if "application/json" in media_types:
             assert response.status_code == 400, (body, detail)
-            assert "must be a JSON object" in detail, (body, detail)
+            assert "must be an object of named fields" in detail, (body, detail)
         else:  # uploads: multipart only
             assert response.status_code == 415, (body, detail)
             assert 'Unsupported media type "application/json"' in detail, (body, detail)
         assert state() == before, body
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("[null, null]", "an array"),
+        ("null", "null"),
+        ("0", "a number"),
+        ("1.5", "a number"),
+        ("false", "true or false"),
+        ('"lead"', "a string"),
+    ],
+)
+def test_a_json_body_that_is_not_an_object_is_400(client, body, kind):
+    response = client.post("/api/v1/auth/token/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        f"The JSON body must be an object of named fields, not {kind}."
+    )
+
+
+def test_nested_field_errors_are_summarised_with_their_place(api_as, lead):
+    response = api_as(lead).post(
+        "/api/v1/reviews/",
+        {"title": "Synthetic review", "exclusion_criteria": ["Animal studies", ""]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "exclusion_criteria.1: This field may not be blank."
+    assert response.json()["errors"] == {
+        "exclusion_criteria": {"1": ["This field may not be blank."]}
+    }

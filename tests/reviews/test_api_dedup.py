@@ -60,6 +60,22 @@ def test_decision_needs_a_boolean(api_as, review, lead, records):
     assert response.json()["detail"].startswith("duplicate:")
 
 
+@pytest.mark.parametrize(("value", "kind"), [("true", "a string"), (1, "a number")])
+def test_decision_in_json_must_be_true_or_false_not_a_spelling_of_it(
+    api_as, review, lead, records, value, kind
+):
+    pair = pending_pair(review, *records)
+    response = api_as(lead).post(
+        f"/api/v1/reviews/{review.pk}/dedup/candidates/{pair.pk}/",
+        {"duplicate": value},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == f"duplicate: Must be true or false, not {kind}."
+    pair.refresh_from_db()
+    assert pair.status == "pending"
+
+
 def test_undo_via_api(api_as, review, lead, records):
     from reviews.deduplication import dedup_now
 

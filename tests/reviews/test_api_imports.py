@@ -108,6 +108,25 @@ def test_records_are_paginated_and_filterable(api_as, review, lead):
     assert client.get(url, {"year": "2019"}).json()["count"] == 5
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"database": "medline"}, "database"),
+        ({"database": ""}, "database"),
+        ({"year": "2019a"}, "year"),
+        ({"year": ""}, "year"),
+        ({"search_import": "first"}, "search_import"),
+        ({"q": "acne\x00"}, "q"),
+    ],
+)
+def test_record_filters_that_are_not_valid_are_400_naming_the_filter(
+    api_as, review, lead, query, field
+):
+    response = api_as(lead).get(f"/api/v1/reviews/{review.pk}/records/", query)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+
+
 def test_imports_list_shows_history(api_as, review, lead, viewer):
     post_file(api_as(lead), review, NBIB, database="pubmed", interface="PubMed.gov")
     listed = api_as(viewer).get(f"/api/v1/reviews/{review.pk}/imports/").json()["results"]

@@ -1,3 +1,5 @@
+import pytest
+
 from reviews.models import AuditEvent, Membership, Review
 
 
@@ -35,6 +37,33 @@ def test_criteria_must_be_a_list_of_strings(api_as, lead):
     )
     assert response.status_code == 400
     assert "inclusion_criteria" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (
+            {"dedup_review_threshold": False},
+            "dedup_review_threshold: Must be a number, not true or false.",
+        ),
+        (
+            {"dedup_review_threshold": "0.6"},
+            "dedup_review_threshold: Must be a number, not a string.",
+        ),
+        ({"protocol_registration": 42}, "protocol_registration: Must be a string, not a number."),
+        ({"inclusion_criteria": "RCTs"}, "inclusion_criteria: Must be an array, not a string."),
+        (
+            {"inclusion_criteria": ["RCTs", 7]},
+            "inclusion_criteria.1: Must be a string, not a number.",
+        ),
+    ],
+)
+def test_json_values_must_have_the_type_of_their_field(api_as, review, lead, body, detail):
+    response = api_as(lead).patch(f"/api/v1/reviews/{review.pk}/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == detail
+    review.refresh_from_db()
+    assert (review.protocol_registration, review.inclusion_criteria) == ("", [])
 
 
 def test_patch_changes_fields_and_is_audited(api_as, review, lead):
@@ -114,6 +143,16 @@ def test_demoting_the_only_lead_is_refused(api_as, review, lead):
     assert "only lead" in response.json()["detail"]
     own.refresh_from_db()
     assert own.role == "lead"
+
+
+def test_patching_a_member_without_a_role_changes_nothing(api_as, review, lead, reviewer):
+    membership = Membership.objects.get(review=review, user=reviewer)
+    response = api_as(lead).patch(
+        f"/api/v1/reviews/{review.pk}/members/{membership.pk}/", {}, format="json"
+    )
+    assert response.status_code == 200
+    assert (response.json()["username"], response.json()["role"]) == ("reviewer", "reviewer")
+    assert not AuditEvent.objects.filter(action__startswith="member").exists()
 
 
 def test_audit_log_lists_changes_newest_first(api_as, review, lead):
