@@ -23,6 +23,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("reviews/", include("lifecycle.urls")),
     path("reviews/<int:review_id>/screening/", include("screening.urls")),
+    path("reviews/<int:review_id>/extraction/", include("extraction.urls")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -5,7 +5,9 @@ Each stage app registers, in its `AppConfig.ready()`:
 - its **stage cards** for the dashboard (a function of the review returning the card);
 - its **tabs** in the review's navigation;
 - what it calls **work on records** (screening decisions …), so that undoing a duplicate
-  merge asks for confirmation once any later stage has used the records.
+  merge asks for confirmation once any later stage has used the records;
+- the **included studies counter** PRISMA's last box reads (extraction knows which reports
+  make one study; screening, below it, cannot ask it directly).
 
 Job kinds register in `reviews.jobs`. The registries are filled once per process, when
 Django starts, and only read afterwards.
@@ -67,6 +69,9 @@ class RecordUse:
 _STAGES: dict[str, StageHook] = {}
 _TABS: dict[str, NavTab] = {}
 _RECORD_USES: dict[str, RecordUse] = {}
+# (studies included, reports of included studies) of a review, from the app that groups
+# reports into studies.
+_INCLUDED_COUNTER: list[Callable[[Review], tuple[int, int]]] = []
 
 
 def stage_register(key: str, *, order: int, card: Callable[[Review], StageCard]) -> None:
@@ -97,3 +102,12 @@ def record_use_register(key: str, use: RecordUse) -> None:
 
 def record_uses() -> list[RecordUse]:
     return list(_RECORD_USES.values())
+
+
+def included_counter_register(counter: Callable[[Review], tuple[int, int]]) -> None:
+    _INCLUDED_COUNTER[:] = [counter]
+
+
+def included_counts(review: Review) -> tuple[int, int] | None:
+    """(studies, reports) from the registered counter, or None when no app registered one."""
+    return _INCLUDED_COUNTER[0](review) if _INCLUDED_COUNTER else None
