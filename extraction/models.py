@@ -78,7 +78,7 @@ class Study(models.Model):
     citation = models.TextField(blank=True)
     provenance = models.CharField(max_length=24, choices=Provenance.choices)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -104,7 +104,7 @@ class StudyReport(models.Model):
     # A record reports at most one study.
     record = models.OneToOneField(Record, on_delete=models.CASCADE, related_name="study_report")
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     linked_at = models.DateTimeField(auto_now_add=True)
 
@@ -129,7 +129,7 @@ class FormVersion(models.Model):
     number = models.PositiveIntegerField()
     definition = models.JSONField()
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -209,7 +209,7 @@ class _Value(models.Model):
     quote = models.TextField(blank=True)
     flag = models.CharField(max_length=200, blank=True, help_text="e.g. estimated from figure 2")
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
     accepted_from = models.ForeignKey(
