@@ -99,8 +99,8 @@
     const row = select.closest("tr");
     const option = select.selectedOptions[0];
     const wanted = new Set((option ? option.dataset.inputs : "").split(" ").filter(Boolean));
-    for (const input of row.querySelectorAll("input[data-input]")) {
-      input.hidden = !wanted.has(input.dataset.input);
+    for (const cell of row.querySelectorAll("[data-input]")) {
+      cell.hidden = !wanted.has(cell.dataset.input);
     }
   }
   document.addEventListener("change", (event) => {
@@ -112,8 +112,8 @@
     return Array.from(document.querySelectorAll("tr.entry-row"));
   }
   function firstNumber(row) {
-    return Array.from(row.querySelectorAll("input[data-input], td.paired input"))
-      .find((input) => !input.hidden && !input.disabled);
+    return Array.from(row.querySelectorAll("label.num input"))
+      .find((input) => !input.closest("[hidden]") && !input.disabled);
   }
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || event.ctrlKey || event.metaKey || event.altKey) return;
