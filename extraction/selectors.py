@@ -114,7 +114,11 @@ class StudyRow:
 
     @property
     def no_longer_included(self) -> bool:
-        return bool(self.reports) and len(self.dropped) == len(self.reports)
+        """Every report dropped out of the inclusions, or a study made from the records has
+        none left (its last one was linked elsewhere)."""
+        if not self.reports:
+            return self.study.provenance == Provenance.SCREENING
+        return len(self.dropped) == len(self.reports)
 
     @property
     def consensus_complete(self) -> bool:

@@ -624,7 +624,7 @@ def outcome_row_save(
     study = extraction.study
     definition = _outcome_target(extraction, version, outcome, timepoint)
     arms = {arm.position: arm for arm in Arm.objects.filter(extraction=extraction)}
-    saved = []
+    saved: list[tuple[OutcomeValue | None, CleanRow | None]] = []
     for cell in cells:
         position = cell.get("arm")
         fmt = cell.get("format") or ""

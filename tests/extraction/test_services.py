@@ -234,3 +234,14 @@ def test_every_change_is_audited(review, reviewer, study):
     assert actions == ["extraction.started", "extraction.value_saved", "extraction.arm_saved"]
     assert Arm.objects.get().updated_by == reviewer
     assert Extraction.objects.get().form_version.number == 1
+
+
+def test_a_study_whose_reports_are_no_longer_included_is_flagged_not_deleted(
+    review, lead, reviewer, studies, included
+):
+    study = studies["Wang 2020"]
+    services.extraction_start(extractor=reviewer, study=study)
+    # A lead links Wang 2020's only report to Lee 2020: Wang 2020 keeps its extraction.
+    services.report_link(lead=lead, study=studies["Lee 2020"], record_id=included[1].pk)
+    (row,) = [r for r in selectors.study_rows(review) if r.study.pk == study.pk]
+    assert row.no_longer_included and Study.objects.filter(pk=study.pk).exists()
