@@ -214,3 +214,43 @@ def test_agree_needs_both_done(lead, reviewer, reviewer2, study):
     extract(reviewer, study)
     extract(reviewer2, study)
     assert agree(lead, study).status == "done"
+
+
+def test_the_consensus_entry_page_shows_what_each_extractor_entered_where_they_differ(
+    client, review, lead, reviewer, reviewer2, study
+):
+    extract(reviewer, study, country="China")
+    extract(reviewer2, study, country="Korea")
+    client.force_login(lead)
+    response = client.post(url(review, f"studies/{study.pk}/consensus/entry/"))
+    agreed = Extraction.objects.get(study=study, extractor__isnull=True)
+    assert response["Location"] == url(review, f"entry/{agreed.pk}/")
+    html = client.get(response["Location"]).content.decode()
+    assert "consensus" in html
+    assert "Country: reviewer: China | reviewer2: Korea" in html
+    assert "reviewer: Mean, SD: n 30 · Mean 2.1 · SD 0.9" not in html  # they agree there
+
+
+def test_a_several_choices_field_saves_every_ticked_choice(client, review, reviewer, mine):
+    client.force_login(reviewer)
+    services.form_save(
+        lead=review.created_by,
+        review=review,
+        definition={
+            "fields": [
+                {
+                    "key": "types",
+                    "label": "Types",
+                    "type": "multi_choice",
+                    "choices": ["SVF", "ReCell", "Fat grafting"],
+                }
+            ],
+            "outcomes": [],
+        },
+    )
+    client.post(url(review, f"entry/{mine.pk}/field/types/"), {"multi": "1", "value": ["SVF"]})
+    assert StudyFieldValue.objects.get(extraction=mine, key="types").value == ["SVF"]
+    client.post(
+        url(review, f"entry/{mine.pk}/field/types/"), {"multi": "1", "value": ["SVF", "ReCell"]}
+    )
+    assert StudyFieldValue.objects.get(extraction=mine, key="types").value == ["SVF", "ReCell"]
