@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from extraction import selectors
-from extraction.conversions import LABELS, PAIRED_FORMAT, formats_for
+from extraction.conversions import ALL_INPUTS, LABELS, PAIRED_FORMAT, formats_for
 from extraction.definitions import outcome_of
 from extraction.models import (
     Arm,
@@ -109,7 +109,8 @@ def describe(kind: str, row: Any) -> str:
         n = f"n = {row.n}" if row.n is not None else "n not given"
         return f"{row.label} · {n} · {row.get_role_display().lower()}"
     label = "Within-person" if row.format == PAIRED_FORMAT else _format_label(row.format)
-    numbers = " · ".join(f"{LABELS.get(k, k)} {v}" for k, v in row.reported.items())
+    # In the order a report's table gives them (PostgreSQL's jsonb keeps no key order).
+    numbers = " · ".join(f"{LABELS[k]} {row.reported[k]}" for k in ALL_INPUTS if k in row.reported)
     return f"{label}: {numbers}" if numbers else label
 
 
