@@ -51,5 +51,6 @@ urlpatterns = [
         name="dedup-undo",
     ),
     path("", include("screening.urls_api")),
+    path("", include("extraction.urls_api")),
     path("jobs/<int:job_id>/", reviews_api.JobDetailView.as_view(), name="job-detail"),
 ]

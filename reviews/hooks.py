@@ -7,7 +7,9 @@ Each stage app registers, in its `AppConfig.ready()`:
 - what it calls **work on records** (screening decisions …), so that undoing a duplicate
   merge asks for confirmation once any later stage has used the records;
 - **audit event filters**, so that the audit log and the dashboard's feed, which `reviews`
-  serves, hide what the app keeps from a reader (screening's blinding).
+  serves, hide what the app keeps from a reader (screening's blinding);
+- the **included studies counter** PRISMA's last box reads (extraction knows which reports
+  make one study; screening, below it, cannot ask it directly).
 
 Job kinds register in `reviews.jobs`. The registries are filled once per process, when
 Django starts, and only read afterwards.
@@ -74,6 +76,9 @@ _STAGES: dict[str, StageHook] = {}
 _TABS: dict[str, NavTab] = {}
 _RECORD_USES: dict[str, RecordUse] = {}
 _AUDIT_FILTERS: dict[str, AuditEventFilter] = {}
+# (studies included, reports of included studies) of a review, from the app that groups
+# reports into studies.
+_INCLUDED_COUNTER: list[Callable[[Review], tuple[int, int]]] = []
 
 
 def stage_register(key: str, *, order: int, card: Callable[[Review], StageCard]) -> None:
@@ -114,3 +119,12 @@ def audit_filter_register(key: str, audit_filter: AuditEventFilter) -> None:
 
 def audit_filters() -> list[AuditEventFilter]:
     return list(_AUDIT_FILTERS.values())
+
+
+def included_counter_register(counter: Callable[[Review], tuple[int, int]]) -> None:
+    _INCLUDED_COUNTER[:] = [counter]
+
+
+def included_counts(review: Review) -> tuple[int, int] | None:
+    """(studies, reports) from the registered counter, or None when no app registered one."""
+    return _INCLUDED_COUNTER[0](review) if _INCLUDED_COUNTER else None

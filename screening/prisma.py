@@ -1,5 +1,6 @@
 """PRISMA 2020 flow-diagram counts, computed live from imports, deduplication and screening."""
 
+from reviews import hooks
 from reviews.models import Review
 from reviews.selectors import duplicates_removed_by_database, imported_counts
 from screening import selectors
@@ -12,6 +13,11 @@ def prisma_counts(review: Review) -> dict:
     Reports sought are the records included at title/abstract; those marked "not retrieved"
     are not assessed, so assessed = sought - not retrieved, and the full-text exclusions,
     inclusions and records still pending or in conflict all come from the assessed ones.
+
+    "Studies included" and "reports of included studies" come from the app that groups
+    reports into studies (`hooks.included_counts`): several reports can make one study, and
+    a study found by other methods counts too. Without one, each included report counts as a
+    study.
     """
     identified = imported_counts(review)
     removed = duplicates_removed_by_database(review)
@@ -38,8 +44,16 @@ def prisma_counts(review: Review) -> dict:
         "reports_not_retrieved": not_retrieved,
         "reports_assessed": sought - not_retrieved,
         "reports_excluded": {"total": sum(reasons.values()), "reasons": reasons},
-        "studies_included": selectors.included(review, Stage.FULL_TEXT).count(),
+        **_included(review),
     }
+
+
+def _included(review: Review) -> dict[str, int]:
+    counted = hooks.included_counts(review)
+    if counted is None:
+        reports = selectors.included(review, Stage.FULL_TEXT).count()
+        counted = (reports, reports)
+    return {"studies_included": counted[0], "reports_included": counted[1]}
 
 
 def _exclusion_reasons(records):

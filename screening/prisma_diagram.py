@@ -166,7 +166,10 @@ def _layout(counts: dict) -> Layout:
         ),
         (
             "studies-included",
-            [(f"Studies included in review {_n(counts['studies_included'])}", 0)],
+            [
+                (f"Studies included in review {_n(counts['studies_included'])}", 0),
+                (f"Reports of included studies {_n(counts['reports_included'])}", 0),
+            ],
             None,
             None,
         ),

@@ -36,6 +36,7 @@ def test_each_built_stage_card_links_to_its_page(client, review, reviewer):
         "Deduplicate": f"/reviews/{review.pk}/dedup/",
         "Title/abstract": f"/reviews/{review.pk}/screening/title_abstract/",
         "Full text": f"/reviews/{review.pk}/screening/full_text/",
+        "Extraction": f"/reviews/{review.pk}/extraction/",
     }
     for url in links.values():
         assert client.get(url).status_code == 200
@@ -93,6 +94,7 @@ def test_review_nav_shows_tabs_by_role(client, review, lead, viewer):
         "Duplicates",
         "Screen",
         "Full text",
+        "Extraction",
         "Records",
         "PRISMA",
         "Members",

@@ -6,6 +6,20 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from extraction import locking
+from extraction import services as extraction_services
+from extraction.models import (
+    Arm,
+    ConsensusDecision,
+    Extraction,
+    ExtractionLock,
+    FormVersion,
+    OutcomeValue,
+    Snapshot,
+    Study,
+    StudyFieldValue,
+    StudyReport,
+)
 from reviews.imports import import_file, import_stage
 from reviews.models import (
     AuditEvent,
@@ -20,6 +34,8 @@ from reviews.models import (
 from screening.fulltext import fulltext_upload
 from screening.models import Decision, FullText, Resolution
 from screening.services import decision_record
+from tests.extraction.conftest import FORM, agree, extract
+from tests.extraction.test_importer import csv_bytes
 from tests.factories import UserFactory
 from tests.reviews.dedup_data import make_import, pending_pair
 from tests.screening.fulltext_data import pdf_upload
@@ -50,6 +66,23 @@ def state():
         Resolution.objects.count(),
         FullText.objects.count(),
         list(FullText.objects.order_by("pk").values_list("not_retrieved", "sha256", "file")),
+        *(
+            model.objects.count()
+            for model in (
+                Study,
+                StudyReport,
+                FormVersion,
+                Extraction,
+                StudyFieldValue,
+                Arm,
+                OutcomeValue,
+                ConsensusDecision,
+                Snapshot,
+                ExtractionLock,
+            )
+        ),
+        list(Study.objects.order_by("pk").values_list("label", "design")),
+        list(Extraction.objects.order_by("pk").values_list("status", flat=True)),
     )
 
 
@@ -371,3 +404,232 @@ def test_a_job_of_someone_elses_review_looks_like_no_job_at_all(api_as, outsider
     for job_id in (targets["job"], other_users_job.pk):
         response = client.get(f"/api/v1/jobs/{job_id}/")
         assert (response.status_code, response.json()) == (missing.status_code, missing.json())
+
+
+# Extraction --------------------------------------------------------------------------------
+# Viewers read, reviewers extract (their own extraction: `{mine}` is each persona's own, the
+# lead's for those who have none), leads build the form, manage studies and reports, build
+# consensus, lock, unlock and import. Who may see another extractor's values is tested in
+# tests/extraction/test_access.py.
+
+
+@pytest.fixture
+def extraction_targets(review, lead, reviewer):
+    extraction_services.form_save(lead=lead, review=review, definition=FORM)
+    extraction_services.settings_update(lead=lead, review=review, data={"extractors_required": 1})
+
+    def hand_added(label):
+        return extraction_services.study_create(
+            lead=lead,
+            review=review,
+            label=label,
+            citation=f"{label}. Synthetic.",
+            design="parallel",
+        )
+
+    done = hand_added("Kim 2018")
+    extract(lead, done)
+    agree(lead, done)
+    # A snapshot exists (v1) and the review is unlocked again.
+    locking.extraction_lock(lead=lead, review=review)
+    locking.extraction_unlock(lead=lead, review=review, reason="Permission matrix")
+    extraction_services.settings_update(lead=lead, review=review, data={"extractors_required": 2})
+    compared = hand_added("Park 2020")
+    compared_extraction = extract(lead, compared)
+    extract(reviewer, compared)
+    in_progress = hand_added("Ito 2019")
+    lead_own = extraction_services.extraction_start(extractor=lead, study=in_progress)
+    reviewer_own = extraction_services.extraction_start(extractor=reviewer, study=in_progress)
+    (record,) = make_import(review, lead, "other", [("Synthetic record not included", "")])
+    return {
+        "review": review.pk,
+        "study_done": done.pk,
+        "consensus_done": Extraction.objects.get(study=done, extractor__isnull=True).pk,
+        "study_compared": compared.pk,
+        "compared_extraction": compared_extraction.pk,
+        "study_open": in_progress.pk,
+        "study_new": hand_added("Oh 2016").pk,
+        "record": record.pk,
+        "mine": {
+            "lead": lead_own.pk,
+            "reviewer": reviewer_own.pk,
+            "viewer": lead_own.pk,
+            "outsider": lead_own.pk,
+        },
+    }
+
+
+def _resolved(targets: dict, persona: str) -> dict:
+    return {**targets, "mine": targets["mine"][persona]}
+
+
+def extraction_upload():
+    # Studies new to the review (Kim 2018 has consensus data already).
+    content = csv_bytes().replace(b"Kim 2018", b"Yoo 2015")
+    return SimpleUploadedFile("extraction.csv", content)
+
+
+X = "/api/v1/reviews/{review}/extraction/"
+EXTRACTION_API = [
+    ("get", X + "settings/", None, "viewer", 200),
+    ("patch", X + "settings/", {"assumed_r": 0.4}, "lead", 200),
+    ("get", X + "form/", None, "viewer", 200),
+    ("put", X + "form/", {"definition": {"fields": [], "outcomes": []}}, "lead", 200),
+    ("get", X + "form/versions/", None, "viewer", 200),
+    ("get", X + "studies/", None, "viewer", 200),
+    ("post", X + "studies/", {"label": "Lim 2017", "citation": "Lim. 2017."}, "lead", 201),
+    ("get", X + "studies/{study_done}/", None, "viewer", 200),
+    ("patch", X + "studies/{study_open}/", {"design": "cohort"}, "lead", 200),
+    ("delete", X + "studies/{study_open}/", None, "lead", 204),
+    ("post", X + "studies/{study_open}/reports/", {"record": "{record}"}, "lead", 400),
+    ("delete", X + "studies/{study_open}/reports/{record}/", None, "lead", 400),
+    ("post", X + "studies/{study_new}/extractions/", None, "reviewer", 201),
+    ("get", X + "extractions/{consensus_done}/", None, "viewer", 200),
+    ("put", X + "extractions/{mine}/fields/country/", {"value": "China"}, "reviewer", 200),
+    ("put", X + "extractions/{mine}/arms/1/", {"label": "SVF", "n": 10}, "reviewer", 200),
+    ("delete", X + "extractions/{mine}/arms/1/", None, "reviewer", 400),
+    (
+        "put",
+        X + "extractions/{mine}/outcomes/",
+        {"outcome": "scar_score", "timepoint": "3 months", "cells": []},
+        "reviewer",
+        200,
+    ),
+    ("post", X + "extractions/{mine}/done/", None, "reviewer", 400),
+    ("post", X + "extractions/{mine}/reopen/", None, "reviewer", 200),
+    ("get", X + "studies/{study_done}/comparison/", None, "viewer", 200),
+    (
+        "post",
+        X + "studies/{study_compared}/consensus/accept/",
+        {"item": "field:country", "extraction": "{compared_extraction}"},
+        "lead",
+        200,
+    ),
+    ("post", X + "studies/{study_compared}/consensus/agreeing/", None, "lead", 200),
+    ("post", X + "studies/{study_compared}/consensus/complete/", None, "lead", 400),
+    ("post", X + "studies/{study_done}/consensus/reopen/", None, "lead", 200),
+    ("get", X + "lock/", None, "viewer", 200),
+    ("post", X + "lock/", {}, "lead", 400),
+    ("post", X + "unlock/", {"reason": "Not locked"}, "lead", 400),
+    ("get", X + "snapshots/", None, "viewer", 200),
+    ("get", X + "snapshots/1/", None, "viewer", 200),
+    ("get", X + "snapshots/1/export.csv", None, "viewer", 200),
+    ("get", X + "snapshots/1/export.xlsx", None, "viewer", 200),
+    (
+        "get",
+        X + "snapshots/1/metaanalyze.csv?outcome=scar_score&timepoint=3+months",
+        None,
+        "viewer",
+        200,
+    ),
+    ("post", X + "import/", lambda: {"file": extraction_upload()}, "lead", 201),
+]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "viewer", "reviewer", "lead"])
+@pytest.mark.parametrize(("method", "path", "payload", "needs", "success"), EXTRACTION_API)
+def test_extraction_api_endpoint_enforces_roles(
+    api_as, personas, extraction_targets, persona, method, path, payload, needs, success
+):
+    targets = _resolved(extraction_targets, persona)
+    before = state()
+    client = api_as(personas[persona])
+    if callable(payload):
+        response = getattr(client, method)(path.format(**targets), payload(), format="multipart")
+    else:
+        if isinstance(payload, dict):
+            payload = {
+                k: int(v.format(**targets)) if isinstance(v, str) and v.startswith("{") else v
+                for k, v in payload.items()
+            }
+        response = getattr(client, method)(path.format(**targets), payload, format="json")
+    expected = expected_status(persona, needs, success)
+    assert response.status_code == expected, response.content
+    if expected in (403, 404):
+        assert response.json()["detail"]
+        assert state() == before
+
+
+P = "/reviews/{review}/extraction/"
+FORM_POST = {
+    "settings-extractors_required": "2",
+    "settings-assumed_r": "0.5",
+    "fields-TOTAL_FORMS": "0",
+    "fields-INITIAL_FORMS": "0",
+    "outcomes-TOTAL_FORMS": "0",
+    "outcomes-INITIAL_FORMS": "0",
+}
+EXTRACTION_PAGES = [
+    ("get", P, None, "viewer", 200),
+    ("get", P + "studies/{study_done}/", None, "viewer", 200),
+    ("get", P + "studies/new/", None, "lead", 200),
+    ("post", P + "studies/new/", {"label": "Lim 2017", "citation": "Lim. 2017."}, "lead", 302),
+    (
+        "post",
+        P + "studies/{study_open}/edit/",
+        {"label": "Ito 2019", "design": "cohort", "citation": "Ito."},
+        "lead",
+        302,
+    ),
+    ("post", P + "studies/{study_open}/delete/", {}, "lead", 302),
+    ("post", P + "studies/{study_open}/link/", {"record": "{record}"}, "lead", 302),
+    ("post", P + "studies/{study_open}/unlink/", {"record": "{record}"}, "lead", 302),
+    ("post", P + "studies/{study_new}/start/", {}, "reviewer", 302),
+    ("get", P + "form/", None, "lead", 200),
+    ("post", P + "form/", FORM_POST, "lead", 302),
+    ("get", P + "entry/{consensus_done}/", None, "viewer", 200),
+    ("post", P + "entry/{mine}/field/country/", {"value": "China"}, "reviewer", 200),
+    ("post", P + "entry/{mine}/arms/new/", {"label": "SVF"}, "reviewer", 302),
+    ("post", P + "entry/{mine}/arms/1/", {"label": "SVF", "n": "10"}, "reviewer", 200),
+    ("post", P + "entry/{mine}/arms/1/delete/", {}, "reviewer", 302),
+    (
+        "post",
+        P + "entry/{mine}/row/",
+        {"outcome": "scar_score", "timepoint": "3 months", "format": "mean_sd"},
+        "reviewer",
+        200,
+    ),
+    ("post", P + "entry/{mine}/done/", {}, "reviewer", 302),
+    ("post", P + "entry/{mine}/reopen/", {}, "reviewer", 302),
+    ("get", P + "studies/{study_done}/compare/", None, "viewer", 200),
+    (
+        "post",
+        P + "studies/{study_compared}/consensus/accept/",
+        {"item": "field:country", "extraction": "{compared_extraction}"},
+        "lead",
+        302,
+    ),
+    ("post", P + "studies/{study_compared}/consensus/agreeing/", {}, "lead", 302),
+    ("post", P + "studies/{study_compared}/consensus/complete/", {}, "lead", 302),
+    ("post", P + "studies/{study_compared}/consensus/entry/", {}, "lead", 302),
+    ("post", P + "studies/{study_done}/consensus/reopen/", {}, "lead", 302),
+    ("get", P + "lock/", None, "viewer", 200),
+    ("post", P + "lock/lock/", {}, "lead", 302),
+    ("post", P + "lock/unlock/", {"reason": "Not locked"}, "lead", 302),
+    ("post", P + "import/", lambda: {"file": extraction_upload()}, "lead", 302),
+    ("get", P + "snapshots/1/export.csv", None, "viewer", 200),
+    ("get", P + "snapshots/1/export.xlsx", None, "viewer", 200),
+    (
+        "get",
+        P + "snapshots/1/metaanalyze.csv?outcome=scar_score&timepoint=3+months",
+        None,
+        "viewer",
+        200,
+    ),
+]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "viewer", "reviewer", "lead"])
+@pytest.mark.parametrize(("method", "path", "payload", "needs", "success"), EXTRACTION_PAGES)
+def test_extraction_page_enforces_roles(
+    client, personas, extraction_targets, persona, method, path, payload, needs, success
+):
+    targets = _resolved(extraction_targets, persona)
+    before = state()
+    client.force_login(personas[persona])
+    data = payload() if callable(payload) else payload or {}
+    data = {k: v.format(**targets) if isinstance(v, str) else v for k, v in data.items()}
+    response = getattr(client, method)(path.format(**targets), data)
+    assert response.status_code == expected_status(persona, needs, success)
+    if response.status_code in (403, 404):
+        assert state() == before

@@ -24,6 +24,7 @@ KEYS = {
     "reports_assessed",
     "reports_excluded",
     "studies_included",
+    "reports_included",
 }
 
 
@@ -131,6 +132,7 @@ EXPECTED = {
         "reasons": {"Wrong population": 1, "Wrong study design": 1},
     },
     "studies_included": 1,
+    "reports_included": 1,
 }
 
 
@@ -150,7 +152,8 @@ def test_the_boxes_add_up(review, scenario):
     )
     assert c["reports_sought"] - c["reports_not_retrieved"] == c["reports_assessed"]
     assert c["reports_excluded"]["total"] == sum(c["reports_excluded"]["reasons"].values())
-    assert c["reports_assessed"] - c["reports_excluded"]["total"] == c["studies_included"]
+    assert c["reports_assessed"] - c["reports_excluded"]["total"] == c["reports_included"]
+    assert c["studies_included"] == c["reports_included"]  # one report per study here
 
 
 def test_the_api_gives_the_same_counts_to_every_member(api_as, personas, review, scenario):
@@ -175,6 +178,7 @@ def test_an_empty_review_counts_zero(review):
         "reports_assessed": 0,
         "reports_excluded": {"total": 0, "reasons": {}},
         "studies_included": 0,
+        "reports_included": 0,
     }
 
 
@@ -199,7 +203,7 @@ def test_records_pending_at_full_text_are_neither_excluded_nor_included(
     assert counts["identified"] == {"CNKI": 2, "total": 2}
     assert counts["reports_sought"] == counts["reports_assessed"] == 2
     assert counts["reports_excluded"] == {"total": 0, "reasons": {}}
-    assert counts["studies_included"] == 0
+    assert counts["studies_included"] == counts["reports_included"] == 0
 
 
 def test_a_full_text_exclusion_counts_once_under_the_first_reason_given(
@@ -237,6 +241,6 @@ def test_the_boxes_add_up_with_reports_not_retrieved(review, lead, reviewer, rev
     assert n["reports_not_retrieved"] == 2
     assert n["reports_sought"] - n["reports_not_retrieved"] == n["reports_assessed"] == 3
     assert n["reports_excluded"] == {"total": 1, "reasons": {pop: 1}}
-    assert n["studies_included"] == 1
+    assert n["studies_included"] == n["reports_included"] == 1
     pending = 1  # e: included at title/abstract, no full-text decision yet
-    assert n["reports_assessed"] - n["reports_excluded"]["total"] - pending == n["studies_included"]
+    assert n["reports_assessed"] - n["reports_excluded"]["total"] - pending == n["reports_included"]

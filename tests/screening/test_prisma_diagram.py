@@ -20,6 +20,7 @@ COUNTS = {
         "reasons": {"Wrong population": 7, "Wrong study design": 11, "No full text": 1},
     },
     "studies_included": 8,
+    "reports_included": 9,
 }
 
 
@@ -53,6 +54,7 @@ def test_the_svg_parses_and_is_accessible():
     description = root.find(f"{SVG}desc").text
     assert "Records screened (n = 200)" in description
     assert "Studies included in review (n = 8)" in description
+    assert "Reports of included studies (n = 9)" in description
 
 
 def test_every_count_appears_in_its_box():
@@ -79,7 +81,10 @@ def test_every_count_appears_in_its_box():
             "Wrong population (n = 7)",
             "No full text (n = 1)",
         ],
-        "studies-included": ["Studies included in review (n = 8)"],
+        "studies-included": [
+            "Studies included in review (n = 8)",
+            "Reports of included studies (n = 9)",
+        ],
     }
 
 
@@ -169,6 +174,7 @@ def test_an_empty_review_draws_zeros():
         "reports_assessed": 0,
         "reports_excluded": {"total": 0, "reasons": {}},
         "studies_included": 0,
+        "reports_included": 0,
     }
     found = boxes(prisma_svg(empty))
     assert found["records-identified"] == ["Records identified from:", "Databases (n = 0)"]

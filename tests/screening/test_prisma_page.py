@@ -88,6 +88,7 @@ EXPECTED = {
         "reasons": {"Wrong population": 1, "Wrong study design": 1},
     },
     "studies_included": 1,
+    "reports_included": 1,
 }
 
 LINES = [
@@ -103,6 +104,7 @@ LINES = [
     "Wrong population (n = 1)",
     "Wrong study design (n = 1)",
     "Studies included in review (n = 1)",
+    "Reports of included studies (n = 1)",
 ]
 
 
