@@ -50,6 +50,7 @@ def assignments(request: HttpRequest, review_id: int) -> HttpResponse:
         row.ready = done >= settings.assessors_required
         row.can_compare = builds and row.ready
         row.finished = row.consensus is not None and row.consensus.status == "done"
+        row.mine_url = first_domain_url(row.mine) if row.mine else ""
         # Blinding: the names and progress of the others show, not their answers.
         row.shown = [(a, row.progress[a.pk]) for a in row.assessments]
     studies = list(Study.objects.filter(review=review).order_by("label"))
