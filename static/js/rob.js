@@ -27,12 +27,32 @@
     mark(next ? next.dataset.question : id);
   }
 
+  // From the request until htmx has set up the new form, a key would be lost (the old form
+  // is gone, the new one not yet listening): it is kept and applied once the form is ready.
   let answered = null;
-  document.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target.id !== "domain-form") return;
+  let busy = false;
+  let pending = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.elt.id !== "domain-form") return;
+    busy = true;
+    event.detail.elt.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (event.detail.elt.id !== "domain-form" && event.detail.target.id !== "domain-form") return;
+    busy = false;
     if (answered) afterAnswer(answered);
     else mark(current);
     answered = null;
+    if (pending) {
+      const key = pending;
+      pending = null;
+      press(key);
+    }
+  });
+  document.addEventListener("htmx:sendError", () => {
+    busy = false;
+    const form = document.getElementById("domain-form");
+    if (form) form.removeAttribute("aria-busy");
   });
   document.addEventListener("click", (event) => {
     const box = event.target.closest && event.target.closest("fieldset.rob-question");
@@ -59,12 +79,21 @@
       return;
     }
     const box = all[index];
-    if (!box) return;
-    const radio = box.querySelector('input[data-answer-key="' + key + '"]');
-    if (!radio) return;
+    if (!box || !box.querySelector('input[data-answer-key="' + key + '"]')) return;
     event.preventDefault();
     event.stopImmediatePropagation();
     if (event.repeat) return;
+    if (busy) {
+      pending = key;
+      return;
+    }
+    press(key);
+  }, true);
+
+  function press(key) {
+    const box = questions().find((q) => q.dataset.question === current);
+    const radio = box && box.querySelector('input[data-answer-key="' + key + '"]');
+    if (!radio) return;
     if (radio.checked) {
       afterAnswer(box.dataset.question);
       return;
@@ -72,7 +101,7 @@
     radio.checked = true;
     answered = box.dataset.question;
     radio.dispatchEvent(new Event("change", { bubbles: true }));
-  }, true);
+  }
 
   document.addEventListener("DOMContentLoaded", () => mark(null));
 })();
