@@ -100,7 +100,8 @@ def _domain_context(assessment, tool, domain, *, posted=None, error=""):
 @require_http_methods(["GET", "POST"])
 @login_required
 def assess(request: HttpRequest, review_id: int, assessment_id: int, domain_id: str):
-    assessment = assessment_for_user(request.user, review_id, assessment_id)
+    writing = request.method == "POST"
+    assessment = assessment_for_user(request.user, review_id, assessment_id, write=writing)
     tool = get_tool(assessment.assignment.tool)
     try:
         domain = tool.domain(domain_id)
@@ -109,8 +110,7 @@ def assess(request: HttpRequest, review_id: int, assessment_id: int, domain_id: 
     editable = _may_write(request, assessment)
     error = ""
     posted = None
-    if request.method == "POST":
-        assessment = assessment_for_user(request.user, review_id, assessment_id, write=True)
+    if writing:
         posted = {
             "judgement": request.POST.get("judgement", ""),
             "justification": request.POST.get("justification", ""),
@@ -174,11 +174,12 @@ def assess(request: HttpRequest, review_id: int, assessment_id: int, domain_id: 
 @require_http_methods(["GET", "POST"])
 @login_required
 def overall(request: HttpRequest, review_id: int, assessment_id: int):
-    assessment = assessment_for_user(request.user, review_id, assessment_id)
+    writing = request.method == "POST"
+    assessment = assessment_for_user(request.user, review_id, assessment_id, write=writing)
+    review = assessment.review
     tool = get_tool(assessment.assignment.tool)
     error = ""
-    if request.method == "POST":
-        assessment = assessment_for_user(request.user, review_id, assessment_id, write=True)
+    if writing:
         try:
             services.overall_save(
                 user=request.user,
@@ -194,6 +195,7 @@ def overall(request: HttpRequest, review_id: int, assessment_id: int):
         except ValidationError as exc:
             error = " ".join(exc.messages)
         assessment.refresh_from_db()
+        assessment.review = review  # the membership comes with it
     data = selectors.assessment_data(assessment)
     screens = _screens(assessment, tool)
     context = {
