@@ -292,6 +292,9 @@ def assessment_problems(assessment: Assessment) -> list[str]:
 
 @transaction.atomic
 def assessment_done(*, user: AbstractBaseUser, assessment: Assessment) -> Assessment:
+    """Mark the assessment (or consensus) done; marking a done one again changes nothing."""
+    if assessment.status == Assessment.Status.DONE:
+        return assessment
     _editable(assessment)
     problems = assessment_problems(assessment)
     if problems:

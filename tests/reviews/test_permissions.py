@@ -152,7 +152,18 @@ def targets(review, viewer, reviewer, lead, settings, tmp_path):
                 decision="include",
             )
     fulltext_upload(user=lead, review=review, record_id=reports[0].pk, upload=pdf_upload())
+    # A RoB 2 assessment both members have done, its consensus started.
+    rob_study = extraction_services.study_create(
+        lead=lead, review=review, label="Rob 2019", citation="Synthetic.", design="parallel"
+    )
+    rob_assignment = rob_services.assignment_create(lead=lead, study=rob_study, result="Pain")
+    for user in (lead, reviewer):
+        assess(
+            user, rob_services.assessment_start(assessor=user, assignment=rob_assignment), ALL_LOW
+        )
+    rob_services.consensus_start(user=lead, assignment=rob_assignment)
     return {
+        "rob_assignment": rob_assignment.pk,
         "ft_record": reports[0].pk,
         "ft_other": reports[1].pk,
         "first_record": Record.objects.filter(search_import=done).order_by("source_index")[0].pk,
