@@ -121,10 +121,11 @@ def rows(review: Review, user) -> list[dict]:
 
 def as_csv(review: Review, user) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows(review, user))
-    return buffer.getvalue().encode("utf-8")
+    # A BOM, so spreadsheet programs read UTF-8 (as extraction's exports do).
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def as_xlsx(review: Review, user) -> bytes:

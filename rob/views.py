@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from extraction.models import Study
+from extraction.selectors import form_definition
 from plotting.output import figure_bytes
 from reviews.access import review_for_user
 from rob import exports, figures, selectors, services
@@ -64,6 +65,12 @@ def assignments(request: HttpRequest, review_id: int) -> HttpResponse:
         "studies": studies,
         "tools": [get_tool(t) for t in tool_ids()],
         "progress": selectors.assessor_progress(review),
+        # RoB 2 results to choose from: the extraction form's outcomes at their time points.
+        "results": [
+            f"{outcome['name']}, {timepoint}"
+            for outcome in form_definition(review).get("outcomes", [])
+            for timepoint in outcome.get("timepoints", [])
+        ],
         "members": review.memberships.select_related("user").filter(role__in=["lead", "reviewer"]),
     }
     return render(request, "rob/assignments.html", context)

@@ -91,7 +91,7 @@ def test_reviewer_cannot_open_the_leads_assessment_before_consensus(
         ).status_code
         == 403
     )
-    exported = client.get(P.format(assignment.review_id) + "export.csv").content.decode()
+    exported = client.get(P.format(assignment.review_id) + "export.csv").content.decode("utf-8-sig")
     assert "lead" not in exported.split("\n", 1)[1]
 
 
@@ -117,7 +117,8 @@ def test_comparison_consensus_plots_and_exports(client, both_done, assignment, l
         {"group": "rob2-parallel-assignment|Acne scar score, 3 months", "download": "1"},
     )
     assert png.content.startswith(b"\x89PNG") and "attachment" in png["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(client.get(base + "export.csv").content.decode())))
+    exported = client.get(base + "export.csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(exported)))
     overall = {(r["assessor"], r["judgement"]) for r in rows if r["domain"] == "overall"}
     assert overall == {("lead", "low"), ("reviewer", "high"), ("consensus", "high")}
     assert any(r["item"] == "1.1" and r["answer"] for r in rows)
