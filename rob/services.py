@@ -308,7 +308,8 @@ def assessment_done(*, user: AbstractBaseUser, assessment: Assessment) -> Assess
         review=assessment.review,
         action="rob.consensus_completed" if assessment.is_consensus else "rob.assessment_done",
         obj=assessment,
-        changes={"overall": assessment.overall_judgement},
+        # An assessor's judgement stays out of the log, which other members read: blinding.
+        changes={"overall": assessment.overall_judgement} if assessment.is_consensus else None,
     )
     return assessment
 
