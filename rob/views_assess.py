@@ -34,6 +34,17 @@ def _may_write(request: HttpRequest, assessment: Assessment) -> bool:
     )
 
 
+def _may_reopen(request: HttpRequest, assessment: Assessment) -> bool:
+    """Its assessor reopens an assessment until the consensus is complete; a lead or the
+    arbiter reopens the consensus."""
+    if assessment.is_consensus:
+        settings = selectors.rob_settings(assessment.review)
+        return selectors.can_build_consensus(assessment.review.membership, settings)
+    return assessment.assessor_id == request.user.pk and not selectors.consensus_done(
+        assessment.assignment
+    )
+
+
 def _screens(assessment: Assessment, tool) -> list[dict]:
     base = [assessment.review_id, assessment.pk]
     screens = [
@@ -211,6 +222,8 @@ def overall(request: HttpRequest, review_id: int, assessment_id: int):
         "choices": [(j, tool.judgement_labels.get(j, j)) for j in tool.overall["judgements"]],
         "problems": services.assessment_problems(assessment),
         "error": error,
+        "can_reopen": assessment.status == Assessment.Status.DONE
+        and _may_reopen(request, assessment),
     }
     return render(request, "rob/overall.html", context, status=400 if error else 200)
 

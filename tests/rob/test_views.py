@@ -124,3 +124,25 @@ def test_comparison_consensus_plots_and_exports(client, both_done, assignment, l
     assert any(r["item"] == "1.1" and r["answer"] for r in rows)
     book = load_workbook(io.BytesIO(client.get(base + "export.xlsx").content))
     assert book.active.max_row == len(rows) + 1
+
+
+def test_the_dashboard_card_counts_assignments_and_consensus(client, both_done, assignment, lead):
+    client.force_login(lead)
+    html = client.get(f"/reviews/{assignment.review_id}/").content.decode()
+    card = html[html.index(f'<h3><a href="/reviews/{assignment.review_id}/rob/">') :][:600]
+    assert "Assigned" in card and "In progress" in card
+
+
+def test_a_done_assessment_shows_read_only_with_reopen_for_its_assessor(
+    client, both_done, assignment, reviewer, lead
+):
+    _, reviewer_own = both_done
+    client.force_login(reviewer)
+    page = client.get(P.format(assignment.review_id) + f"assessments/{reviewer_own.pk}/overall/")
+    body = page.content.decode()
+    assert "disabled" in body and ">Reopen<" in body
+    client.force_login(lead)
+    body = client.get(
+        P.format(assignment.review_id) + f"assessments/{reviewer_own.pk}/overall/"
+    ).content.decode()
+    assert ">Reopen<" not in body
