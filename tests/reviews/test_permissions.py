@@ -152,18 +152,7 @@ def targets(review, viewer, reviewer, lead, settings, tmp_path):
                 decision="include",
             )
     fulltext_upload(user=lead, review=review, record_id=reports[0].pk, upload=pdf_upload())
-    # A RoB 2 assessment both members have done, its consensus started.
-    rob_study = extraction_services.study_create(
-        lead=lead, review=review, label="Rob 2019", citation="Synthetic.", design="parallel"
-    )
-    rob_assignment = rob_services.assignment_create(lead=lead, study=rob_study, result="Pain")
-    for user in (lead, reviewer):
-        assess(
-            user, rob_services.assessment_start(assessor=user, assignment=rob_assignment), ALL_LOW
-        )
-    rob_services.consensus_start(user=lead, assignment=rob_assignment)
     return {
-        "rob_assignment": rob_assignment.pk,
         "ft_record": reports[0].pk,
         "ft_other": reports[1].pk,
         "first_record": Record.objects.filter(search_import=done).order_by("source_index")[0].pk,
@@ -479,6 +468,22 @@ def extraction_targets(review, lead, reviewer):
             "outsider": lead_own.pk,
         },
     }
+
+
+@pytest.fixture
+def rob_assignment_target(extraction_targets, review, lead, reviewer):
+    """A RoB 2 assessment both members have done, its consensus started: made after
+    `extraction_targets`, whose lock wants every study of the review to have its consensus."""
+    rob_study = extraction_services.study_create(
+        lead=lead, review=review, label="Rob 2019", citation="Synthetic.", design="parallel"
+    )
+    rob_assignment = rob_services.assignment_create(lead=lead, study=rob_study, result="Pain")
+    for user in (lead, reviewer):
+        assess(
+            user, rob_services.assessment_start(assessor=user, assignment=rob_assignment), ALL_LOW
+        )
+    rob_services.consensus_start(user=lead, assignment=rob_assignment)
+    return rob_assignment.pk
 
 
 def _resolved(targets: dict, persona: str) -> dict:
