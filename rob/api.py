@@ -8,6 +8,7 @@ assessments are done. Another assessor's answers stay hidden until then (`rob.ac
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -179,10 +180,20 @@ class RobAssignmentSerializer(serializers.Serializer):
     consensus_done = serializers.BooleanField(read_only=True)
 
 
-def _assignment_data(assignment: Assignment, user) -> dict:
-    every = list(assignment.assessments.select_related("assessor").prefetch_related("domains"))
-    settings = selectors.rob_settings(assignment.review)
-    membership = assignment.review.membership
+def _with_assessments(assignments):
+    """Assignments with their assessments, assessors and judgements in a few queries."""
+    return assignments.select_related("study").prefetch_related(
+        Prefetch(
+            "assessments",
+            queryset=Assessment.objects.select_related("assessor")
+            .prefetch_related("domains")
+            .order_by("pk"),
+        )
+    )
+
+
+def _assignment_data(assignment: Assignment, builds: bool) -> dict:
+    every = list(assignment.assessments.all())
     total = len(get_tool(assignment.tool).domains)
     return {
         "id": assignment.pk,
@@ -200,9 +211,7 @@ def _assignment_data(assignment: Assignment, user) -> dict:
                 "domains": total,
             }
             for a in every
-            if a.assessor_id
-            or selectors.can_build_consensus(membership, settings)
-            or a.status == Assessment.Status.DONE
+            if a.assessor_id or builds or a.status == Assessment.Status.DONE
         ],
         "consensus_done": any(
             a.assessor_id is None and a.status == Assessment.Status.DONE for a in every
@@ -210,15 +219,18 @@ def _assignment_data(assignment: Assignment, user) -> dict:
     }
 
 
+def _builds(review) -> bool:
+    return selectors.can_build_consensus(review.membership, selectors.rob_settings(review))
+
+
 @extend_schema(tags=["rob"])
 class AssignmentListView(APIView):
     @extend_schema(responses=RobAssignmentSerializer(many=True))
     def get(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id)
-        assignments = Assignment.objects.filter(review=review).select_related("study")
-        for assignment in assignments:
-            assignment.review = review
-        return Response([_assignment_data(a, request.user) for a in assignments])
+        builds = _builds(review)
+        assignments = _with_assessments(Assignment.objects.filter(review=review))
+        return Response([_assignment_data(a, builds) for a in assignments])
 
     @extend_schema(
         request=RobAssignmentSerializer, responses={201: RobAssignmentSerializer, 400: REFUSED}
@@ -237,8 +249,9 @@ class AssignmentListView(APIView):
             tool=data.validated_data.get("tool", ""),
             result=data.validated_data.get("result", ""),
         )
-        assignment.review = review
-        return Response(_assignment_data(assignment, request.user), status=status.HTTP_201_CREATED)
+        return Response(
+            _assignment_data(assignment, _builds(review)), status=status.HTTP_201_CREATED
+        )
 
 
 @extend_schema(tags=["rob"])
@@ -246,7 +259,7 @@ class AssignmentDetailView(APIView):
     @extend_schema(responses=RobAssignmentSerializer)
     def get(self, request: Request, review_id: int, assignment_id: int) -> Response:
         assignment = assignment_for_user(request.user, review_id, assignment_id)
-        return Response(_assignment_data(assignment, request.user))
+        return Response(_assignment_data(assignment, _builds(assignment.review)))
 
     @extend_schema(responses={204: None, 400: REFUSED})
     def delete(self, request: Request, review_id: int, assignment_id: int) -> Response:
