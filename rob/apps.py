@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class RobConfig(AppConfig):
     name = "rob"
     verbose_name = "Risk of bias"
+
+    def ready(self) -> None:
+        from reviews import hooks
+        from rob.cards import stage_card
+
+        hooks.stage_register("risk_of_bias", order=58, card=stage_card)
+        hooks.tab_register(
+            "rob",
+            hooks.NavTab(
+                "Risk of bias", 55, lambda review: reverse("rob:assignments", args=[review.pk])
+            ),
+        )

@@ -31,8 +31,8 @@ def test_lead_creates_review_invites_member_and_sees_dashboard(page, log_in):
             "Deduplicate",
             "Title/abstract",
             "Full text",
-            "Risk of bias",
             "Extraction",
+            "Risk of bias",
             "Analysis",
         ]
     )

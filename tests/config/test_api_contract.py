@@ -19,14 +19,17 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
+from extraction.services import study_create
 from reviews.deduplication import dedup_now
 from reviews.models import DuplicateCluster, Role
 from reviews.services import worker_check_start
+from rob.services import assessment_start, assignment_create, consensus_start
 from screening.fulltext import fulltext_upload
 from screening.models import Stage
 from screening.services import decision_record
 from tests.factories import MembershipFactory, UserFactory
 from tests.reviews.dedup_data import make_import, pending_pair
+from tests.rob.conftest import ALL_LOW, assess
 from tests.screening.data import FT, TA, TITLES
 from tests.screening.fulltext_data import pdf_upload
 
@@ -48,6 +51,29 @@ REFUSED_THOUGH_WELL_FORMED = {
     "POST /api/v1/reviews/{review_id}/records/{record_id}/fulltext/": "a file that is not a PDF",
     "POST /api/v1/reviews/{review_id}/dedup/candidates/{pair_id}/": "a pair decided already",
     "POST /api/v1/reviews/{review_id}/dedup/clusters/{cluster_id}/undo/": "a group undone already",
+    "POST /api/v1/reviews/{review_id}/rob/assignments/": "no such study, or assigned already",
+    "DELETE /api/v1/reviews/{review_id}/rob/assignments/{assignment_id}/": (
+        "assessments of it have started"
+    ),
+    "PATCH /api/v1/reviews/{review_id}/rob/settings/": "an arbiter who is not a member",
+    "PUT /api/v1/reviews/{review_id}/rob/assignments/{assignment_id}/mine/": (
+        "a domain, question or answer the tool does not have, or an override without reason"
+    ),
+    "PUT /api/v1/reviews/{review_id}/rob/assignments/{assignment_id}/mine/overall/": (
+        "an override without reason"
+    ),
+    "POST /api/v1/reviews/{review_id}/rob/assignments/{assignment_id}/mine/done/": (
+        "an assessment not complete"
+    ),
+    "PUT /api/v1/reviews/{review_id}/rob/assignments/{assignment_id}/consensus/": (
+        "a domain, question or answer the tool does not have, or an override without reason"
+    ),
+    "PUT /api/v1/reviews/{review_id}/rob/assignments/{assignment_id}/consensus/overall/": (
+        "an override without reason"
+    ),
+    "POST /api/v1/reviews/{review_id}/rob/assignments/{assignment_id}/consensus/complete/": (
+        "a consensus not complete"
+    ),
     "POST /api/v1/reviews/{review_id}/screening/{stage}/conflicts/{record_id}/resolve/": (
         "a conflict resolved already"
     ),
@@ -121,7 +147,16 @@ def seed(review, lead, reviewer) -> dict[str, int]:
     decide(lead, ft_conflict, FT, "include")
     decide(reviewer, ft_conflict, FT, "exclude", reason="Wrong population")
     fulltext_upload(user=lead, review=review, record_id=sought.pk, upload=pdf_upload())
+    # A RoB 2 assessment both members have done, its consensus started.
+    rob_study = study_create(
+        lead=lead, review=review, label="Rob 2019", citation="Synthetic.", design="parallel"
+    )
+    rob_assignment = assignment_create(lead=lead, study=rob_study, result="Pain")
+    for user in (lead, reviewer):
+        assess(user, assessment_start(assessor=user, assignment=rob_assignment), ALL_LOW)
+    consensus_start(user=lead, assignment=rob_assignment)
     return {
+        "assignment_id": rob_assignment.pk,
         "review_id": review.pk,
         "membership_id": removable.pk,
         "import_id": records[0].search_import_id,

@@ -6,6 +6,7 @@ from tests.reviews import test_permissions
 # A review with one of every object, and the state a refused request must leave unchanged.
 targets = test_permissions.targets
 extraction_targets = test_permissions.extraction_targets
+rob_assignment_target = test_permissions.rob_assignment_target
 state = test_permissions.state
 
 
@@ -86,6 +87,7 @@ PATH_VALUES = {
     "position": "first_arm",
     "key": "field_key",
     "version": "snapshot_version",
+    "assignment_id": "rob_assignment",
 }
 
 
@@ -120,7 +122,7 @@ def test_the_schema_lists_the_write_endpoints():
     ids=[f"{m} {p}" for m, p, _ in WRITE_OPERATIONS],
 )
 def test_a_json_body_that_is_not_an_object_gets_400(
-    api_as, lead, targets, extraction_targets, method, path, media_types
+    api_as, lead, targets, extraction_targets, rob_assignment_target, method, path, media_types
 ):
     ids = {
         **targets,
@@ -129,6 +131,7 @@ def test_a_json_body_that_is_not_an_object_gets_400(
         "first_arm": 1,
         "field_key": "country",
         "snapshot_version": 1,
+        "rob_assignment": rob_assignment_target,
     }
     values = {name: ids[key] for name, key in PATH_VALUES.items()}
     values["stage"] = "title_abstract"

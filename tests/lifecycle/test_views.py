@@ -17,8 +17,8 @@ def test_dashboard_shows_lifecycle_in_order(client, review, reviewer):
         "Deduplicate",
         "Title/abstract",
         "Full text",
-        "Risk of bias",
         "Extraction",
+        "Risk of bias",
         "Analysis",
     ]
     assert html.count("Not started") == 7
@@ -37,6 +37,7 @@ def test_each_built_stage_card_links_to_its_page(client, review, reviewer):
         "Title/abstract": f"/reviews/{review.pk}/screening/title_abstract/",
         "Full text": f"/reviews/{review.pk}/screening/full_text/",
         "Extraction": f"/reviews/{review.pk}/extraction/",
+        "Risk of bias": f"/reviews/{review.pk}/rob/",
     }
     for url in links.values():
         assert client.get(url).status_code == 200
@@ -95,6 +96,7 @@ def test_review_nav_shows_tabs_by_role(client, review, lead, viewer):
         "Screen",
         "Full text",
         "Extraction",
+        "Risk of bias",
         "Records",
         "PRISMA",
         "Members",

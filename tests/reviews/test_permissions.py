@@ -31,6 +31,11 @@ from reviews.models import (
     Record,
     SearchImport,
 )
+from rob import services as rob_services
+from rob.models import Answer as RobAnswer
+from rob.models import Assessment as RobAssessment
+from rob.models import Assignment as RobAssignment
+from rob.models import DomainJudgement as RobDomainJudgement
 from screening.fulltext import fulltext_upload
 from screening.models import Decision, FullText, Resolution
 from screening.services import decision_record
@@ -38,6 +43,7 @@ from tests.extraction.conftest import FORM, agree, extract
 from tests.extraction.test_importer import csv_bytes
 from tests.factories import UserFactory
 from tests.reviews.dedup_data import make_import, pending_pair
+from tests.rob.conftest import ALL_LOW, assess
 from tests.screening.fulltext_data import pdf_upload
 
 NBIB = (
@@ -79,8 +85,13 @@ def state():
                 ConsensusDecision,
                 Snapshot,
                 ExtractionLock,
+                RobAssignment,
+                RobAssessment,
+                RobAnswer,
+                RobDomainJudgement,
             )
         ),
+        list(RobAssessment.objects.order_by("pk").values_list("status", flat=True)),
         list(Study.objects.order_by("pk").values_list("label", "design")),
         list(Extraction.objects.order_by("pk").values_list("status", flat=True)),
     )
@@ -459,6 +470,22 @@ def extraction_targets(review, lead, reviewer):
     }
 
 
+@pytest.fixture
+def rob_assignment_target(extraction_targets, review, lead, reviewer):
+    """A RoB 2 assessment both members have done, its consensus started: made after
+    `extraction_targets`, whose lock wants every study of the review to have its consensus."""
+    rob_study = extraction_services.study_create(
+        lead=lead, review=review, label="Rob 2019", citation="Synthetic.", design="parallel"
+    )
+    rob_assignment = rob_services.assignment_create(lead=lead, study=rob_study, result="Pain")
+    for user in (lead, reviewer):
+        assess(
+            user, rob_services.assessment_start(assessor=user, assignment=rob_assignment), ALL_LOW
+        )
+    rob_services.consensus_start(user=lead, assignment=rob_assignment)
+    return rob_assignment.pk
+
+
 def _resolved(targets: dict, persona: str) -> dict:
     return {**targets, "mine": targets["mine"][persona]}
 
@@ -629,6 +656,177 @@ def test_extraction_page_enforces_roles(
     client.force_login(personas[persona])
     data = payload() if callable(payload) else payload or {}
     data = {k: v.format(**targets) if isinstance(v, str) else v for k, v in data.items()}
+    response = getattr(client, method)(path.format(**targets), data)
+    assert response.status_code == expected_status(persona, needs, success)
+    if response.status_code in (403, 404):
+        assert state() == before
+
+
+# Risk of bias --------------------------------------------------------------------------------
+# Viewers read tools, assignments, plots, exports and finished consensus; reviewers assess
+# (their own assessment: `{rob_mine}` is each persona's own, the lead's for those who have
+# none); leads assign tools and, with the arbiter, compare and build the consensus. Who sees
+# another assessor's answers is tested in tests/rob/.
+
+
+@pytest.fixture
+def rob_targets(review, lead, reviewer):
+    def study(label):
+        return extraction_services.study_create(
+            lead=lead,
+            review=review,
+            label=label,
+            citation=f"{label}. Synthetic.",
+            design="parallel",
+        )
+
+    def assigned(label, tool="rob2-parallel-assignment"):
+        return rob_services.assignment_create(
+            lead=lead, study=study(label), tool=tool, result="" if tool == "rob1" else "Pain"
+        )
+
+    def both(assignment, second):
+        for user, judgements in ((lead, ALL_LOW), (reviewer, second)):
+            assess(
+                user,
+                rob_services.assessment_start(assessor=user, assignment=assignment),
+                judgements,
+            )
+
+    open_ = assigned("Kim 2018")
+    lead_own = rob_services.assessment_start(assessor=lead, assignment=open_)
+    reviewer_own = rob_services.assessment_start(assessor=reviewer, assignment=open_)
+    done = assigned("Park 2020")
+    both(done, ALL_LOW)
+    started = assigned("Ito 2019")
+    both(started, {**ALL_LOW, "D2": "high"})
+    rob_services.consensus_start(user=lead, assignment=started)
+    final = assigned("Oh 2016", tool="rob1")
+    rob1 = {f"D{i}": "low" for i in range(1, 8)}
+    for user in (lead, reviewer):
+        mine = rob_services.assessment_start(assessor=user, assignment=final)
+        for domain, judgement in rob1.items():
+            rob_services.domain_save(
+                user=user, assessment=mine, domain_id=domain, answers={}, judgement=judgement
+            )
+        rob_services.assessment_done(user=user, assessment=mine)
+    consensus = rob_services.consensus_start(user=lead, assignment=final)
+    rob_services.assessment_done(user=lead, assessment=consensus)
+    return {
+        "review": review.pk,
+        "rob_study": study("Yoo 2015").pk,
+        "rob_new": assigned("Lim 2017").pk,
+        "rob_open": open_.pk,
+        "rob_done": done.pk,
+        "rob_started": started.pk,
+        "rob_final": final.pk,
+        "rob_mine": {
+            "lead": lead_own.pk,
+            "reviewer": reviewer_own.pk,
+            "viewer": lead_own.pk,
+            "outsider": lead_own.pk,
+        },
+        "rob_mine_done": {
+            persona: RobAssessment.objects.get(
+                assignment=done, assessor=reviewer if persona == "reviewer" else lead
+            ).pk
+            for persona in ("lead", "reviewer", "viewer", "outsider")
+        },
+    }
+
+
+def _rob_resolved(targets: dict, persona: str) -> dict:
+    return {
+        **targets,
+        "rob_mine": targets["rob_mine"][persona],
+        "rob_mine_done": targets["rob_mine_done"][persona],
+    }
+
+
+RB = "/api/v1/reviews/{review}/rob/"
+RA = RB + "assignments/"
+ROB_API = [
+    ("get", RB + "tools/", None, "viewer", 200),
+    ("get", RB + "tools/rob1/", None, "viewer", 200),
+    ("get", RB + "settings/", None, "viewer", 200),
+    ("patch", RB + "settings/", {"assessors_required": 2}, "lead", 200),
+    ("get", RA, None, "viewer", 200),
+    ("post", RA, {"study": "{rob_study}", "tool": "rob1"}, "lead", 201),
+    ("get", RA + "{rob_open}/", None, "viewer", 200),
+    ("delete", RA + "{rob_new}/", None, "lead", 204),
+    ("get", RA + "{rob_open}/mine/", None, "reviewer", 200),
+    ("post", RA + "{rob_new}/mine/", None, "reviewer", 201),
+    (
+        "put",
+        RA + "{rob_open}/mine/",
+        {"domain": "D1", "answers": {"1.1": {"answer": "Y"}}},
+        "reviewer",
+        200,
+    ),
+    ("put", RA + "{rob_open}/mine/overall/", {"judgement": ""}, "reviewer", 200),
+    ("post", RA + "{rob_open}/mine/done/", None, "reviewer", 400),
+    ("post", RA + "{rob_done}/mine/reopen/", None, "reviewer", 200),
+    ("get", RA + "{rob_done}/comparison/", None, "lead", 200),
+    ("post", RA + "{rob_done}/consensus/", None, "lead", 201),
+    ("get", RA + "{rob_final}/consensus/", None, "viewer", 200),
+    ("put", RA + "{rob_started}/consensus/", {"domain": "D1", "answers": {}}, "lead", 200),
+    ("put", RA + "{rob_started}/consensus/overall/", {"judgement": ""}, "lead", 200),
+    ("post", RA + "{rob_started}/consensus/complete/", None, "lead", 400),
+    ("post", RA + "{rob_final}/consensus/reopen/", None, "lead", 200),
+]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "viewer", "reviewer", "lead"])
+@pytest.mark.parametrize(("method", "path", "payload", "needs", "success"), ROB_API)
+def test_rob_api_endpoint_enforces_roles(
+    api_as, personas, rob_targets, persona, method, path, payload, needs, success
+):
+    targets = _rob_resolved(rob_targets, persona)
+    before = state()
+    if isinstance(payload, dict):
+        payload = {
+            k: int(v.format(**targets)) if isinstance(v, str) and v.startswith("{") else v
+            for k, v in payload.items()
+        }
+    response = getattr(api_as(personas[persona]), method)(
+        path.format(**targets), payload, format="json"
+    )
+    expected = expected_status(persona, needs, success)
+    assert response.status_code == expected, response.content
+    if expected in (403, 404):
+        assert response.json()["detail"]
+        assert state() == before
+
+
+RP = "/reviews/{review}/rob/"
+ROB_PAGES = [
+    ("get", RP, None, "viewer", 200),
+    ("post", RP + "assign/", {"study": "{rob_study}", "tool": "rob1"}, "lead", 302),
+    ("post", RP + "settings/", {"assessors_required": "2"}, "lead", 302),
+    ("post", RP + "assignments/{rob_new}/remove/", {}, "lead", 302),
+    ("post", RP + "assignments/{rob_new}/start/", {}, "reviewer", 302),
+    ("get", RP + "assignments/{rob_done}/compare/", None, "lead", 200),
+    ("post", RP + "assignments/{rob_done}/consensus/", {}, "lead", 302),
+    ("post", RP + "assessments/{rob_mine}/D1/", {"q-1.1": "Y"}, "reviewer", 200),
+    ("post", RP + "assessments/{rob_mine}/overall/", {"judgement": ""}, "reviewer", 200),
+    ("post", RP + "assessments/{rob_mine_done}/reopen/", {}, "reviewer", 302),
+    ("get", RP + "plots/", None, "viewer", 200),
+    ("get", RP + "plots/traffic.svg?group=rob1", None, "viewer", 200),
+    ("get", RP + "plots/summary.png?group=rob1", None, "viewer", 200),
+    ("get", RP + "export.csv", None, "viewer", 200),
+    ("get", RP + "export.xlsx", None, "viewer", 200),
+]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "viewer", "reviewer", "lead"])
+@pytest.mark.parametrize(("method", "path", "payload", "needs", "success"), ROB_PAGES)
+def test_rob_page_enforces_roles(
+    client, personas, rob_targets, persona, method, path, payload, needs, success
+):
+    targets = _rob_resolved(rob_targets, persona)
+    before = state()
+    client.force_login(personas[persona])
+    data = {k: v.format(**targets) if isinstance(v, str) else v for k, v in (payload or {}).items()}
     response = getattr(client, method)(path.format(**targets), data)
     assert response.status_code == expected_status(persona, needs, success)
     if response.status_code in (403, 404):

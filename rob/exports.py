@@ -1,0 +1,141 @@
+"""Every risk-of-bias answer, proposal, override, justification and consensus a member may
+see, as CSV or XLSX: one row per question answered and one per judgement (each domain's and
+the overall), so a spreadsheet filter gives either.
+
+Blinding holds here too: an assessor's rows are in the export of whoever may open that
+assessment (rob.access): its assessor, a lead or the arbiter once the assessments are done,
+every member once the consensus is complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from reviews.models import Review
+from rob import selectors
+from rob.catalogue import get_tool
+from rob.models import Assessment
+
+COLUMNS = [
+    "study",
+    "tool",
+    "result",
+    "assessor",
+    "status",
+    "domain",
+    "item",
+    "answer",
+    "quote",
+    "page",
+    "proposed",
+    "judgement",
+    "overridden",
+    "justification",
+]
+
+
+def visible_assessments(review: Review, user) -> list[Assessment]:
+    """The assessments (and consensus) of the review the user may open."""
+    membership = review.membership
+    settings = selectors.rob_settings(review)
+    builds = selectors.can_build_consensus(membership, settings)
+    every = (
+        Assessment.objects.filter(review=review)
+        .select_related("assignment__study", "assessor")
+        .prefetch_related("answers", "domains")
+        .order_by("assignment__study__label", "assignment__tool", "assignment__result", "pk")
+    )
+    by_assignment: dict[int, list[Assessment]] = {}
+    for assessment in every:
+        by_assignment.setdefault(assessment.assignment_id, []).append(assessment)
+    shown = []
+    for assessments in by_assignment.values():
+        finished = any(a.is_consensus and a.status == "done" for a in assessments)
+        done = sum(1 for a in assessments if not a.is_consensus and a.status == "done")
+        ready = done >= settings.assessors_required
+        for a in assessments:
+            if a.assessor_id == user.pk or finished or (builds and ready):
+                shown.append(a)
+    return shown
+
+
+def rows(review: Review, user) -> list[dict]:
+    found = []
+    for assessment in visible_assessments(review, user):
+        assignment = assessment.assignment
+        tool = get_tool(assignment.tool)
+        base = {
+            "study": assignment.study.label,
+            "tool": tool.id,
+            "result": assignment.result,
+            "assessor": assessment.assessor.get_username()
+            if assessment.assessor_id
+            else "consensus",
+            "status": assessment.status,
+        }
+        answers = {(a.domain, a.question): a for a in assessment.answers.all()}
+        judgements = {d.domain: d for d in assessment.domains.all()}
+        for domain in tool.domains:
+            for question in (*domain.preliminary, *domain.questions):
+                answer = answers.get((domain.id, question.id))
+                if answer is not None:
+                    found.append(
+                        {
+                            **base,
+                            "domain": domain.id,
+                            "item": question.id,
+                            "answer": answer.answer,
+                            "quote": answer.quote,
+                            "page": answer.page,
+                        }
+                    )
+            judged = judgements.get(domain.id)
+            if judged is not None:
+                found.append(
+                    {
+                        **base,
+                        "domain": domain.id,
+                        "item": "judgement",
+                        "proposed": judged.proposed,
+                        "judgement": judged.judgement,
+                        "overridden": "yes" if judged.overridden else "no",
+                        "justification": judged.justification,
+                    }
+                )
+        found.append(
+            {
+                **base,
+                "domain": "overall",
+                "item": "judgement",
+                "proposed": assessment.overall_proposed,
+                "judgement": assessment.overall_judgement,
+                "overridden": "yes" if assessment.overall_overridden else "no",
+                "justification": assessment.overall_justification,
+            }
+        )
+    return [{column: row.get(column, "") for column in COLUMNS} for row in found]
+
+
+def as_csv(review: Review, user) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows(review, user))
+    # A BOM, so spreadsheet programs read UTF-8 (as extraction's exports do).
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def as_xlsx(review: Review, user) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Risk of bias"
+    sheet.append(COLUMNS)
+    for row in rows(review, user):
+        sheet.append([row[column] for column in COLUMNS])
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
