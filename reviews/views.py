@@ -1,5 +1,7 @@
 """Pages for reviews, their members and their audit log. Thin: parse, call, render."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,12 +9,13 @@ from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import selectors, services
 from reviews.access import job_for_user, membership_for_user, review_for_user
 from reviews.forms import MemberAddForm, MemberRoleForm, ReviewForm, ReviewSettingsForm
-from reviews.models import Role
+from reviews.models import Job, Role
 
 
 def _form_error(form, exc: ValidationError) -> None:
@@ -154,8 +157,17 @@ def worker_check(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(request, "reviews/job.html", {"job": job})
 
 
+# A running worker answers a check within a second or two; after this long it is not running.
+WORKER_ANSWER_WAIT = timedelta(seconds=8)
+
+
 @require_GET
 @login_required
 def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_for_user(request.user, job_id)
-    return render(request, "reviews/job.html", {"job": job})
+    not_answering = (
+        job.kind == "worker_check"
+        and job.status == Job.Status.QUEUED
+        and timezone.now() - job.created_at > WORKER_ANSWER_WAIT
+    )
+    return render(request, "reviews/job.html", {"job": job, "not_answering": not_answering})

@@ -47,7 +47,9 @@ def test_lead_creates_review_invites_member_and_sees_dashboard(page, log_in):
     page.get_by_role("link", name="Dashboard").click()
     expect(page.locator(".team")).to_contain_text("maria")
     page.get_by_role("button", name="Check the worker").click()
-    expect(page.locator("#worker-job")).to_contain_text("ran the check", timeout=15_000)
+    expect(page.locator("#worker-job")).to_contain_text(
+        "The background worker is running", timeout=15_000
+    )
     assert page.external_requests == []
 
 

@@ -1,6 +1,9 @@
 """Issue #16, what a new team meets in its first hour: the review list, logging out, the
 app's own error pages under `make run`."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import include, path
 
@@ -80,3 +83,62 @@ def test_make_run_shows_the_apps_own_500(client, lead, make_run_settings):
     response = client.get("/boom/")
     assert response.status_code == 500
     assert "Traceback" not in response.content.decode()
+
+
+def test_viewer_sees_no_screening_tabs(client, review, viewer, reviewer):
+    def nav(user) -> str:
+        client.force_login(user)
+        html = client.get(f"/reviews/{review.pk}/").content.decode()
+        return html.split('<nav class="review-nav"')[1].split("</nav>")[0]
+
+    assert ">Screen</a>" not in nav(viewer)
+    assert ">Full text</a>" not in nav(viewer)
+    assert ">Screen</a>" in nav(reviewer)
+
+
+def test_dashboard_stage_cards_link_to_pages_the_member_can_open(client, review, viewer, lead):
+    client.force_login(viewer)
+    html = client.get(f"/reviews/{review.pk}/").content.decode()
+    links = re.findall(r'<a href="([^"]+)" class="stage-link"', html)
+    assert len(links) >= 4  # import, duplicates, both screening stages, extraction
+    assert f"/reviews/{review.pk}/screening/title_abstract/records/" in html
+    assert f'href="/reviews/{review.pk}/screening/title_abstract/"' not in html
+    for url in links:
+        assert client.get(url).status_code == 200, url
+    client.force_login(lead)
+    html = client.get(f"/reviews/{review.pk}/").content.decode()
+    assert f'href="/reviews/{review.pk}/screening/title_abstract/" class="stage-link"' in html
+
+
+def test_worker_panel_in_plain_words_for_leads_only(client, review, lead, viewer, reviewer):
+    for member in (viewer, reviewer):
+        client.force_login(member)
+        assert "Background worker" not in client.get(f"/reviews/{review.pk}/").content.decode()
+    client.force_login(lead)
+    assert "Background worker" in client.get(f"/reviews/{review.pk}/").content.decode()
+    # No worker runs in this test: the check stays queued, and once it has waited the
+    # panel says so in words.
+    client.post(f"/reviews/{review.pk}/worker-check/")
+    job = review.jobs.get()
+    type(job).objects.filter(pk=job.pk).update(created_at=job.created_at - timedelta(seconds=30))
+    html = client.get(f"/reviews/jobs/{job.pk}/").content.decode()
+    assert "The background worker is not answering — imports and analyses will wait" in html
+
+
+def test_refused_page_says_which_role_is_needed_and_who_to_ask(client, review, viewer):
+    client.force_login(viewer)
+    response = client.get(f"/reviews/{review.pk}/audit/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "needs the lead role" in html
+    assert "you are a viewer" in html
+    assert "Ask a lead of the review (lead)" in html
+
+
+def test_refused_write_names_the_reviewer_role(api_as, review, viewer):
+    response = api_as(viewer).patch(f"/api/v1/reviews/{review.pk}/", {"title": "x"}, format="json")
+    assert response.status_code == 403
+    assert (
+        "reviewer or lead role" in response.json()["detail"]
+        or "lead role" in (response.json()["detail"])
+    )

@@ -157,7 +157,7 @@ def test_worker_check_partial_polls_until_finished(
     assert "hx-get" in html  # still queued when the response was rendered
     job_id = review.jobs.get().pk
     html = client.get(f"/reviews/jobs/{job_id}/").content.decode()
-    assert "Succeeded" in html
+    assert "The background worker is running" in html
     assert "hx-get" not in html
 
 
