@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import selectors, services
+from reviews import audit_text, selectors, services
 from reviews.access import job_for_user, membership_for_user, review_for_user
 from reviews.forms import MemberAddForm, MemberRoleForm, ReviewForm, ReviewSettingsForm
 from reviews.models import Job, Role
@@ -146,7 +146,8 @@ def audit_log(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, lead=True)
     events = selectors.review_audit_events(review, viewer=request.user)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "reviews/audit_log.html", {"review": review, "page": page})
+    context = {"review": review, "page": page, "sentences": audit_text.sentences(page)}
+    return render(request, "reviews/audit_log.html", context)
 
 
 @require_POST

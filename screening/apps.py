@@ -27,6 +27,9 @@ class ScreeningConfig(AppConfig):
                 stage,
                 hooks.NavTab(tab, order, partial(_screen_url, stage=stage), shown_to=_can_screen),
             )
+        from screening import audit_phrases
+
+        audit_phrases.register()
         # Blinding reaches the audit log and the dashboard's feed, which `reviews` serves.
         hooks.audit_filter_register("screening-blinding", audit_events_visible_to)
         hooks.record_use_register(

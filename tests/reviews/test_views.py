@@ -144,7 +144,7 @@ def test_audit_log_page_lists_events(client, review, lead):
     client.force_login(lead)
     client.post(f"/reviews/{review.pk}/edit/", edit_form(review, title="Renamed review"))
     html = client.get(f"/reviews/{review.pk}/audit/").content.decode()
-    assert "review.updated" in html
+    assert "changed the review&#x27;s title" in html
     assert "Renamed review" in html
 
 
