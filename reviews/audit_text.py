@@ -42,6 +42,7 @@ class Sentence:
     event: AuditEvent
     actor: str
     text: str
+    title: str = ""  # of the record the event concerns, if any
 
 
 def record_id_of(event: AuditEvent) -> int | None:
@@ -60,7 +61,7 @@ def sentences(events: Iterable[AuditEvent]) -> list[Sentence]:
         title = titles.get(record_id_of(event) or 0, "")
         phrase = _PHRASES.get(event.action, _plain)
         actor = event.actor.get_username() if event.actor else "Evident"
-        out.append(Sentence(event, actor, phrase(event, title)))
+        out.append(Sentence(event, actor, phrase(event, title), title))
     return out
 
 
