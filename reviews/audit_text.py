@@ -107,6 +107,9 @@ for action, phrase in {
     "member.added": lambda e, t: _member(e, "added"),
     "member.role_changed": lambda e, t: _member(e, "changed"),
     "member.removed": lambda e, t: _member(e, "removed"),
+    "member.invited": lambda e, t: (
+        f"invited {e.object_repr.split(' as ')[0]} as {change(e, 'role')[1]}"
+    ),
     "import.completed": _import,
     "dedup.merged": lambda e, t: f"merged {_records(e)} records as duplicates",
     "dedup.extended": lambda e, t: f"added records to a duplicate group ({_records(e)} now)",

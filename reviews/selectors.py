@@ -14,6 +14,7 @@ from reviews.models import (
     DedupRun,
     DuplicateCluster,
     DuplicatePair,
+    Invitation,
     Job,
     Membership,
     Record,
@@ -47,6 +48,10 @@ def review_members(review: Review) -> QuerySet[Membership]:
         .select_related("user", "added_by")
         .order_by("role", "user__username")
     )
+
+
+def review_invitations(review: Review) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(review=review).select_related("created_by", "accepted_by")
 
 
 def review_audit_events(review: Review, *, viewer: User) -> QuerySet[AuditEvent]:
