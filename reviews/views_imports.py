@@ -1,5 +1,7 @@
 """Pages for importing search exports and browsing records. Thin: parse, call, render."""
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +16,7 @@ from reviews.importers import generic_csv
 from reviews.importers.formats import format_choices
 from reviews.imports import import_discard, import_remap, import_stage, import_start
 from reviews.models import Database, SearchImport
+from reviews.templatetags.imports_text import without_file_name
 
 EXPORTS = {
     "ris": (exporters.as_ris, "application/x-research-info-systems"),
@@ -58,13 +61,14 @@ def import_stage_view(request: HttpRequest, review_id: int) -> HttpResponse:
             encoding=data["encoding"],
         )
     except ValidationError as exc:
-        return _refused(request, exc)
+        return _refused(request, exc, data["file"].name)
     return _staged(request, search_import)
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def _refused(request: HttpRequest, exc: ValidationError, file_name: str = "") -> HttpResponse:
     # 400 like the API's refusals; htmx still swaps the message in (base.html's htmx-config).
-    message = " ".join(exc.messages)
+    # The upload's row already names the file: the message need not say it again.
+    message = without_file_name(" ".join(exc.messages), Path(file_name).name)
     return render(request, "reviews/imports/_error.html", {"message": message}, status=400)
 
 
@@ -117,7 +121,7 @@ def import_discard_view(request: HttpRequest, review_id: int, import_id: int) ->
     try:
         import_discard(user=request.user, search_import=search_import)
     except ValidationError as exc:
-        return _refused(request, exc)
+        return _refused(request, exc, search_import.file_name)
     return HttpResponse("")
 
 
