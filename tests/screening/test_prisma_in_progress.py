@@ -2,6 +2,8 @@
 so and show the settled, awaiting and in-conflict counts; the final boxes appear once the
 stage is complete. Synthetic records (test DOIs under 10.5555)."""
 
+import pytest
+
 from screening.prisma import prisma_counts
 from screening.prisma_diagram import prisma_svg
 from screening.services import decision_record
@@ -72,3 +74,24 @@ def test_the_page_and_downloads_say_screening_is_in_progress(web_as, review, lea
     assert "Title/abstract screening in progress." in svg
     data = client.get(f"/reviews/{review.pk}/prisma/prisma.json").json()
     assert data["progress"]["title_abstract"]["status"] == "in_progress"
+
+
+@pytest.mark.parametrize(
+    ("database", "label"),
+    [
+        ("cinahl", "CINAHL"),
+        ("psycinfo", "PsycINFO"),
+        ("proquest", "ProQuest"),
+        ("ebscohost", "EBSCOhost"),
+        ("clinicaltrials", "ClinicalTrials.gov"),
+        ("ictrp", "WHO ICTRP"),
+        ("googlescholar", "Google Scholar"),
+        ("cbm", "CBM (SinoMed)"),
+        ("vip", "VIP (CQVIP)"),
+    ],
+)
+def test_prisma_names_each_database_rather_than_other_source(review, lead, database, label):
+    make_import(review, lead, database, [(TITLES[0], "10.5555/db.1")])
+    # make_import leaves record_count at 0: the name is what this test is about.
+    assert list(prisma_counts(review)["identified"]) == [label, "total"]
+    assert f"{label} (n = 0)" in prisma_svg(prisma_counts(review))
