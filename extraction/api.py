@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from extraction import exports, importer, locking, selectors, services
 from extraction.access import snapshot_for_user, study_for_user
 from extraction.models import Design, Snapshot, Study
-from extraction.services import ExtractionLocked
+from extraction.services import ExtractionLocked, ExtractionNotLocked
 from reviews.access import review_for_user
 from reviews.models import Membership
 
@@ -29,7 +29,7 @@ class ExtractionAPIView(APIView):
     """Answers 409 Conflict when extraction of the review is locked."""
 
     def handle_exception(self, exc):
-        if isinstance(exc, ExtractionLocked):
+        if isinstance(exc, ExtractionLocked | ExtractionNotLocked):
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
         return super().handle_exception(exc)
 
@@ -82,7 +82,7 @@ class SettingsView(ExtractionAPIView):
 
 class FormSerializer(serializers.Serializer):
     version = serializers.IntegerField(read_only=True, allow_null=True)
-    definition = serializers.JSONField(
+    definition = serializers.DictField(
         help_text='{"fields": [{key, label, type, required, help, choices}], "outcomes": '
         "[{key, name, type, unit, direction, timepoints, primary}]}"
     )
@@ -151,7 +151,8 @@ class StudySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     label = serializers.CharField(max_length=100)
     design = serializers.ChoiceField(choices=[("", "Not set"), *Design.choices], required=False)
-    citation = serializers.CharField(required=False, allow_blank=True)
+    # Studies the API creates are added by hand, and those need their citation.
+    citation = serializers.CharField()
     provenance = serializers.CharField(read_only=True)
     reports = ReportSerializer(many=True, read_only=True)
     extractions = ExtractionStateSerializer(many=True, read_only=True)
@@ -368,7 +369,13 @@ class UnlockSerializer(serializers.Serializer):
 
 @extend_schema(tags=["extraction"])
 class UnlockView(ExtractionAPIView):
-    @extend_schema(request=UnlockSerializer, responses=LockStateSerializer)
+    @extend_schema(
+        request=UnlockSerializer,
+        responses={
+            200: LockStateSerializer,
+            409: OpenApiResponse(description="Extraction of the review is not locked."),
+        },
+    )
     def post(self, request: Request, review_id: int) -> Response:
         review = review_for_user(request.user, review_id, lead=True)
         data = UnlockSerializer(data=request.data)

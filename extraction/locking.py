@@ -101,7 +101,7 @@ def extraction_unlock(*, lead: AbstractBaseUser, review: Review, reason: str) ->
         .first()
     )
     if lock is None:
-        raise ValidationError("Extraction of this review is not locked.")
+        raise services.ExtractionNotLocked("Extraction of this review is not locked.")
     audit_record(
         actor=lead,
         review=review,

@@ -40,6 +40,10 @@ class ExtractionLocked(ValidationError):
     """Extraction of the review is locked; the API answers 409."""
 
 
+class ExtractionNotLocked(ValidationError):
+    """Unlocking a review that is not locked: a state conflict, so the API answers 409."""
+
+
 def extraction_guard(review: Review) -> ExtractionSettings:
     """The review's extraction settings, locked for this transaction; refuses while locked."""
     settings = ExtractionSettings.objects.select_for_update().filter(review=review).first()

@@ -228,7 +228,10 @@ def import_discard(*, user: User, search_import: SearchImport) -> None:
     """Throw away a staged upload that was never confirmed (nothing of it was imported)."""
     with transaction.atomic():
         search_import = (
-            SearchImport.objects.select_for_update().select_related("job").get(pk=search_import.pk)
+            # of=self: PostgreSQL cannot lock the nullable side of the outer join to the job.
+            SearchImport.objects.select_for_update(of=("self",))
+            .select_related("job")
+            .get(pk=search_import.pk)
         )
         if search_import.job_id is not None:
             raise ValidationError(
@@ -341,7 +344,7 @@ def import_job(job: Job) -> dict[str, Any]:
     """
     with transaction.atomic():
         search_import = (
-            SearchImport.objects.select_for_update()
+            SearchImport.objects.select_for_update(of=("self",))
             .select_related("review", "uploaded_by")
             .get(pk=job.params["search_import"])
         )

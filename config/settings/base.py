@@ -213,6 +213,8 @@ SPECTACULAR_SETTINGS = {
         "ScreeningDecisionEnum": "screening.models.Choice",
         "ResolutionDecisionEnum": [("include", "Include"), ("exclude", "Exclude")],
         "AgreementMethodEnum": ["cohen", "fleiss", "none"],
+        "MemberRoleEnum": "reviews.models.Role",
+        "ArmRoleEnum": "extraction.models.Arm.Role",
     },
 }
 

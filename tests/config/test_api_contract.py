@@ -51,6 +51,10 @@ REFUSED_THOUGH_WELL_FORMED = {
     "POST /api/v1/reviews/{review_id}/screening/{stage}/conflicts/{record_id}/resolve/": (
         "a conflict resolved already"
     ),
+    "PUT /api/v1/reviews/{review_id}/extraction/form/": "a form definition that is not valid",
+    "POST /api/v1/reviews/{review_id}/extraction/import/": "a file that is not a spreadsheet",
+    "POST /api/v1/reviews/{review_id}/extraction/lock/": "studies whose consensus is not complete",
+    "POST /api/v1/reviews/{review_id}/extraction/studies/": "a label another study already has",
 }
 SCHEMATHESIS_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 

@@ -5,6 +5,7 @@ from tests.reviews import test_permissions
 
 # A review with one of every object, and the state a refused request must leave unchanged.
 targets = test_permissions.targets
+extraction_targets = test_permissions.extraction_targets
 state = test_permissions.state
 
 
@@ -82,6 +83,11 @@ PATH_VALUES = {
     "cluster_id": "cluster",
     "job_id": "job",
     "record_id": "ft_record",
+    "study_id": "study_open",
+    "extraction_id": "lead_extraction",
+    "position": "first_arm",
+    "key": "field_key",
+    "version": "snapshot_version",
 }
 
 
@@ -116,9 +122,17 @@ def test_the_schema_lists_the_write_endpoints():
     ids=[f"{m} {p}" for m, p, _ in WRITE_OPERATIONS],
 )
 def test_a_json_body_that_is_not_an_object_gets_400(
-    api_as, lead, targets, method, path, media_types
+    api_as, lead, targets, extraction_targets, method, path, media_types
 ):
-    values = {name: targets[key] for name, key in PATH_VALUES.items()}
+    ids = {
+        **targets,
+        **extraction_targets,
+        "lead_extraction": extraction_targets["mine"]["lead"],
+        "first_arm": 1,
+        "field_key": "country",
+        "snapshot_version": 1,
+    }
+    values = {name: ids[key] for name, key in PATH_VALUES.items()}
     values["stage"] = "title_abstract"
     try:
         url = path.format(**values)
@@ -129,8 +143,14 @@ def test_a_json_body_that_is_not_an_object_gets_400(
         before = state()
         response = getattr(client, method)(url, body, content_type="application/json")
         if media_types is None:
-            # The schema says this operation takes no body: whatever is sent is ignored.
-            assert response.status_code < 400, (body, response.content)
+            # The schema says this operation takes no body: whatever is sent is ignored. Some
+            # of these refuse for the state of their object (a consensus not complete yet);
+            # such a refusal must be about that state, never about the body.
+            if response.status_code >= 400:
+                detail = response.json()["detail"]
+                assert response.status_code in (400, 409), (body, detail)
+                assert "named fields" not in detail and "JSON" not in detail, (body, detail)
+                assert state() == before, body
             continue
         detail = response.json()["detail"]
         if "application/json" in media_types:

@@ -104,7 +104,7 @@ def test_json_bodies_are_documented_as_json_only(schema):
         if "requestBody" not in operation:
             continue
         content = set(operation["requestBody"]["content"])
-        if label.endswith(("/imports/", "/fulltext/")):
+        if label.endswith(("/imports/", "/fulltext/", "/extraction/import/")):
             assert content == {"multipart/form-data"}, label
         else:
             assert content == {"application/json"}, label

@@ -510,7 +510,7 @@ EXTRACTION_API = [
     ("post", X + "studies/{study_done}/consensus/reopen/", None, "lead", 200),
     ("get", X + "lock/", None, "viewer", 200),
     ("post", X + "lock/", {}, "lead", 400),
-    ("post", X + "unlock/", {"reason": "Not locked"}, "lead", 400),
+    ("post", X + "unlock/", {"reason": "Not locked"}, "lead", 409),
     ("get", X + "snapshots/", None, "viewer", 200),
     ("get", X + "snapshots/1/", None, "viewer", 200),
     ("get", X + "snapshots/1/export.csv", None, "viewer", 200),
