@@ -115,6 +115,11 @@ def test_question_and_criteria_beside_the_record_fold_with_c(page, log_in, revie
     page.screenshot(path=str(ARTIFACTS / "first-hour-screening-criteria.png"))
     page.keyboard.press("c")
     expect(panel.get_by_text("Randomised trials")).to_be_hidden()
+    # Folded, it is a bar above the record and the record has the page's width.
+    folded, record_box = panel.bounding_box(), page.locator("#screen").bounding_box()
+    assert folded["y"] + folded["height"] <= record_box["y"]
+    assert record_box["width"] > 1000
+    page.screenshot(path=str(ARTIFACTS / "first-hour-screening-criteria-folded.png"))
     # Stays folded on the next record and the next visit.
     decide(page, "e")
     page.reload()
