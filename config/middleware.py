@@ -1,9 +1,13 @@
+import logging
 import time
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
+
+from config import errors
 
 
 class ServerTimingMiddleware:
@@ -99,3 +103,33 @@ class HtmxSessionMiddleware:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
         return response
+
+
+class AppErrorPagesMiddleware:
+    """Under `make run` (DEBUG on) show the app's own 404, 403 and 500 pages, as production
+    does, instead of Django's debug pages, which list every URL and look broken to a user.
+
+    The traceback of a 500 still goes to the console. Set DEBUG_ERROR_PAGES=1 to get
+    Django's debug pages back (config/settings/local.py leaves this middleware out then).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # A URL that matched no pattern never reaches a view, so process_exception does not
+        # see it; Django's debug 404 has already been rendered by then.
+        if response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            return errors.not_found(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, Http404):
+            return errors.not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return errors.permission_denied(request, exception)
+        if settings.DEBUG:
+            logging.getLogger("django.request").exception("Internal Server Error: %s", request.path)
+            return errors.server_error(request)
+        return None

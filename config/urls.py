@@ -11,7 +11,7 @@ from reviews import views_account
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reviews:list", permanent=False)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views_account.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views_account.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",

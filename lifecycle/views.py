@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from reviews import hooks, selectors
+from reviews import audit_text, hooks, selectors
 from reviews.access import review_for_user
 
 
@@ -17,7 +17,9 @@ def dashboard(request: HttpRequest, review_id: int) -> HttpResponse:
         "review": review,
         "stages": [hook.card(review) for hook in hooks.stages()],
         "members": selectors.review_members(review),
-        "recent_events": selectors.review_audit_events(review, viewer=request.user)[:5]
+        "recent_events": audit_text.sentences(
+            selectors.review_audit_events(review, viewer=request.user)[:5]
+        )
         if review.membership.is_lead
         else [],
     }

@@ -9,7 +9,15 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from reviews.models import DuplicateCluster, DuplicatePair, Job, Membership, Review, SearchImport
+from reviews.models import (
+    DuplicateCluster,
+    DuplicatePair,
+    Job,
+    Membership,
+    Review,
+    Role,
+    SearchImport,
+)
 
 
 def review_for_user(
@@ -35,12 +43,27 @@ def review_for_user(
     if membership is None:
         raise Http404("No such review.")
     if lead and not membership.is_lead:
-        raise PermissionDenied("Only a lead of this review can do this.")
+        raise PermissionDenied(refusal(membership, needed="lead"))
     if write and not membership.can_write:
-        raise PermissionDenied("Viewers of a review cannot change it.")
+        raise PermissionDenied(refusal(membership, needed="reviewer or lead"))
     review = membership.review
     review.membership = membership
     return review
+
+
+def refusal(membership: Membership, *, needed: str) -> str:
+    """Why a member is refused and who can change that: the role needed, the member's own
+    role and the leads to ask (a refused page is otherwise a dead end)."""
+    leads = sorted(
+        Membership.objects.filter(review_id=membership.review_id, role=Role.LEAD)
+        .exclude(user_id=membership.user_id)
+        .values_list("user__username", flat=True)
+    )
+    ask = f" Ask a lead of the review ({', '.join(leads)}) to change your role." if leads else ""
+    return (
+        f"This needs the {needed} role in this review; you are a "
+        f"{membership.get_role_display().lower()}.{ask}"
+    )
 
 
 def membership_for_user(user: User, review_id: int | str, membership_id: int | str) -> Membership:

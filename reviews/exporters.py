@@ -3,7 +3,9 @@
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
 
 from rispy import RisWriter
 
@@ -11,6 +13,27 @@ from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
 from reviews.publications import publication_fields
 
 FIELDS = BIBLIOGRAPHIC_FIELDS
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Extra:
+    """Columns the stage apps add to an export (screening's status, decisions, reasons and
+    notes): `describe(record ids)` gives each record's values, asked one chunk at a time."""
+
+    columns: list[str]
+    describe: Callable[[list[int]], dict[int, dict[str, str]]]
+
+
+NO_EXTRA = Extra([], lambda ids: {})
+
+
+def _with_extra(records: Iterable[Record], extra: Extra) -> Iterator[tuple[Record, dict]]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, CHUNK)):
+        values = extra.describe([r.pk for r in chunk]) if extra.columns else {}
+        for record in chunk:
+            yield record, values.get(record.pk, {})
 
 
 def record_as_dict(record: Record) -> dict:
@@ -24,34 +47,33 @@ def record_as_dict(record: Record) -> dict:
     return data
 
 
-def as_json(records: Iterable[Record]) -> Iterator[str]:
+def as_json(records: Iterable[Record], extra: Extra = NO_EXTRA) -> Iterator[str]:
     """A JSON array, written record by record so memory does not grow with the review."""
     yield "["
-    for index, record in enumerate(records):
-        yield (
-            ("," if index else "") + "\n  " + json.dumps(record_as_dict(record), ensure_ascii=False)
-        )
+    for index, (record, values) in enumerate(_with_extra(records, extra)):
+        data = {**record_as_dict(record), **{c: values.get(c, "") for c in extra.columns}}
+        yield ("," if index else "") + "\n  " + json.dumps(data, ensure_ascii=False)
     yield "\n]\n"
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
     """A CSV cell that spreadsheets show as text: a value from an untrusted export starting
     with = + - @ would otherwise run as a formula when the file is opened."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def as_csv(records: Iterable[Record]) -> Iterator[str]:
+def as_csv(records: Iterable[Record], extra: Extra = NO_EXTRA) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    columns = ["id", "cluster", "database", "import", *FIELDS]
+    columns = ["id", "cluster", "database", "import", *FIELDS, *extra.columns]
     writer.writerow(columns)
-    for record in records:
-        data = record_as_dict(record)
+    for record, values in _with_extra(records, extra):
+        data = {**record_as_dict(record), **{c: values.get(c, "") for c in extra.columns}}
         data["authors"] = "; ".join(data["authors"])
         data["keywords"] = "; ".join(data["keywords"])
         data["other_ids"] = "; ".join(f"{k}: {v}" for k, v in record.other_ids.items())
-        writer.writerow([_cell(data[c]) for c in columns])
+        writer.writerow([cell(data[c]) for c in columns])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -63,7 +85,7 @@ class _UnnumberedRisWriter(RisWriter):
         return ""
 
 
-def _ris_entry(record: Record) -> dict:
+def _ris_entry(record: Record, values_extra: dict | None = None) -> dict:
     values = publication_fields(record)
     start, _, end = values["pages"].partition("-")
     entry = {
@@ -84,11 +106,13 @@ def _ris_entry(record: Record) -> dict:
         "name_of_database": record.search_import.get_database_display(),
         "accession_number": values["pmid"],
         "translated_title": values["translated_title"],
+        # N1 notes: reference managers keep them, so decisions travel with the reference.
+        "notes": [f"{k}: {v}" for k, v in (values_extra or {}).items() if v],
     }
     return {key: value for key, value in entry.items() if value}
 
 
-def as_ris(records: Iterable[Record]) -> Iterator[str]:
+def as_ris(records: Iterable[Record], extra: Extra = NO_EXTRA) -> Iterator[str]:
     writer = _UnnumberedRisWriter()
-    for record in records:
-        yield writer.formats([_ris_entry(record)])
+    for record, values in _with_extra(records, extra):
+        yield writer.formats([_ris_entry(record, values)])

@@ -8,6 +8,8 @@ Each stage app registers, in its `AppConfig.ready()`:
   merge asks for confirmation once any later stage has used the records;
 - **audit event filters**, so that the audit log and the dashboard's feed, which `reviews`
   serves, hide what the app keeps from a reader (screening's blinding);
+- **record facets**: what a stage knows about each record on the Records page and in its
+  exports (screening's status, decisions, reasons and notes), with a filter on it;
 - the **included studies counter** PRISMA's last box reads (extraction knows which reports
   make one study; screening, below it, cannot ask it directly).
 
@@ -72,7 +74,27 @@ class RecordUse:
     record_ids: Callable[[Review], QuerySet[Record]]
 
 
+@dataclass(frozen=True)
+class RecordFacet:
+    """A stage app's knowledge of records, for the Records page and its exports.
+
+    `describe(review, viewer, record_ids)` gives, per record id, a value for each of
+    `columns` (the exports' extra columns), and a short "summary" and longer "detail" for the
+    page; it is called
+    on one page or one export chunk at a time and must respect what `viewer` may see.
+    `filter(review, viewer, records, value)` narrows the records to one of `choices`, under
+    the query parameter `key`."""
+
+    key: str
+    label: str
+    choices: tuple[tuple[str, str], ...]
+    columns: tuple[str, ...]
+    describe: Callable[..., dict[int, dict[str, str]]]
+    filter: Callable[..., QuerySet[Record]]
+
+
 _STAGES: dict[str, StageHook] = {}
+_FACETS: dict[str, RecordFacet] = {}
 _TABS: dict[str, NavTab] = {}
 _RECORD_USES: dict[str, RecordUse] = {}
 _AUDIT_FILTERS: dict[str, AuditEventFilter] = {}
@@ -119,6 +141,14 @@ def audit_filter_register(key: str, audit_filter: AuditEventFilter) -> None:
 
 def audit_filters() -> list[AuditEventFilter]:
     return list(_AUDIT_FILTERS.values())
+
+
+def record_facet_register(facet: RecordFacet) -> None:
+    _FACETS[facet.key] = facet
+
+
+def record_facets() -> list[RecordFacet]:
+    return list(_FACETS.values())
 
 
 def included_counter_register(counter: Callable[[Review], tuple[int, int]]) -> None:

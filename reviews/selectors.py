@@ -14,6 +14,7 @@ from reviews.models import (
     DedupRun,
     DuplicateCluster,
     DuplicatePair,
+    Invitation,
     Job,
     Membership,
     Record,
@@ -25,9 +26,18 @@ from reviews.models import (
 def reviews_for_user(user: User) -> QuerySet[Review]:
     """The reviews the user belongs to, each annotated with the user's role and team size."""
     role = Membership.objects.filter(review=OuterRef("pk"), user=user).values("role")[:1]
+    # A subquery, not Count("memberships"): the filter on the user's own membership shares
+    # that join, so a plain count would see one member in every review.
+    team = (
+        Membership.objects.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Review.objects.filter(memberships__user=user)
-        .annotate(my_role=Subquery(role), member_count=Count("memberships", distinct=True))
+        .annotate(my_role=Subquery(role), member_count=Subquery(team))
         .order_by("-updated_at", "-pk")
     )
 
@@ -38,6 +48,10 @@ def review_members(review: Review) -> QuerySet[Membership]:
         .select_related("user", "added_by")
         .order_by("role", "user__username")
     )
+
+
+def review_invitations(review: Review) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(review=review).select_related("created_by", "accepted_by")
 
 
 def review_audit_events(review: Review, *, viewer: User) -> QuerySet[AuditEvent]:

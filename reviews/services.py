@@ -73,6 +73,18 @@ def review_delete(*, user: User, review: Review) -> None:
     review.delete()
 
 
+def account_exists(identifier: str) -> bool:
+    """Whether an active account has this username or email."""
+    identifier = identifier.strip()
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True
+        )
+        .exists()
+    )
+
+
 def _find_user(identifier: str) -> User:
     identifier = identifier.strip()
     if not identifier:
@@ -87,7 +99,7 @@ def _find_user(identifier: str) -> User:
         raise ValidationError(
             {
                 "username": f"No active account has the username or email “{identifier}”. "
-                "An administrator can create one with `python manage.py adduser`."
+                "To invite someone without an account, enter their email address."
             }
         )
     raise ValidationError(

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reviews import views, views_dedup, views_imports
+from reviews import views, views_dedup, views_imports, views_invitations
 
 app_name = "reviews"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:review_id>/edit/", views.review_edit, name="edit"),
     path("<int:review_id>/delete/", views.review_delete, name="delete"),
     path("<int:review_id>/members/", views.member_list, name="members"),
+    path("invitations/<str:token>/", views_invitations.invitation_page, name="invitation"),
     path(
         "<int:review_id>/members/<int:membership_id>/role/",
         views.member_role,

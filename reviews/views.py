@@ -1,5 +1,8 @@
 """Pages for reviews, their members and their audit log. Thin: parse, call, render."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,12 +10,14 @@ from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import selectors, services
+from reviews import audit_text, invitations, selectors, services
 from reviews.access import job_for_user, membership_for_user, review_for_user
 from reviews.forms import MemberAddForm, MemberRoleForm, ReviewForm, ReviewSettingsForm
-from reviews.models import Role
+from reviews.models import Job, Role
 
 
 def _form_error(form, exc: ValidationError) -> None:
@@ -82,27 +87,53 @@ def member_list(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, lead=request.method == "POST")
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        identifier, role = form.cleaned_data["username"].strip(), form.cleaned_data["role"]
         try:
-            membership = services.member_add(
-                actor=request.user,
-                review=review,
-                identifier=form.cleaned_data["username"],
-                role=form.cleaned_data["role"],
-            )
+            if "@" in identifier and not services.account_exists(identifier):
+                _invite(request, review, identifier, role)
+            else:
+                membership = services.member_add(
+                    actor=request.user, review=review, identifier=identifier, role=role
+                )
+                messages.success(
+                    request, f"{membership.user.get_username()} joined as {membership.role}."
+                )
         except ValidationError as exc:
             _form_error(form, exc)
         else:
-            messages.success(
-                request, f"{membership.user.get_username()} joined as {membership.role}."
-            )
             return redirect("reviews:members", review_id=review.pk)
     context = {
         "review": review,
         "members": selectors.review_members(review),
         "form": form,
         "roles": Role.choices,
+        "invitations": selectors.review_invitations(review) if review.membership.is_lead else [],
+        # Shown once, after the redirect: the link to copy for the invitation just made.
+        "new_link": request.session.pop("invitation_link", None)
+        if request.method == "GET"
+        else None,
+        "invitation_days": settings.INVITATION_VALID_DAYS,
+        "now": timezone.now(),
     }
     return render(request, "reviews/members.html", context)
+
+
+def _invite(request: HttpRequest, review, email: str, role: str) -> None:
+    invitation, link = invitations.invitation_create(
+        actor=request.user,
+        review=review,
+        email=email,
+        role=role,
+        link_for=lambda token: request.build_absolute_uri(
+            reverse("reviews:invitation", args=[token])
+        ),
+    )
+    request.session["invitation_link"] = {
+        "email": email,
+        "url": link,
+        "emailed": invitation.emailed,
+    }
+    messages.success(request, f"{email} has no account yet: an invitation as {role} is ready.")
 
 
 @require_POST
@@ -143,7 +174,8 @@ def audit_log(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, lead=True)
     events = selectors.review_audit_events(review, viewer=request.user)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "reviews/audit_log.html", {"review": review, "page": page})
+    context = {"review": review, "page": page, "sentences": audit_text.sentences(page)}
+    return render(request, "reviews/audit_log.html", context)
 
 
 @require_POST
@@ -154,8 +186,17 @@ def worker_check(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(request, "reviews/job.html", {"job": job})
 
 
+# A running worker answers a check within a second or two; after this long it is not running.
+WORKER_ANSWER_WAIT = timedelta(seconds=8)
+
+
 @require_GET
 @login_required
 def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_for_user(request.user, job_id)
-    return render(request, "reviews/job.html", {"job": job})
+    not_answering = (
+        job.kind == "worker_check"
+        and job.status == Job.Status.QUEUED
+        and timezone.now() - job.created_at > WORKER_ANSWER_WAIT
+    )
+    return render(request, "reviews/job.html", {"job": job, "not_answering": not_answering})

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -30,3 +30,13 @@ def api_tokens_revoke(request: HttpRequest) -> HttpResponse:
         "Get a new token from POST /api/v1/auth/token/.",
     )
     return redirect("password_change")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out stays a POST (a link must not log anyone out), but a GET, such as a
+    typed or bookmarked /accounts/logout/, shows a page with the button instead of a 405."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return render(request, "registration/logout_confirm.html")

@@ -27,6 +27,10 @@ COMPARED = (
 )
 
 
+# Each group lists its records and an undo button: ten make a page one can scan.
+GROUPS_PER_PAGE = 10
+
+
 @require_GET
 @login_required
 def dedup_page(request: HttpRequest, review_id: int) -> HttpResponse:
@@ -36,7 +40,9 @@ def dedup_page(request: HttpRequest, review_id: int) -> HttpResponse:
         "run": selectors.latest_dedup_run(review),
         "queue_count": selectors.review_queue(review).count(),
         "removed": selectors.duplicates_removed_by_database(review),
-        "page": Paginator(selectors.active_clusters(review), 20).get_page(request.GET.get("page")),
+        "page": Paginator(selectors.active_clusters(review), GROUPS_PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
         "in_use": selectors.clusters_in_use(review),
     }
     return render(request, "reviews/dedup.html", context)

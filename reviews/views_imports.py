@@ -1,5 +1,7 @@
 """Pages for importing search exports and browsing records. Thin: parse, call, render."""
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -7,13 +9,14 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from reviews import exporters, selectors
+from reviews import exporters, hooks, selectors
 from reviews.access import import_for_user, review_for_user
 from reviews.forms import ImportForm
 from reviews.importers import generic_csv
 from reviews.importers.formats import format_choices
 from reviews.imports import import_discard, import_remap, import_stage, import_start
 from reviews.models import Database, SearchImport
+from reviews.templatetags.imports_text import without_file_name
 
 EXPORTS = {
     "ris": (exporters.as_ris, "application/x-research-info-systems"),
@@ -58,13 +61,14 @@ def import_stage_view(request: HttpRequest, review_id: int) -> HttpResponse:
             encoding=data["encoding"],
         )
     except ValidationError as exc:
-        return _refused(request, exc)
+        return _refused(request, exc, data["file"].name)
     return _staged(request, search_import)
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def _refused(request: HttpRequest, exc: ValidationError, file_name: str = "") -> HttpResponse:
     # 400 like the API's refusals; htmx still swaps the message in (base.html's htmx-config).
-    message = " ".join(exc.messages)
+    # The upload's row already names the file: the message need not say it again.
+    message = without_file_name(" ".join(exc.messages), Path(file_name).name)
     return render(request, "reviews/imports/_error.html", {"message": message}, status=400)
 
 
@@ -117,7 +121,7 @@ def import_discard_view(request: HttpRequest, review_id: int, import_id: int) ->
     try:
         import_discard(user=request.user, search_import=search_import)
     except ValidationError as exc:
-        return _refused(request, exc)
+        return _refused(request, exc, search_import.file_name)
     return HttpResponse("")
 
 
@@ -134,16 +138,39 @@ def _status(request: HttpRequest, search_import: SearchImport) -> HttpResponse:
     return response
 
 
+def _faceted(request: HttpRequest, review, records):
+    """Records narrowed by each registered facet's filter in the query (?screening=included)."""
+    for facet in hooks.record_facets():
+        if value := request.GET.get(facet.key, ""):
+            records = facet.filter(review, request.user, records, value)
+    return records
+
+
 @require_GET
 @login_required
 def record_list(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id)
     records = selectors.filter_records(selectors.review_records(review), request.GET)
-    page = Paginator(records, 25).get_page(request.GET.get("page"))
+    page = Paginator(_faceted(request, review, records), 25).get_page(request.GET.get("page"))
+    facets = hooks.record_facets()
+    ids = [r.pk for r in page]
+    described = [facet.describe(review, request.user, ids) for facet in facets]
+    for record in page:
+        # What each stage says of the record, e.g. [("Screening", "Excluded at full text")].
+        record.facets = [
+            (
+                facet.label,
+                d.get(record.pk, {}).get("summary", ""),
+                d.get(record.pk, {}).get("detail", ""),
+            )
+            for facet, d in zip(facets, described, strict=True)
+        ]
     context = {
         "review": review,
         "page": page,
         "databases": Database.choices,
+        "facets": facets,
+        "facet_filters": [(facet, request.GET.get(facet.key, "")) for facet in facets],
         "query": request.GET,
     }
     return render(request, "reviews/records.html", context)
@@ -154,10 +181,23 @@ def record_list(request: HttpRequest, review_id: int) -> HttpResponse:
 def record_export(request: HttpRequest, review_id: int, format_name: str) -> HttpResponse:
     review = review_for_user(request.user, review_id)
     writer, content_type = EXPORTS[format_name]
-    records = selectors.filter_records(selectors.review_records(review), request.GET)
+    records = _faceted(
+        request, review, selectors.filter_records(selectors.review_records(review), request.GET)
+    )
     if request.GET.get("include_duplicates") != "1":
         records = selectors.unique_records(records)
-    response = StreamingHttpResponse(writer(records.iterator(chunk_size=2000)), content_type)
+    facets = hooks.record_facets()
+
+    def describe(ids: list[int]) -> dict[int, dict[str, str]]:
+        out: dict[int, dict[str, str]] = {pk: {} for pk in ids}
+        for facet in facets:
+            for pk, values in facet.describe(review, request.user, ids).items():
+                out[pk].update({c: values.get(c, "") for c in facet.columns})
+        return out
+
+    columns = [c for facet in facets for c in facet.columns]
+    stream = writer(records.iterator(chunk_size=2000), extra=exporters.Extra(columns, describe))
+    response = StreamingHttpResponse(stream, content_type)
     filename = f"review-{review.pk}-records.{format_name}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

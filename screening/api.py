@@ -228,6 +228,22 @@ class PrismaView(APIView):
                     },
                 ),
                 "studies_included": serializers.IntegerField(),
+                "reports_included": serializers.IntegerField(),
+                "progress": serializers.DictField(
+                    child=inline_serializer(
+                        "PrismaStageProgress",
+                        {
+                            "status": serializers.CharField(
+                                help_text="not_started, in_progress or complete"
+                            ),
+                            "screened": serializers.IntegerField(),
+                            "awaiting": serializers.IntegerField(),
+                            "conflicts": serializers.IntegerField(),
+                        },
+                    ),
+                    help_text="Each screening stage (title_abstract, full_text): whether it "
+                    "is complete, and its settled, awaiting and in-conflict records.",
+                ),
             },
         )
     )

@@ -27,6 +27,10 @@ class ScreeningConfig(AppConfig):
                 stage,
                 hooks.NavTab(tab, order, partial(_screen_url, stage=stage), shown_to=_can_screen),
             )
+        from screening import audit_phrases, record_facet
+
+        audit_phrases.register()
+        hooks.record_facet_register(record_facet.FACET)
         # Blinding reaches the audit log and the dashboard's feed, which `reviews` serves.
         hooks.audit_filter_register("screening-blinding", audit_events_visible_to)
         hooks.record_use_register(

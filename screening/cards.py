@@ -21,7 +21,11 @@ def stage_card(review: Review, stage: str) -> StageCard:
         key=stage,
         label=Stage(stage).label,
         description=DESCRIPTIONS[stage],
-        url=reverse("screening:screen", args=[review.pk, stage]),
+        # A viewer cannot screen: the card opens the stage's records, which a viewer can read.
+        url=reverse(
+            "screening:screen" if review.membership.can_write else "screening:records",
+            args=[review.pk, stage],
+        ),
     )
     if not review.decisions.filter(stage=stage).exists():
         return card

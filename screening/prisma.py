@@ -45,7 +45,33 @@ def prisma_counts(review: Review) -> dict:
         "reports_assessed": sought - not_retrieved,
         "reports_excluded": {"total": sum(reasons.values()), "reasons": reasons},
         **_included(review),
+        "progress": {
+            Stage.TITLE_ABSTRACT.value: stage_progress(review, Stage.TITLE_ABSTRACT),
+            Stage.FULL_TEXT.value: stage_progress(review, Stage.FULL_TEXT),
+        },
     }
+
+
+def stage_progress(review: Review, stage: str) -> dict:
+    """Where a stage stands: `status` is not_started (nothing to screen or nobody has
+    decided), in_progress or complete (every record settled); `screened` counts the settled
+    records, `awaiting` those still missing decisions, `conflicts` those in conflict.
+
+    While a stage is in progress the diagram shows these counts instead of final boxes that
+    would read as if every record had been screened."""
+    units = selectors.screening_units(review, stage).count()
+    included = selectors.included(review, stage).count()
+    excluded = selectors.excluded(review, stage).count()
+    conflicts = selectors.conflicts(review, stage).count()
+    screened = included + excluded
+    awaiting = units - screened - conflicts
+    if units and not awaiting and not conflicts:
+        status = "complete"
+    elif screened or conflicts or Decision.objects.filter(review=review, stage=stage).exists():
+        status = "in_progress"
+    else:
+        status = "not_started"
+    return {"status": status, "screened": screened, "awaiting": awaiting, "conflicts": conflicts}
 
 
 def _included(review: Review) -> dict[str, int]:

@@ -126,10 +126,36 @@ def _box_h(lines: list[tuple[str, int]]) -> float:
     return max(MIN_BOX_H, len(lines) * LINE + 2 * PAD_Y)
 
 
+def unfinished(counts: dict, stage: str) -> dict | None:
+    """The stage's progress while it has records not yet settled, else None (complete, or
+    nothing to screen). Counts without `progress` are of a finished review."""
+    progress = counts.get("progress", {}).get(stage)
+    if not progress or progress["status"] == "complete":
+        return None
+    if not (progress["screened"] + progress["awaiting"] + progress["conflicts"]):
+        return None
+    return progress
+
+
+def _so_far(what: str, progress: dict) -> list[tuple[str, int]]:
+    return [
+        (f"{what} so far {_n(progress['screened'])}", 0),
+        (f"Awaiting decisions {_n(progress['awaiting'])}", INDENT),
+        (f"In conflict {_n(progress['conflicts'])}", INDENT),
+    ]
+
+
 def _layout(counts: dict) -> Layout:
     identified = {k: v for k, v in counts["identified"].items() if k != "total"}
     excluded = counts["reports_excluded"]
     reasons = sorted(excluded["reasons"].items(), key=lambda item: (-item[1], item[0]))
+    title_abstract = unfinished(counts, "title_abstract")
+    full_text = None if title_abstract else unfinished(counts, "full_text")
+    reports_excluded = (
+        [("Reports excluded:", 0), *((f"{r} {_n(n)}", INDENT) for r, n in reasons)]
+        if reasons
+        else [(f"Reports excluded {_n(excluded['total'])}", 0)]
+    )
     rows = [
         (
             "records-identified",
@@ -146,37 +172,71 @@ def _layout(counts: dict) -> Layout:
         ),
         (
             "records-screened",
-            [(f"Records screened {_n(counts['records_screened'])}", 0)],
+            _so_far("Records screened", title_abstract)
+            if title_abstract
+            else [(f"Records screened {_n(counts['records_screened'])}", 0)],
             "records-excluded",
-            [(f"Records excluded {_n(counts['records_excluded'])}", 0)],
-        ),
-        (
-            "reports-sought",
-            [(f"Reports sought for retrieval {_n(counts['reports_sought'])}", 0)],
-            "reports-not-retrieved",
-            [(f"Reports not retrieved {_n(counts['reports_not_retrieved'])}", 0)],
-        ),
-        (
-            "reports-assessed",
-            [(f"Reports assessed for eligibility {_n(counts['reports_assessed'])}", 0)],
-            "reports-excluded",
-            [("Reports excluded:", 0), *((f"{r} {_n(n)}", INDENT) for r, n in reasons)]
-            if reasons
-            else [(f"Reports excluded {_n(excluded['total'])}", 0)],
-        ),
-        (
-            "studies-included",
             [
-                (f"Studies included in review {_n(counts['studies_included'])}", 0),
-                (f"Reports of included studies {_n(counts['reports_included'])}", 0),
+                (
+                    f"Records excluded{' so far' if title_abstract else ''} "
+                    f"{_n(counts['records_excluded'])}",
+                    0,
+                )
             ],
-            None,
-            None,
         ),
     ]
+    if not title_abstract:
+        rows += [
+            (
+                "reports-sought",
+                [(f"Reports sought for retrieval {_n(counts['reports_sought'])}", 0)],
+                "reports-not-retrieved",
+                [(f"Reports not retrieved {_n(counts['reports_not_retrieved'])}", 0)],
+            ),
+            (
+                "reports-assessed",
+                _so_far("Reports assessed", full_text)
+                if full_text
+                else [(f"Reports assessed for eligibility {_n(counts['reports_assessed'])}", 0)],
+                "reports-excluded",
+                [(f"{reports_excluded[0][0].rstrip(':')} so far:", 0), *reports_excluded[1:]]
+                if full_text and reasons
+                else reports_excluded,
+            ),
+        ]
+    if title_abstract or full_text:
+        stage = "Title/abstract" if title_abstract else "Full-text"
+        rows.append(
+            (
+                "in-progress",
+                [
+                    (f"{stage} screening in progress.", 0),
+                    ("The remaining boxes appear when every record is settled.", 0),
+                ],
+                None,
+                None,
+            )
+        )
+    else:
+        rows.append(
+            (
+                "studies-included",
+                [
+                    (f"Studies included in review {_n(counts['studies_included'])}", 0),
+                    (f"Reports of included studies {_n(counts['reports_included'])}", 0),
+                ],
+                None,
+                None,
+            )
+        )
     # Side labels span rows: Identification row 0, Screening rows 1-3, Included row 4. A row
     # spanned alone must be tall enough for its label's (rotated) text.
-    spans = [("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 4)]
+    last = len(rows) - 1
+    spans = (
+        [("Identification", 0, 0), ("Screening", 1, last - 1), ("Included", last, last)]
+        if rows[-1][0] == "studies-included"
+        else [("Identification", 0, 0), ("Screening", 1, last)]
+    )
     min_h = {
         first: text_width(text, bold=True) + 24 for text, first, last in spans if first == last
     }

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from screening import views, views_fulltext
+from screening import views, views_fulltext, views_history
 
 app_name = "screening"
 
 urlpatterns = [
+    # Before "<stage>/": no trailing slash, so it could never be a stage anyway.
+    path("history.csv", views_history.history_csv, name="history"),
     path("<str:stage>/", views.screen, name="screen"),
     path("<str:stage>/records/", views.record_list, name="records"),
     path("<str:stage>/decide/", views.decide, name="decide"),

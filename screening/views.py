@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -89,14 +90,15 @@ def _render(
     *,
     after: list | None = None,
     decided: bool = False,
+    delta: int = 0,
 ) -> HttpResponse:
     context = _record_context(request, access, record, error, after)
     if not request.htmx:
-        return render(request, "screening/screen.html", context)
+        return _no_store(render(request, "screening/screen.html", context))
     response = render(request, "screening/screen.html#record", context)
     if decided:
-        # The progress bar listens for this and counts again, at most every few seconds.
-        trigger_client_event(response, "screening-decided")
+        # The progress bar moves by `delta` at once and counts again within a few seconds.
+        trigger_client_event(response, "screening-decided", {"delta": delta})
     return response
 
 
@@ -162,6 +164,8 @@ def decide(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     access = stage_for_user(request.user, review_id, stage, write=True)
     review, stage = access.review, access.stage
     record_id = _posted_record(request)
+    mine = Decision.objects.filter(review=review, stage=stage, reviewer=request.user)
+    is_new = not mine.filter(record_id=record_id).exists()
     try:
         services.decision_record(
             reviewer=request.user,
@@ -176,7 +180,14 @@ def decide(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
         record = selectors.screening_units(review, stage).filter(pk=record_id).first()
         return _render(request, access, record, " ".join(exc.messages))
     found = services.next_records(reviewer=request.user, review=review, stage=stage, n=2)
-    return _render(request, access, _first(found), after=found[1:], decided=True)
+    return _render(request, access, _first(found), after=found[1:], decided=True, delta=int(is_new))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """Back and Forward must not show the page as it was before the decisions made on it."""
+    add_never_cache_headers(response)
+    response["Cache-Control"] += ", no-store"
+    return response
 
 
 def _first(found: list):
@@ -196,7 +207,7 @@ def withdraw(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
         )
     except ValidationError as exc:
         return _render(request, access, record, " ".join(exc.messages))
-    return _render(request, access, record, decided=True)
+    return _render(request, access, record, decided=True, delta=-1)
 
 
 @require_GET

@@ -1,5 +1,6 @@
 from reviews.models.audit import AuditEvent
 from reviews.models.dedup import DedupRun, DuplicateCluster, DuplicatePair
+from reviews.models.invitations import Invitation
 from reviews.models.jobs import Job
 from reviews.models.records import (
     BIBLIOGRAPHIC_FIELDS,
@@ -20,6 +21,7 @@ __all__ = [
     "DedupRun",
     "DuplicateCluster",
     "DuplicatePair",
+    "Invitation",
     "Job",
     "Membership",
     "Record",

@@ -20,6 +20,13 @@ class Database(models.TextChoices):
     CBM = "cbm", "CBM (SinoMed)"
     WOS = "wos", "Web of Science"
     SCOPUS = "scopus", "Scopus"
+    CINAHL = "cinahl", "CINAHL"
+    PSYCINFO = "psycinfo", "PsycINFO"
+    PROQUEST = "proquest", "ProQuest"
+    EBSCOHOST = "ebscohost", "EBSCOhost"
+    CLINICALTRIALS = "clinicaltrials", "ClinicalTrials.gov"
+    ICTRP = "ictrp", "WHO ICTRP"
+    GOOGLE_SCHOLAR = "googlescholar", "Google Scholar"
     OTHER = "other", "Other source"
 
 

@@ -13,7 +13,24 @@
     [/pubmed|medline|\.nbib$/i, "pubmed"], [/embase/i, "embase"], [/cochrane|central/i, "central"],
     [/cnki|知网/i, "cnki"], [/wanfang|万方/i, "wanfang"], [/vip|维普/i, "vip"],
     [/sinomed|cbm/i, "cbm"], [/wos|web.?of.?science|savedrecs/i, "wos"], [/scopus/i, "scopus"],
+    [/cinahl/i, "cinahl"], [/psycinfo/i, "psycinfo"], [/proquest/i, "proquest"],
+    [/ebsco/i, "ebscohost"], [/clinicaltrials|ctgov|nct/i, "clinicaltrials"], [/ictrp/i, "ictrp"],
+    [/scholar/i, "googlescholar"],
   ];
+  const uploadAllBar = document.getElementById("upload-all-bar");
+
+  // Several files in one go: "Upload and preview all" sends every row not sent yet.
+  function refreshUploadAll() {
+    const waiting = uploads.querySelectorAll(".upload-row:not(.sent)").length;
+    uploadAllBar.hidden = waiting < 2;
+  }
+  document.getElementById("upload-all").addEventListener("click", () => {
+    uploads.querySelectorAll(".upload-row:not(.sent)").forEach((form) => form.requestSubmit());
+  });
+  uploads.addEventListener("submit", (event) => {
+    event.target.classList.add("sent");
+    refreshUploadAll();
+  });
 
   function sizeText(bytes) {
     if (bytes < 1024) return bytes + " B";
@@ -36,7 +53,10 @@
     for (const [pattern, value] of HINTS) {
       if (pattern.test(file.name)) { database.value = value; break; }
     }
-    form.querySelector(".remove-upload").addEventListener("click", () => form.remove());
+    form.querySelector(".remove-upload").addEventListener("click", () => {
+      form.remove();
+      refreshUploadAll();
+    });
     uploads.appendChild(form);
     window.htmx.process(form);
   }
@@ -44,6 +64,7 @@
   let counter = 0;
   function addFiles(files) {
     for (const file of files) addFile(file, ++counter);
+    refreshUploadAll();
     const first = uploads.querySelector(".upload-row:last-child select");
     if (first) first.focus();
   }

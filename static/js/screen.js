@@ -19,8 +19,17 @@ window.evidentProgressStale = false;
   let held = null;
   let seen = { record: null, since: 0 };
 
-  document.body.addEventListener("screening-decided", () => {
+  // The count moves at once by what the server says the answer changed (+1 a new decision,
+  // -1 an undo, 0 a changed one); the poll then recounts.
+  document.body.addEventListener("screening-decided", (event) => {
     window.evidentProgressStale = true;
+    const delta = (event.detail && Number(event.detail.delta)) || 0;
+    const count = document.querySelector("#progress [data-decided]");
+    const bar = document.querySelector("#progress progress");
+    if (!delta || !count || !bar) return;
+    const decided = Math.max(0, Number(count.textContent) + delta);
+    count.textContent = String(decided);
+    bar.value = decided;
   });
   document.addEventListener("htmx:beforeRequest", (event) => {
     if (event.detail.elt.id === "progress") window.evidentProgressStale = false;
@@ -33,7 +42,10 @@ window.evidentProgressStale = false;
 
   function noteShown() {
     const record = shownRecord();
-    if (record !== seen.record) seen = { record, since: performance.now() };
+    if (record === seen.record) return;
+    // A message about the record before ("Uploaded report.pdf") is not about this one.
+    if (seen.record !== null) document.querySelectorAll("main > .messages").forEach((m) => m.remove());
+    seen = { record, since: performance.now() };
   }
 
   function readLongEnough() {
@@ -87,3 +99,23 @@ window.evidentProgressStale = false;
 document.addEventListener("htmx:confirm", (event) => {
   if (event.detail.elt.id === "progress" && !window.evidentProgressStale) event.preventDefault();
 });
+
+// Back or Forward may show the page from the browser's memory as it was, before the decisions
+// made on it since: load it afresh, so a decided record never shows as undecided.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) window.location.reload();
+});
+
+// The question and criteria panel stays as the reviewer left it, from record to record and
+// from one visit to the next.
+(function () {
+  "use strict";
+  const criteria = document.getElementById("criteria");
+  if (!criteria) return;
+  const key = "evident-criteria-open";
+  const saved = window.localStorage.getItem(key);
+  if (saved !== null) criteria.open = saved === "1";
+  criteria.addEventListener("toggle", () => {
+    window.localStorage.setItem(key, criteria.open ? "1" : "0");
+  });
+})();

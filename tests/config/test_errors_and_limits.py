@@ -65,7 +65,9 @@ def test_htmx_request_of_a_viewer_gets_a_fragment_saying_why(client, review, vie
     client.force_login(viewer)
     response = client.post(f"/reviews/{review.pk}/worker-check/", headers={"HX-Request": "true"})
     assert response.status_code == 403
-    assert response.content.decode().startswith('<p class="error" role="alert">Only a lead')
+    assert response.content.decode().startswith(
+        '<p class="error" role="alert">This needs the lead role'
+    )
 
 
 # --- a JSON body that is not an object ----------------------------------------------------

@@ -36,7 +36,7 @@ def test_unknown_review_gets_404(lead, review):
 
 
 def test_viewer_cannot_write(review, viewer):
-    with pytest.raises(PermissionDenied, match="Viewers"):
+    with pytest.raises(PermissionDenied, match="needs the reviewer or lead role"):
         review_for_user(viewer, review.pk, write=True)
 
 

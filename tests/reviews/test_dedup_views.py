@@ -110,3 +110,18 @@ def test_viewer_sees_queue_without_decision_buttons(client, review, viewer, reco
     html = client.get(f"/reviews/{review.pk}/dedup/queue/").content.decode()
     assert "Platelet-rich plasma" in html
     assert 'value="duplicate"' not in html
+
+
+def test_the_groups_list_is_paginated_with_a_pager_above_and_below(client, review, lead):
+    titles = [(f"Synthetic duplicated trial number {n}", f"10.5555/pages.{n}") for n in range(23)]
+    make_import(review, lead, "pubmed", titles)
+    make_import(review, lead, "embase", titles)
+    dedup_now(review=review, user=lead)
+    assert DuplicateCluster.objects.filter(review=review).count() == 23
+    client.force_login(lead)
+    html = client.get(f"/reviews/{review.pk}/dedup/").content.decode()
+    assert html.count("Undo this merge") == 10
+    assert html.count("Groups 1–10 of 23 · page 1 of 3") == 2
+    last = client.get(f"/reviews/{review.pk}/dedup/", {"page": 3}).content.decode()
+    assert last.count("Undo this merge") == 3
+    assert 'start="21"' in last

@@ -52,7 +52,8 @@ def test_stage_error_is_shown_in_place_and_keeps_nothing(client, review, lead):
     assert response.status_code == 400
     html = response.content.decode()
     assert 'role="alert"' in html
-    assert "empty.ris: the file is empty" in html
+    # The upload row names the file already; the message does not repeat it.
+    assert "<p>The file is empty</p>" in html
     assert not SearchImport.objects.exists()
 
 

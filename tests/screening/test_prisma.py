@@ -25,6 +25,7 @@ KEYS = {
     "reports_excluded",
     "studies_included",
     "reports_included",
+    "progress",
 }
 
 
@@ -133,6 +134,11 @@ EXPECTED = {
     },
     "studies_included": 1,
     "reports_included": 1,
+    # g has one decision of two, h a conflict: title/abstract is still in progress.
+    "progress": {
+        "title_abstract": {"status": "in_progress", "screened": 6, "awaiting": 1, "conflicts": 1},
+        "full_text": {"status": "complete", "screened": 3, "awaiting": 0, "conflicts": 0},
+    },
 }
 
 
@@ -179,6 +185,10 @@ def test_an_empty_review_counts_zero(review):
         "reports_excluded": {"total": 0, "reasons": {}},
         "studies_included": 0,
         "reports_included": 0,
+        "progress": {
+            stage: {"status": "not_started", "screened": 0, "awaiting": 0, "conflicts": 0}
+            for stage in ("title_abstract", "full_text")
+        },
     }
 
 

@@ -89,6 +89,10 @@ EXPECTED = {
     },
     "studies_included": 1,
     "reports_included": 1,
+    "progress": {
+        stage: {"status": "complete", "screened": n, "awaiting": 0, "conflicts": 0}
+        for stage, n in (("title_abstract", 5), ("full_text", 3))
+    },
 }
 
 LINES = [

@@ -56,7 +56,7 @@ def test_the_page_shows_progress_and_a_decision_asks_the_bar_to_count_again(
     client.force_login(lead)
     base = f"/reviews/{review.pk}/screening/title_abstract/"
     html = client.get(base).content.decode()
-    assert "you decided 0 of 2" in html
+    assert "you decided <span data-decided>0</span> of 2" in html
     # Polled every 5 s; screen.js lets a poll through only after a decision (no inline
     # condition: the Content-Security-Policy forbids the eval htmx would need).
     assert 'id="progress"' in html and 'hx-trigger="every 5s"' in html
@@ -70,15 +70,22 @@ def test_the_page_shows_progress_and_a_decision_asks_the_bar_to_count_again(
     # HX-Trigger event it listens to, to count again.
     html = response.content.decode()
     assert "you decided" not in html
-    assert response.headers["HX-Trigger"] == '{"screening-decided": {}}'
+    # `delta`: the bar moves by one at once (a new decision), before its recount.
+    assert response.headers["HX-Trigger"] == '{"screening-decided": {"delta": 1}}'
 
-    assert "you decided 1 of 2" in client.get(base + "progress/").content.decode()
+    assert (
+        "you decided <span data-decided>1</span> of 2"
+        in client.get(base + "progress/").content.decode()
+    )
 
     undone = client.post(
         base + "withdraw/", {"record": records[0].pk}, headers={"HX-Request": "true"}
     )
-    assert undone.headers["HX-Trigger"] == '{"screening-decided": {}}'
-    assert "you decided 0 of 2" in client.get(base + "progress/").content.decode()
+    assert undone.headers["HX-Trigger"] == '{"screening-decided": {"delta": -1}}'
+    assert (
+        "you decided <span data-decided>0</span> of 2"
+        in client.get(base + "progress/").content.decode()
+    )
 
 
 def test_a_refused_decision_does_not_ask_the_bar_to_count(client, review, lead, records):
