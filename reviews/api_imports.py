@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from reviews import selectors
 from reviews.access import import_for_user, review_for_user
+from reviews.import_rejects import RecordsRefused, import_skip_invalid, rejected_text
 from reviews.importers.formats import BY_NAME
 from reviews.imports import import_file, import_stage, import_start
 from reviews.models import BIBLIOGRAPHIC_FIELDS, Database, Record, SearchImport
@@ -44,6 +45,9 @@ class SearchImportSerializer(serializers.ModelSerializer):
             "warnings",
             "skipped_count",
             "skipped",
+            "rejected_count",
+            "rejected",
+            "skip_invalid",
             "error",
             "uploaded_by",
             "created_at",
@@ -62,6 +66,20 @@ class ImportUploadSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=sorted(BY_NAME), required=False, allow_blank=True)
     encoding = serializers.CharField(required=False, allow_blank=True, max_length=32)
     confirm_duplicate = serializers.BooleanField(required=False, default=False)
+    skip_invalid = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Import the valid records and skip the unusable ones (listed on the import) "
+        "instead of refusing the whole file.",
+    )
+
+
+class SkipInvalidSerializer(serializers.Serializer):
+    skip = serializers.IntegerField(
+        min_value=1,
+        help_text="The number of unusable records the refusal listed (rejected_count): the "
+        "confirmation that these are the records to skip.",
+    )
 
 
 class RecordFilterSerializer(serializers.Serializer):
@@ -106,8 +124,10 @@ class ImportListView(generics.GenericAPIView):
         responses={201: SearchImportSerializer, 202: SearchImportSerializer},
         description=(
             "Upload one export file. Files up to IMPORT_INLINE_MAX_MB are imported during the "
-            "request (201, or 400 naming the record and line of the problem); larger ones are "
-            "imported by a worker (202; poll the import or its job)."
+            "request (201, or 400 naming every unusable record and its line, all of them in "
+            "errors.rejected); larger ones are imported by a worker (202; poll the import or "
+            "its job). With skip_invalid the valid records are imported and the unusable ones "
+            "skipped and listed on the import."
         ),
     )
     def post(self, request: Request, review_id: int) -> Response:
@@ -125,9 +145,19 @@ class ImportListView(generics.GenericAPIView):
             "search_string": data.get("search_string", ""),
             "format_name": data.get("format", ""),
             "encoding": data.get("encoding", ""),
+            "skip_invalid": data["skip_invalid"],
         }
         if data["file"].size <= settings.IMPORT_INLINE_MAX_SIZE:
-            search_import = import_file(confirm_duplicate=data["confirm_duplicate"], **args)
+            try:
+                search_import = import_file(confirm_duplicate=data["confirm_duplicate"], **args)
+            except RecordsRefused as refusal:
+                # Every unusable record, not only the first: the client fixes them at once.
+                # The shape of every validation error (config/errors.py).
+                body = {
+                    "detail": " ".join(refusal.messages),
+                    "errors": {"rejected": [rejected_text(item) for item in refusal.rejected]},
+                }
+                return Response(body, status=status.HTTP_400_BAD_REQUEST)
             return Response(self.get_serializer(search_import).data, status=status.HTTP_201_CREATED)
         search_import = import_stage(**args)
         try:
@@ -151,6 +181,30 @@ class ImportDetailView(generics.GenericAPIView):
     def get(self, request: Request, review_id: int, import_id: int) -> Response:
         search_import = import_for_user(request.user, review_id, import_id)
         return Response(self.get_serializer(search_import).data)
+
+
+@extend_schema(tags=["imports"])
+class ImportSkipInvalidView(generics.GenericAPIView):
+    serializer_class = SearchImportSerializer
+
+    @extend_schema(
+        request=SkipInvalidSerializer,
+        responses={202: SearchImportSerializer},
+        description=(
+            "Import a refused file's valid records and skip its unusable ones. `skip` must be "
+            "the import's rejected_count (400 otherwise, or when the import was not refused "
+            "for unusable records)."
+        ),
+    )
+    def post(self, request: Request, review_id: int, import_id: int) -> Response:
+        search_import = import_for_user(request.user, review_id, import_id, write=True)
+        body = SkipInvalidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        import_skip_invalid(
+            user=request.user, search_import=search_import, skip=body.validated_data["skip"]
+        )
+        search_import = import_for_user(request.user, review_id, import_id)
+        return Response(self.get_serializer(search_import).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema(tags=["records"])

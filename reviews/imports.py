@@ -2,7 +2,8 @@
 
 A file is first *staged*: saved, hashed, its format and encoding detected and its first
 records shown for confirmation. Nothing is added to the review until the whole file has
-been read without an unusable record; then every record is added in one transaction.
+been read without an unusable record; then every record is added in one transaction. A
+refusal names every unusable record; the user may choose to skip them (import_rejects).
 Nothing of the file is dropped without a word: what the readers skip (text between records,
 elements that are not records) is kept on the import, with its lines, and shown.
 """
@@ -23,7 +24,8 @@ from django.core.files.base import File
 from django.db import transaction
 
 from reviews.audit import audit_record
-from reviews.importers.base import ImportFailure, ParsedRecord, Skipped
+from reviews.import_rejects import ImportRefused, RecordsRefused
+from reviews.importers.base import ImportFailure, ParsedRecord, Rejected, Skipped
 from reviews.importers.csv_exports import header_of
 from reviews.importers.decoding import check_encoding, detect_encoding, numbered_lines, read_head
 from reviews.importers.formats import detect_format, format_named
@@ -40,10 +42,6 @@ SKIPPED_LISTED = 1000
 _PARSED_FIELDS = tuple(
     f.name for f in dataclasses.fields(ParsedRecord) if f.name not in ("line", "warnings")
 )
-
-
-class ImportRefused(ValidationError):
-    """An import refused with a message naming the file, record, line and problem."""
 
 
 def _failure(file_name: str, failure: ImportFailure) -> ImportRefused:
@@ -104,6 +102,8 @@ def _preview(search_import: SearchImport, reader: ModuleType) -> dict[str, Any]:
     skipped: list[dict[str, Any]] = []
     try:
         for item in _records(search_import):
+            if isinstance(item, Rejected):
+                continue  # named, with all the others, if the import is refused
             if not isinstance(item, Skipped):
                 records.append(item)
                 if len(records) == PREVIEW_RECORDS:
@@ -151,6 +151,7 @@ def import_stage(
     format_name: str = "",
     encoding: str = "",
     column_mapping: dict[str, str] | None = None,
+    skip_invalid: bool = False,
 ) -> SearchImport:
     """Save an uploaded export and read enough of it to show what it holds.
 
@@ -169,6 +170,7 @@ def import_stage(
         format_forced=bool(format_name),
         encoding_forced=bool(encoding),
         column_mapping=column_mapping or {},
+        skip_invalid=skip_invalid,
     )
     try:
         _save_upload(upload, search_import)
@@ -302,10 +304,15 @@ def _tidy(parsed: ParsedRecord) -> list[str]:
     return problems + shorten(parsed)
 
 
-def _check(parsed: ParsedRecord, index: int) -> list[str]:
-    """Refuse an unusable record; list the minor gaps of a usable one."""
-    if not parsed.title:
-        raise ImportFailure("no title", record=index, line=parsed.line or None)
+def _unusable(parsed: ParsedRecord | Rejected) -> str:
+    """Why a record cannot be imported, or ""."""
+    if isinstance(parsed, Rejected):
+        return parsed.message
+    return "" if parsed.title else "no title"
+
+
+def _check(parsed: ParsedRecord) -> list[str]:
+    """The minor gaps of a usable record."""
     gaps = []
     if not parsed.abstract:
         gaps.append("no abstract")
@@ -336,9 +343,23 @@ def import_job(job: Job) -> dict[str, Any]:
     them or none. Raises ImportRefused, naming the file, record and line, on an unusable
     record (the job fails with that message and nothing is added).
 
+    Every unusable record is named at once: they are kept on the import (``rejected``) and
+    the refusal lists them; with ``skip_invalid`` the valid records are imported instead.
+
     Safe to run again after a worker died: the import row is locked and the records are
     written in the transaction that completes it, so a second run finds it complete.
     """
+    try:
+        return _import_job(job)
+    except RecordsRefused as refusal:
+        # Kept outside the rolled-back transaction: the list is what the user acts on.
+        SearchImport.objects.filter(pk=job.params["search_import"]).update(
+            rejected=refusal.rejected, rejected_count=len(refusal.rejected)
+        )
+        raise
+
+
+def _import_job(job: Job) -> dict[str, Any]:
     with transaction.atomic():
         search_import = (
             SearchImport.objects.select_for_update()
@@ -364,7 +385,8 @@ def _insert_all(
     gaps: Counter = Counter()
     warned = 0
     batch: list[Record] = []
-    count = 0
+    count = 0  # records found, usable or not: a record's position in the file
+    rejected: list[dict[str, Any]] = []
     search_import.skipped_count, search_import.skipped = 0, []
     total_lines = _count_lines(Path(search_import.file.path))
     for parsed in _records(search_import):
@@ -374,7 +396,14 @@ def _insert_all(
                 search_import.skipped.append(_skipped_entry(parsed, after_record=count))
             continue
         count += 1
-        record_gaps = _check(parsed, count)
+        problem = _unusable(parsed)
+        if problem:
+            rejected.append({"record": count, "line": parsed.line, "message": problem})
+            continue
+        if rejected and not search_import.skip_invalid:
+            continue  # refused in the end: only read on, to name every unusable record
+        assert isinstance(parsed, ParsedRecord)
+        record_gaps = _check(parsed)
         if record_gaps:
             warned += 1
             gaps.update(record_gaps)
@@ -383,11 +412,14 @@ def _insert_all(
             write_records(batch)
             batch.clear()
             on_progress(min(99, 100 * parsed.line // max(total_lines, 1)))
-    if batch:
-        write_records(batch)
     if count == 0:
         raise ImportFailure(f"no records were found in this {search_import.format} file")
-    return count, warned, gaps
+    if rejected and (not search_import.skip_invalid or len(rejected) == count):
+        raise RecordsRefused(search_import.file_name, rejected, count)
+    if batch:
+        write_records(batch)
+    search_import.rejected, search_import.rejected_count = rejected, len(rejected)
+    return count - len(rejected), warned, gaps
 
 
 def _count_lines(path: Path) -> int:
@@ -411,6 +443,8 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
             "warnings",
             "skipped_count",
             "skipped",
+            "rejected",
+            "rejected_count",
         ]
     )
     audit_record(
@@ -421,6 +455,7 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
         changes={
             "records": [None, count],
             "skipped": [None, search_import.skipped_count],
+            "records_skipped_as_unusable": [None, search_import.rejected_count],
             "database": [None, search_import.database],
             "format": [None, search_import.format],
             "encoding": [None, search_import.encoding],

@@ -228,6 +228,10 @@ class PrismaView(APIView):
                     },
                 ),
                 "studies_included": serializers.IntegerField(),
+                "notes": serializers.ListField(
+                    child=serializers.CharField(),
+                    help_text="What the counts leave out, e.g. unusable records skipped at import.",
+                ),
             },
         )
     )

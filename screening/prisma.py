@@ -2,7 +2,7 @@
 
 from reviews import hooks
 from reviews.models import Review
-from reviews.selectors import duplicates_removed_by_database, imported_counts
+from reviews.selectors import duplicates_removed_by_database, import_notes, imported_counts
 from screening import selectors
 from screening.models import Decision, Resolution, Stage
 
@@ -45,6 +45,7 @@ def prisma_counts(review: Review) -> dict:
         "reports_assessed": sought - not_retrieved,
         "reports_excluded": {"total": sum(reasons.values()), "reasons": reasons},
         **_included(review),
+        "notes": import_notes(review),
     }
 
 

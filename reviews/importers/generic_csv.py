@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from reviews.fields import BIBLIOGRAPHIC_FIELDS, CITATION_FIELDS
-from reviews.importers.base import ImportFailure, ParsedRecord
+from reviews.importers.base import ImportFailure, ParsedRecord, Rejected
 from reviews.importers.csv_exports import header_key, read_rows
 from reviews.importers.normalise import clean, normalise_doi, parse_year, split_list
 
@@ -113,6 +113,9 @@ def parse(
     _check_mapping(mapping, header)
 
     for row in rows:
+        if isinstance(row, Rejected):
+            yield row
+            continue
 
         def cell(field: str, row=row) -> str:
             return row.get(mapping[field]) if field in mapping else ""

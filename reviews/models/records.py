@@ -62,6 +62,15 @@ class SearchImport(models.Model):
     # The first of them, each {"kind", "message", "line", "end_line", "after_record"}
     # (after_record: how many records come before it in the file).
     skipped = models.JSONField(default=list, blank=True)
+    # Records found but unusable (no title, a CSV row with the wrong number of fields …),
+    # every one as {"record", "line", "message"}. A refusal names them all; the import is
+    # then all or nothing unless the user chose to import the valid records and skip these.
+    rejected = models.JSONField(default=list, blank=True)
+    rejected_count = models.PositiveIntegerField(default=0)
+    skip_invalid = models.BooleanField(
+        default=False,
+        help_text="The user chose to import the valid records and skip the unusable ones.",
+    )
     preview = models.JSONField(default=dict, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

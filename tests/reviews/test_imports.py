@@ -93,11 +93,11 @@ def test_record_without_title_fails_whole_import_naming_record_and_line(review, 
     )
     with pytest.raises(ImportRefused) as excinfo:
         import_file(user=lead, review=review, upload=text_file("bad.ris", text), database="other")
-    assert excinfo.value.message == "bad.ris: record 2 (line 4): no title"
+    assert excinfo.value.message.startswith("bad.ris: record 2 (line 4): no title. ")
     assert not Record.objects.exists()
     failed = SearchImport.objects.get()
     assert failed.status == "failed"
-    assert failed.error == "bad.ris: record 2 (line 4): no title"
+    assert failed.error == excinfo.value.message
     assert imported_counts(review) == {}
 
 
@@ -224,7 +224,7 @@ def test_failed_task_marks_job_failed_with_the_message(
         job = import_start(user=lead, search_import=staged)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert job.message == "x.ris: record 2 (line 4): no title"
+    assert job.message.startswith("x.ris: record 2 (line 4): no title. ")
 
 
 def test_starting_twice_is_refused(review, lead, django_capture_on_commit_callbacks):

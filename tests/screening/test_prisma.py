@@ -25,6 +25,7 @@ KEYS = {
     "reports_excluded",
     "studies_included",
     "reports_included",
+    "notes",
 }
 
 
@@ -133,6 +134,7 @@ EXPECTED = {
     },
     "studies_included": 1,
     "reports_included": 1,
+    "notes": [],
 }
 
 
@@ -179,6 +181,7 @@ def test_an_empty_review_counts_zero(review):
         "reports_excluded": {"total": 0, "reasons": {}},
         "studies_included": 0,
         "reports_included": 0,
+        "notes": [],
     }
 
 

@@ -89,6 +89,7 @@ EXPECTED = {
     },
     "studies_included": 1,
     "reports_included": 1,
+    "notes": [],
 }
 
 LINES = [

@@ -1,3 +1,4 @@
+import argparse
 import json
 from datetime import date
 from pathlib import Path
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from reviews.import_rejects import RecordsRefused, rejected_text
 from reviews.importers.base import Skipped
 from reviews.importers.formats import BY_NAME
 from reviews.imports import import_file
@@ -22,7 +24,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("review_id", type=int)
         parser.add_argument("file", type=Path)
-        parser.add_argument("--database", required=True, choices=Database.values)
+        parser.add_argument(
+            "--source",
+            choices=Database.values,
+            help="The bibliographic database the file was exported from (required).",
+        )
+        # Django's own --database names a database alias; kept only so old scripts run.
+        parser.add_argument(
+            "--database", dest="old_database", choices=Database.values, help=argparse.SUPPRESS
+        )
         parser.add_argument("--format", dest="format_name", default="", choices=sorted(BY_NAME))
         parser.add_argument("--encoding", default="", help="e.g. gb18030; detected if omitted")
         parser.add_argument("--interface", default="", help="e.g. Ovid, Embase.com")
@@ -36,6 +46,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Import even if the same file was imported into this review before.",
         )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid records and skip the unusable ones (each is listed, and "
+            "kept with the import). Without it one unusable record refuses the whole file.",
+        )
         parser.add_argument("--json", action="store_true", help="Print a JSON object.")
 
     def handle(self, *args, review_id: int, file: Path, **options):
@@ -45,6 +61,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no review #{review_id}.") from None
         if not file.is_file():
             raise CommandError(f"{file}: no such file.")
+        source = self._source(options["source"], options["old_database"])
         user = self._uploader(review, options["user"])
         try:
             with open(file, "rb") as handle:
@@ -52,14 +69,22 @@ class Command(BaseCommand):
                     user=user,
                     review=review,
                     upload=File(handle, name=file.name),
-                    database=options["database"],
+                    database=source,
                     interface=options["interface"],
                     search_date=options["search_date"],
                     search_string=options["search_string"],
                     format_name=options["format_name"],
                     encoding=options["encoding"],
                     confirm_duplicate=options["confirm_duplicate"],
+                    skip_invalid=options["skip_invalid"],
                 )
+        except RecordsRefused as refusal:
+            if options["json"]:
+                # Every unusable record, for a script to act on; the exit status says refused.
+                self.stdout.write(json.dumps({"refused": True, "rejected": refusal.rejected}))
+            raise CommandError(
+                " ".join(refusal.messages) + " (--skip-invalid imports the valid records.)"
+            ) from None
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         summary = {
@@ -68,6 +93,7 @@ class Command(BaseCommand):
             "encoding": search_import.encoding,
             "warnings": search_import.warning_count,
             "skipped": search_import.skipped_count,
+            "rejected": search_import.rejected,
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary))
@@ -78,6 +104,13 @@ class Command(BaseCommand):
                 f"({search_import.format}, {search_import.encoding}) into review #{review.pk}; "
                 f"{summary['warnings']} with warnings" + (f" ({gaps})." if gaps else ".")
             )
+            if search_import.rejected_count:
+                self.stdout.write(
+                    f"{search_import.rejected_count} unusable record"
+                    f"{'s' if search_import.rejected_count > 1 else ''} skipped: "
+                    + "; ".join(rejected_text(item) for item in search_import.rejected)
+                    + "."
+                )
             if search_import.skipped_count:
                 where = "; ".join(
                     str(Skipped(**{k: v for k, v in item.items() if k != "after_record"}))
@@ -88,6 +121,18 @@ class Command(BaseCommand):
                     f"{'s' if search_import.skipped_count > 1 else ''} of the file skipped: "
                     f"{where}."
                 )
+
+    def _source(self, source: str | None, old_database: str | None) -> str:
+        if old_database:
+            self.stderr.write(
+                "Warning: --database is deprecated (Django uses it for a database alias); "
+                "use --source."
+            )
+            if source and source != old_database:
+                raise CommandError(f"--source {source} and --database {old_database} differ.")
+        if not (source or old_database):
+            raise CommandError("--source is required (e.g. --source pubmed).")
+        return source or old_database or ""
 
     def _uploader(self, review: Review, username: str):
         if username:
