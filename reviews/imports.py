@@ -27,7 +27,17 @@ from reviews.audit import audit_record
 from reviews.import_rejects import ImportRefused, RecordsRefused
 from reviews.importers.base import ImportFailure, ParsedRecord, Rejected, Skipped
 from reviews.importers.csv_exports import header_of
-from reviews.importers.decoding import check_encoding, detect_encoding, numbered_lines, read_head
+from reviews.importers.decoding import (
+    MIXED,
+    check_encoding,
+    codec_of,
+    decoding_note,
+    detect_encoding,
+    mostly_utf8,
+    numbered_lines,
+    read_head,
+    undecodable_lines,
+)
 from reviews.importers.formats import detect_format, format_named
 from reviews.importers.limits import shorten
 from reviews.jobs import job_create, job_execute, job_progress, job_start
@@ -53,7 +63,7 @@ def _records(search_import: SearchImport) -> Iterator[ParsedRecord | Skipped]:
     path = Path(search_import.file.path)
     if getattr(reader, "XML", False):
         return reader.parse(path)
-    lines = numbered_lines(path, search_import.encoding)
+    lines = numbered_lines(path, search_import.encoding, lenient=search_import.encoding_forced)
     if search_import.column_mapping:
         return reader.parse(lines, mapping=search_import.column_mapping)
     return reader.parse(lines)
@@ -61,14 +71,21 @@ def _records(search_import: SearchImport) -> Iterator[ParsedRecord | Skipped]:
 
 def _detect(path: Path, *, format_name: str, encoding: str) -> tuple[ModuleType, str]:
     head = read_head(path)
-    encoding = check_encoding(encoding) if encoding else detect_encoding(head)
+    forced = bool(encoding)
+    encoding = check_encoding(encoding) if forced else detect_encoding(head)
+    if not forced and encoding != "utf-8" and mostly_utf8(head):
+        encoding = MIXED  # charset guessers take such a file for a single-byte code page
     if format_name:
-        return format_named(format_name), encoding
-    try:
-        text = head.decode(encoding, errors="ignore")
-    except LookupError:
-        raise ImportFailure(f"“{encoding}” is not an encoding Python knows") from None
-    return detect_format(text), encoding
+        reader = format_named(format_name)
+    else:
+        try:
+            text = head.decode(codec_of(encoding), errors="ignore")
+        except LookupError:
+            raise ImportFailure(f"“{encoding}” is not an encoding Python knows") from None
+        reader = detect_format(text)
+    if encoding == MIXED and getattr(reader, "XML", False):
+        encoding = detect_encoding(head)  # an XML file says its own encoding
+    return reader, encoding
 
 
 def _save_upload(upload: File, search_import: SearchImport) -> None:
@@ -93,7 +110,9 @@ def _preview(search_import: SearchImport, reader: ModuleType) -> dict[str, Any]:
     also the file's columns and the mapping, which the user may correct before importing."""
     preview: dict[str, Any] = {}
     if hasattr(reader, "guess_mapping"):
-        head = read_head(Path(search_import.file.path)).decode(search_import.encoding, "ignore")
+        head = read_head(Path(search_import.file.path)).decode(
+            codec_of(search_import.encoding), "ignore"
+        )
         columns = header_of(head)
         if not search_import.column_mapping:
             search_import.column_mapping = reader.guess_mapping(columns)
@@ -177,7 +196,14 @@ def import_stage(
         path = Path(search_import.file.path)
         reader, search_import.encoding = _detect(path, format_name=format_name, encoding=encoding)
         search_import.format = reader.NAME
+        decoding = None
+        if not getattr(reader, "XML", False):
+            search_import.encoding, decoding = _line_encoding(
+                path, search_import.encoding, forced=bool(encoding)
+            )
         search_import.preview = _preview(search_import, reader)
+        if decoding:
+            search_import.preview["decoding"] = decoding
     except ImportFailure as failure:
         if search_import.file:
             search_import.file.delete(save=False)
@@ -186,6 +212,24 @@ def import_stage(
     search_import.full_clean(exclude=["file", "job"])
     search_import.save()
     return search_import
+
+
+def _line_encoding(path: Path, encoding: str, *, forced: bool) -> tuple[str, dict[str, Any] | None]:
+    """The encoding to read the file in, and what to tell the user about lines that do not
+    decode in it: a detected UTF-8 file with stray lines is read as MIXED; a chosen encoding
+    is kept, its undecodable lines read leniently and listed."""
+    if not forced and encoding not in ("utf-8", MIXED):
+        return encoding, None
+    bad = undecodable_lines(path, encoding)
+    if not bad:
+        return encoding, None
+    if not forced:
+        encoding = MIXED
+    return encoding, {
+        "note": decoding_note(encoding, bad),
+        "count": len(bad),
+        "lines": bad[:SKIPPED_LISTED],
+    }
 
 
 def import_start(
@@ -248,8 +292,11 @@ def import_remap(*, search_import: SearchImport, mapping: dict[str, str]) -> Sea
     if search_import.job_id is not None:
         raise ValidationError(f"{search_import.file_name} is no longer waiting for confirmation.")
     search_import.column_mapping = {field: column for field, column in mapping.items() if column}
+    decoding = search_import.preview.get("decoding")
     try:
         search_import.preview = _preview(search_import, format_named(search_import.format))
+        if decoding:
+            search_import.preview["decoding"] = decoding
     except ImportFailure as failure:
         raise _failure(search_import.file_name, failure) from None
     search_import.save(update_fields=["column_mapping", "preview"])

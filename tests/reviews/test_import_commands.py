@@ -25,6 +25,7 @@ def test_importrecords_prints_json_summary(review, capsys):
         "warnings": 1,
         "skipped": 0,
         "rejected": [],
+        "decoding": None,
     }
     assert SearchImport.objects.get().uploaded_by.username == "lead"
 

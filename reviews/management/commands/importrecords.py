@@ -94,6 +94,8 @@ class Command(BaseCommand):
             "warnings": search_import.warning_count,
             "skipped": search_import.skipped_count,
             "rejected": search_import.rejected,
+            # Lines read in another encoding than the file's (mixed or a chosen encoding).
+            "decoding": search_import.preview.get("decoding"),
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary))
@@ -104,6 +106,8 @@ class Command(BaseCommand):
                 f"({search_import.format}, {search_import.encoding}) into review #{review.pk}; "
                 f"{summary['warnings']} with warnings" + (f" ({gaps})." if gaps else ".")
             )
+            if decoding := search_import.preview.get("decoding"):
+                self.stdout.write(decoding["note"])
             if search_import.rejected_count:
                 self.stdout.write(
                     f"{search_import.rejected_count} unusable record"
