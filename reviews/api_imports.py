@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from reviews import selectors
 from reviews.access import import_for_user, review_for_user
 from reviews.import_rejects import RecordsRefused, import_skip_invalid, rejected_text
+from reviews.importers import generic_csv
 from reviews.importers.formats import BY_NAME
 from reviews.imports import import_file, import_stage, import_start
 from reviews.models import BIBLIOGRAPHIC_FIELDS, Database, Record, SearchImport
@@ -45,6 +46,7 @@ class SearchImportSerializer(serializers.ModelSerializer):
             "warnings",
             "skipped_count",
             "skipped",
+            "column_mapping",
             "rejected_count",
             "rejected",
             "skip_invalid",
@@ -66,12 +68,38 @@ class ImportUploadSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=sorted(BY_NAME), required=False, allow_blank=True)
     encoding = serializers.CharField(required=False, allow_blank=True, max_length=32)
     confirm_duplicate = serializers.BooleanField(required=False, default=False)
+    column_mapping = serializers.JSONField(
+        required=False,
+        help_text="For a CSV read as generic_csv: {field: column header}, e.g. "
+        '{"title": "Title", "year": "Publication Year"} (a JSON object in this form field). '
+        f"Fields: {', '.join(generic_csv.FIELDS)}. Fields left out are guessed from the header; "
+        "the mapping used is in the import's preview.",
+    )
     skip_invalid = serializers.BooleanField(
         required=False,
         default=False,
         help_text="Import the valid records and skip the unusable ones (listed on the import) "
         "instead of refusing the whole file.",
     )
+
+    def validate_column_mapping(self, value: object) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise serializers.ValidationError("Give a JSON object of field names to column names.")
+        unknown = sorted(set(value) - set(generic_csv.FIELDS))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Not fields: {', '.join(unknown)}; the fields are {', '.join(generic_csv.FIELDS)}."
+            )
+        return value
+
+    def validate(self, data: dict) -> dict:
+        if data.get("column_mapping") and data.get("format", "") not in ("", generic_csv.NAME):
+            raise serializers.ValidationError(
+                {"column_mapping": f"A column mapping reads the file as {generic_csv.NAME}."}
+            )
+        return data
 
 
 class SkipInvalidSerializer(serializers.Serializer):
@@ -143,7 +171,10 @@ class ImportListView(generics.GenericAPIView):
             "interface": data.get("interface", ""),
             "search_date": data.get("search_date"),
             "search_string": data.get("search_string", ""),
-            "format_name": data.get("format", ""),
+            "format_name": generic_csv.NAME
+            if data.get("column_mapping")
+            else data.get("format", ""),
+            "column_mapping": data.get("column_mapping") or None,
             "encoding": data.get("encoding", ""),
             "skip_invalid": data["skip_invalid"],
         }

@@ -26,7 +26,7 @@ from django.db import transaction
 from reviews.audit import audit_record
 from reviews.import_rejects import ImportRefused, RecordsRefused
 from reviews.importers.base import ImportFailure, ParsedRecord, Rejected, Skipped
-from reviews.importers.csv_exports import header_of
+from reviews.importers.csv_exports import header_key, header_of
 from reviews.importers.decoding import (
     MIXED,
     check_encoding,
@@ -105,17 +105,29 @@ def _save_upload(upload: File, search_import: SearchImport) -> None:
     search_import.file.save(Path(upload.name).name, upload, save=False)
 
 
-def _preview(search_import: SearchImport, reader: ModuleType) -> dict[str, Any]:
+def _preview(
+    search_import: SearchImport, reader: ModuleType, *, guess_rest: bool = False
+) -> dict[str, Any]:
     """The first records as they will be imported; for CSV read through a column mapping,
-    also the file's columns and the mapping, which the user may correct before importing."""
+    also the file's columns and the mapping, which the user may correct before importing.
+    ``guess_rest``: fields the given mapping leaves out are guessed from the header (a
+    script's --map names the columns it knows)."""
     preview: dict[str, Any] = {}
     if hasattr(reader, "guess_mapping"):
         head = read_head(Path(search_import.file.path)).decode(
             codec_of(search_import.encoding), "ignore"
         )
         columns = header_of(head)
-        if not search_import.column_mapping:
-            search_import.column_mapping = reader.guess_mapping(columns)
+        given = search_import.column_mapping
+        if not given or guess_rest:
+            guessed = reader.guess_mapping(columns)
+            used = {header_key(column) for column in given.values()}
+            merged = {
+                **{f: c for f, c in guessed.items() if f not in given and c not in used},
+                **given,
+            }
+            search_import.column_mapping = {f: merged[f] for f in reader.FIELDS if f in merged}
+            search_import.column_mapping.update(merged)  # unknown fields too, to be refused
         preview = {"columns": columns, "mapping": search_import.column_mapping}
     records: list[ParsedRecord] = []
     skipped: list[dict[str, Any]] = []
@@ -201,7 +213,7 @@ def import_stage(
             search_import.encoding, decoding = _line_encoding(
                 path, search_import.encoding, forced=bool(encoding)
             )
-        search_import.preview = _preview(search_import, reader)
+        search_import.preview = _preview(search_import, reader, guess_rest=True)
         if decoding:
             search_import.preview["decoding"] = decoding
     except ImportFailure as failure:
@@ -415,12 +427,12 @@ def _import_job(job: Job) -> dict[str, Any]:
         )
         if not search_import.records.exists():
             try:
-                count, warned, gaps = _insert_all(
+                count, kinds = _insert_all(
                     search_import, lambda percent: job_progress(job.pk, percent)
                 )
             except ImportFailure as failure:
                 raise _failure(search_import.file_name, failure) from None
-            _complete(search_import, count, warned, gaps)
+            _complete(search_import, count, kinds)
     return {"import": search_import.pk, "records": search_import.record_count}
 
 
@@ -429,8 +441,7 @@ def _insert_all(
 ) -> tuple[int, int, Counter]:
     """Add every record and note on `search_import` what was skipped; return the number of
     records, of records with warnings, and the warnings counted by kind."""
-    gaps: Counter = Counter()
-    warned = 0
+    kinds: Counter[frozenset[str]] = Counter()  # records by the set of their warnings
     batch: list[Record] = []
     count = 0  # records found, usable or not: a record's position in the file
     rejected: list[dict[str, Any]] = []
@@ -452,8 +463,7 @@ def _insert_all(
         assert isinstance(parsed, ParsedRecord)
         record_gaps = _check(parsed)
         if record_gaps:
-            warned += 1
-            gaps.update(record_gaps)
+            kinds[frozenset(record_gaps)] += 1
         batch.append(_to_model(parsed, search_import, count))
         if len(batch) >= BATCH_SIZE:
             write_records(batch)
@@ -466,7 +476,7 @@ def _insert_all(
     if batch:
         write_records(batch)
     search_import.rejected, search_import.rejected_count = rejected, len(rejected)
-    return count - len(rejected), warned, gaps
+    return count - len(rejected), kinds
 
 
 def _count_lines(path: Path) -> int:
@@ -479,9 +489,16 @@ def _count_lines(path: Path) -> int:
     return max(newlines, returns, 1)
 
 
-def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counter) -> None:
+def _complete(search_import: SearchImport, count: int, kinds: Counter[frozenset[str]]) -> None:
+    """Note the counts. A warning every record has (a file without an abstract column) says
+    something about the file, not a record: it is kept in `warnings` but a record is counted
+    as warned only for warnings that not every record has."""
+    gaps: Counter[str] = Counter()
+    for record_kinds, n in kinds.items():
+        gaps.update(dict.fromkeys(record_kinds, n))
+    everywhere = {kind for kind, n in gaps.items() if n == count}
     search_import.record_count = count
-    search_import.warning_count = warned
+    search_import.warning_count = sum(n for k, n in kinds.items() if k - everywhere)
     search_import.warnings = dict(gaps.most_common())
     search_import.save(
         update_fields=[

@@ -105,6 +105,16 @@ class SearchImport(models.Model):
         return self.Status(self.status).label
 
     @property
+    def warnings_of_every_record(self) -> list[str]:
+        """Warnings that every record has: about the file (no abstract column), not a record."""
+        return [k for k, n in self.warnings.items() if self.record_count and n == self.record_count]
+
+    @property
+    def warnings_of_some_records(self) -> dict[str, int]:
+        every = self.warnings_of_every_record
+        return {k: n for k, n in self.warnings.items() if k not in every}
+
+    @property
     def error(self) -> str:
         return self.job.message if self.status == self.Status.FAILED else ""
 

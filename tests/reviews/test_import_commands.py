@@ -26,6 +26,7 @@ def test_importrecords_prints_json_summary(review, capsys):
         "skipped": 0,
         "rejected": [],
         "decoding": None,
+        "warnings_of_every_record": [],
     }
     assert SearchImport.objects.get().uploaded_by.username == "lead"
 

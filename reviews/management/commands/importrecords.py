@@ -9,6 +9,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews.import_rejects import RecordsRefused, rejected_text
+from reviews.importers import generic_csv
 from reviews.importers.base import Skipped
 from reviews.importers.formats import BY_NAME
 from reviews.imports import import_file
@@ -34,7 +35,20 @@ class Command(BaseCommand):
             "--database", dest="old_database", choices=Database.values, help=argparse.SUPPRESS
         )
         parser.add_argument("--format", dest="format_name", default="", choices=sorted(BY_NAME))
-        parser.add_argument("--encoding", default="", help="e.g. gb18030; detected if omitted")
+        parser.add_argument(
+            "--encoding",
+            default="",
+            help="e.g. gb18030; detected if omitted. Lines it does not decode are listed.",
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="FIELD=COLUMN",
+            help="Read a CSV through this column for this field (repeat; e.g. --map "
+            f"title=Title). Fields: {', '.join(generic_csv.FIELDS)}. Implies --format "
+            "generic_csv; unmapped fields are guessed from the header.",
+        )
         parser.add_argument("--interface", default="", help="e.g. Ovid, Embase.com")
         parser.add_argument("--search-date", type=date.fromisoformat, default=None)
         parser.add_argument("--search-string", default="")
@@ -62,6 +76,11 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file}: no such file.")
         source = self._source(options["source"], options["old_database"])
+        mapping = _mapping(options["map"])
+        if mapping:
+            if options["format_name"] not in ("", generic_csv.NAME):
+                raise CommandError(f"--map reads a CSV as {generic_csv.NAME}, not as --format.")
+            options["format_name"] = generic_csv.NAME
         user = self._uploader(review, options["user"])
         try:
             with open(file, "rb") as handle:
@@ -77,6 +96,7 @@ class Command(BaseCommand):
                     encoding=options["encoding"],
                     confirm_duplicate=options["confirm_duplicate"],
                     skip_invalid=options["skip_invalid"],
+                    column_mapping=mapping,
                 )
         except RecordsRefused as refusal:
             if options["json"]:
@@ -96,16 +116,27 @@ class Command(BaseCommand):
             "rejected": search_import.rejected,
             # Lines read in another encoding than the file's (mixed or a chosen encoding).
             "decoding": search_import.preview.get("decoding"),
+            "warnings_of_every_record": search_import.warnings_of_every_record,
         }
+        if "mapping" in search_import.preview:
+            # The columns read for each field, given with --map or guessed from the header.
+            summary["mapping"] = search_import.column_mapping
         if options["json"]:
             self.stdout.write(json.dumps(summary))
         else:
-            gaps = ", ".join(f"{n} {what}" for what, n in search_import.warnings.items())
+            gaps = ", ".join(
+                f"{n} {what}" for what, n in search_import.warnings_of_some_records.items()
+            )
             self.stdout.write(
                 f"Imported {summary['records']} records from {search_import.file_name} "
                 f"({search_import.format}, {search_import.encoding}) into review #{review.pk}; "
                 f"{summary['warnings']} with warnings" + (f" ({gaps})." if gaps else ".")
             )
+            for what in search_import.warnings_of_every_record:
+                self.stdout.write(f"Every record: {what}.")
+            if "mapping" in search_import.preview:
+                columns = ", ".join(f"{f}={c}" for f, c in search_import.column_mapping.items())
+                self.stdout.write(f"Columns read: {columns}.")
             if decoding := search_import.preview.get("decoding"):
                 self.stdout.write(decoding["note"])
             if search_import.rejected_count:
@@ -150,3 +181,20 @@ class Command(BaseCommand):
         if lead is None:
             return get_user_model().objects.get(pk=review.created_by_id)
         return lead.user
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    """{field: column} from --map FIELD=COLUMN options, refusing unknown fields."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        field, equals, column = pair.partition("=")
+        field, column = field.strip(), column.strip()
+        if not equals or not field or not column:
+            raise CommandError(f"--map {pair}: write FIELD=COLUMN, e.g. --map title=Title.")
+        if field not in generic_csv.FIELDS:
+            raise CommandError(
+                f"--map {pair}: “{field}” is not a field; the fields are "
+                f"{', '.join(generic_csv.FIELDS)}."
+            )
+        mapping[field] = column
+    return mapping
