@@ -11,6 +11,35 @@ from reviews.models import BIBLIOGRAPHIC_FIELDS, Record
 from reviews.publications import publication_fields
 
 FIELDS = BIBLIOGRAPHIC_FIELDS
+# Where each record came from, as the source file wrote it (not merged with its duplicates),
+# so an exported record maps back to its input row without parsing `raw`.
+SOURCE_COLUMNS = ("source_index", "source_line", "source_accession", "source_pmid", "source_doi")
+# The other_ids key that holds each database's own accession number (readers' keys).
+_ACCESSION_KEY = {
+    "embase": "embase",
+    "central": "central",
+    "wos": "wos",
+    "scopus": "scopus",
+    "cnki": "cnki",
+    "wanfang": "wanfang",
+}
+
+
+def source_ids(record: Record) -> dict:
+    """The record's position in its file and its identifiers in the source database."""
+    database = record.search_import.database
+    if database == "pubmed":
+        accession = record.pmid
+    else:
+        key = _ACCESSION_KEY.get(database, "accession")
+        accession = record.other_ids.get(key) or record.other_ids.get("accession", "")
+    return {
+        "source_index": record.source_index,
+        "source_line": record.source_line,
+        "source_accession": accession,
+        "source_pmid": record.pmid,
+        "source_doi": record.doi,
+    }
 
 
 def record_as_dict(record: Record) -> dict:
@@ -19,7 +48,7 @@ def record_as_dict(record: Record) -> dict:
     data["cluster"] = cluster.pk if cluster is not None and cluster.is_active else None
     data["database"] = record.search_import.database
     data["import"] = record.search_import_id
-    data["source_line"] = record.source_line
+    data.update(source_ids(record))
     data["raw"] = record.raw
     return data
 
@@ -44,7 +73,7 @@ def _cell(value) -> str:
 def as_csv(records: Iterable[Record]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    columns = ["id", "cluster", "database", "import", *FIELDS]
+    columns = ["id", "cluster", "database", "import", *SOURCE_COLUMNS, *FIELDS]
     writer.writerow(columns)
     for record in records:
         data = record_as_dict(record)
