@@ -499,7 +499,8 @@ def _complete(search_import: SearchImport, count: int, kinds: Counter[frozenset[
     everywhere = {kind for kind, n in gaps.items() if n == count}
     search_import.record_count = count
     search_import.warning_count = sum(n for k, n in kinds.items() if k - everywhere)
-    search_import.warnings = dict(gaps.most_common())
+    # Most frequent first, ties by name: the same file always gives the same order.
+    search_import.warnings = dict(sorted(gaps.items(), key=lambda item: (-item[1], item[0])))
     search_import.save(
         update_fields=[
             "record_count",

@@ -107,8 +107,8 @@ def test_warnings_every_record_has_are_one_line_each(review, capsys):
     search_import = SearchImport.objects.get()
     # The file has no abstract or DOI column: said once, not counted against each record.
     assert search_import.warnings["no abstract"] == 10
-    assert search_import.warnings_of_every_record == ["no abstract", "no DOI"]
-    assert "Every record: no abstract.\nEvery record: no DOI.\n" in out
+    assert search_import.warnings_of_every_record == ["no DOI", "no abstract"]
+    assert "Every record: no DOI.\nEvery record: no abstract.\n" in out
     # Five of the ten records have no authors (records 1410 to 1414 of the source file).
     assert search_import.warning_count == 5
     assert "; 5 with warnings (5 no authors)." in out
