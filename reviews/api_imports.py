@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -220,20 +220,30 @@ class ImportSkipInvalidView(generics.GenericAPIView):
 
     @extend_schema(
         request=SkipInvalidSerializer,
-        responses={202: SearchImportSerializer},
+        responses={
+            202: SearchImportSerializer,
+            409: OpenApiResponse(
+                description="The import was not refused for unusable records, or `skip` is "
+                "not its rejected_count."
+            ),
+        },
         description=(
-            "Import a refused file's valid records and skip its unusable ones. `skip` must be "
-            "the import's rejected_count (400 otherwise, or when the import was not refused "
-            "for unusable records)."
+            "Import a refused file's valid records and skip its unusable ones (a job, as for "
+            "a large upload). `skip` must be the import's rejected_count: the confirmation "
+            "that these are the records to skip."
         ),
     )
     def post(self, request: Request, review_id: int, import_id: int) -> Response:
         search_import = import_for_user(request.user, review_id, import_id, write=True)
         body = SkipInvalidSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        import_skip_invalid(
-            user=request.user, search_import=search_import, skip=body.validated_data["skip"]
-        )
+        try:
+            import_skip_invalid(
+                user=request.user, search_import=search_import, skip=body.validated_data["skip"]
+            )
+        except ValidationError as exc:
+            # The import's state, not the request, is what does not fit.
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
         search_import = import_for_user(request.user, review_id, import_id)
         return Response(self.get_serializer(search_import).data, status=status.HTTP_202_ACCEPTED)
 

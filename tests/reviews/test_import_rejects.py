@@ -163,7 +163,9 @@ def test_api_refusal_lists_all_and_skip_endpoint(
     detail = client.get(f"{url}{search_import.pk}/").json()
     assert detail["rejected_count"] == 2
     skip_url = f"{url}{search_import.pk}/skip-invalid/"
-    assert client.post(skip_url, {"skip": 1}, content_type="application/json").status_code == 400
+    mismatch = client.post(skip_url, {"skip": 1}, content_type="application/json")
+    assert mismatch.status_code == 409
+    assert "has 2 unusable records, not 1" in mismatch.json()["detail"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(skip_url, {"skip": 2}, content_type="application/json")
     assert response.status_code == 202
