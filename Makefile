@@ -72,6 +72,7 @@ bench: setup
 	$(PY) bench/bench_pooling.py
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_dedup.py
+	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_ranking.py
 
 clean:

@@ -32,6 +32,11 @@ urlpatterns = [
         name="import-detail",
     ),
     path(
+        "reviews/<int:review_id>/imports/<int:import_id>/skip-invalid/",
+        api_imports.ImportSkipInvalidView.as_view(),
+        name="import-skip-invalid",
+    ),
+    path(
         "reviews/<int:review_id>/records/", api_imports.RecordListView.as_view(), name="record-list"
     ),
     path("reviews/<int:review_id>/dedup/", api_dedup.DedupView.as_view(), name="dedup"),

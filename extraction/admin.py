@@ -6,7 +6,6 @@ read-only always: a lock goes only through unlocking, with a reason."""
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from extraction import selectors
 from extraction.models import (
     Arm,
     ConsensusDecision,
@@ -27,11 +26,19 @@ LOCKED = (
 )
 
 
+def _is_locked(review) -> bool:
+    # Imported here: the selectors reach numpy through the conversions, and the admin is
+    # loaded while every command starts.
+    from extraction.selectors import is_locked
+
+    return is_locked(review)
+
+
 class GuardedAdmin(admin.ModelAdmin):
     raw_id_fields = ["review"]
 
     def _locked(self, obj) -> bool:
-        return obj is not None and selectors.is_locked(obj.review)
+        return obj is not None and _is_locked(obj.review)
 
     def has_change_permission(self, request, obj=None):
         return not self._locked(obj) and super().has_change_permission(request, obj)
@@ -40,12 +47,12 @@ class GuardedAdmin(admin.ModelAdmin):
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if selectors.is_locked(obj.review):
+        if _is_locked(obj.review):
             raise PermissionDenied(LOCKED)
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        if selectors.is_locked(obj.review):
+        if _is_locked(obj.review):
             raise PermissionDenied(LOCKED)
         super().delete_model(request, obj)
 

@@ -8,12 +8,10 @@ class ExtractionConfig(AppConfig):
 
     def ready(self) -> None:
         from extraction import receivers  # noqa: F401  (connects the signal receivers)
-        from extraction.cards import stage_card
         from extraction.models import StudyReport
-        from extraction.selectors import included_counts
         from reviews import hooks
 
-        hooks.stage_register("extraction", order=55, card=stage_card)
+        hooks.stage_register("extraction", order=55, card=_stage_card)
         hooks.tab_register(
             "extraction",
             hooks.NavTab(
@@ -27,4 +25,18 @@ class ExtractionConfig(AppConfig):
                 lambda review: StudyReport.objects.filter(review=review).values("record_id"),
             ),
         )
-        hooks.included_counter_register(included_counts)
+        hooks.included_counter_register(_included_counts)
+
+
+# The selectors reach the statistics library (numpy) through the conversions: imported when
+# first used, not while every command and process starts.
+def _stage_card(*args, **kwargs):
+    from extraction.cards import stage_card
+
+    return stage_card(*args, **kwargs)
+
+
+def _included_counts(*args, **kwargs):
+    from extraction.selectors import included_counts
+
+    return included_counts(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -10,6 +10,8 @@ from rest_framework.response import Response
 
 from reviews import selectors
 from reviews.access import import_for_user, review_for_user
+from reviews.import_rejects import RecordsRefused, import_skip_invalid, rejected_text
+from reviews.importers import generic_csv
 from reviews.importers.formats import BY_NAME
 from reviews.imports import import_file, import_stage, import_start
 from reviews.models import BIBLIOGRAPHIC_FIELDS, Database, Record, SearchImport
@@ -44,6 +46,10 @@ class SearchImportSerializer(serializers.ModelSerializer):
             "warnings",
             "skipped_count",
             "skipped",
+            "column_mapping",
+            "rejected_count",
+            "rejected",
+            "skip_invalid",
             "error",
             "uploaded_by",
             "created_at",
@@ -62,6 +68,46 @@ class ImportUploadSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=sorted(BY_NAME), required=False, allow_blank=True)
     encoding = serializers.CharField(required=False, allow_blank=True, max_length=32)
     confirm_duplicate = serializers.BooleanField(required=False, default=False)
+    column_mapping = serializers.JSONField(
+        required=False,
+        help_text="For a CSV read as generic_csv: {field: column header}, e.g. "
+        '{"title": "Title", "year": "Publication Year"} (a JSON object in this form field). '
+        f"Fields: {', '.join(generic_csv.FIELDS)}. Fields left out are guessed from the header; "
+        "the mapping used is in the import's preview.",
+    )
+    skip_invalid = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Import the valid records and skip the unusable ones (listed on the import) "
+        "instead of refusing the whole file.",
+    )
+
+    def validate_column_mapping(self, value: object) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise serializers.ValidationError("Give a JSON object of field names to column names.")
+        unknown = sorted(set(value) - set(generic_csv.FIELDS))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Not fields: {', '.join(unknown)}; the fields are {', '.join(generic_csv.FIELDS)}."
+            )
+        return value
+
+    def validate(self, data: dict) -> dict:
+        if data.get("column_mapping") and data.get("format", "") not in ("", generic_csv.NAME):
+            raise serializers.ValidationError(
+                {"column_mapping": f"A column mapping reads the file as {generic_csv.NAME}."}
+            )
+        return data
+
+
+class SkipInvalidSerializer(serializers.Serializer):
+    skip = serializers.IntegerField(
+        min_value=1,
+        help_text="The number of unusable records the refusal listed (rejected_count): the "
+        "confirmation that these are the records to skip.",
+    )
 
 
 class RecordFilterSerializer(serializers.Serializer):
@@ -106,8 +152,10 @@ class ImportListView(generics.GenericAPIView):
         responses={201: SearchImportSerializer, 202: SearchImportSerializer},
         description=(
             "Upload one export file. Files up to IMPORT_INLINE_MAX_MB are imported during the "
-            "request (201, or 400 naming the record and line of the problem); larger ones are "
-            "imported by a worker (202; poll the import or its job)."
+            "request (201, or 400 naming every unusable record and its line, all of them in "
+            "errors.rejected); larger ones are imported by a worker (202; poll the import or "
+            "its job). With skip_invalid the valid records are imported and the unusable ones "
+            "skipped and listed on the import."
         ),
     )
     def post(self, request: Request, review_id: int) -> Response:
@@ -123,11 +171,24 @@ class ImportListView(generics.GenericAPIView):
             "interface": data.get("interface", ""),
             "search_date": data.get("search_date"),
             "search_string": data.get("search_string", ""),
-            "format_name": data.get("format", ""),
+            "format_name": generic_csv.NAME
+            if data.get("column_mapping")
+            else data.get("format", ""),
+            "column_mapping": data.get("column_mapping") or None,
             "encoding": data.get("encoding", ""),
+            "skip_invalid": data["skip_invalid"],
         }
         if data["file"].size <= settings.IMPORT_INLINE_MAX_SIZE:
-            search_import = import_file(confirm_duplicate=data["confirm_duplicate"], **args)
+            try:
+                search_import = import_file(confirm_duplicate=data["confirm_duplicate"], **args)
+            except RecordsRefused as refusal:
+                # Every unusable record, not only the first: the client fixes them at once.
+                # The shape of every validation error (config/errors.py).
+                body = {
+                    "detail": " ".join(refusal.messages),
+                    "errors": {"rejected": [rejected_text(item) for item in refusal.rejected]},
+                }
+                return Response(body, status=status.HTTP_400_BAD_REQUEST)
             return Response(self.get_serializer(search_import).data, status=status.HTTP_201_CREATED)
         search_import = import_stage(**args)
         try:
@@ -151,6 +212,40 @@ class ImportDetailView(generics.GenericAPIView):
     def get(self, request: Request, review_id: int, import_id: int) -> Response:
         search_import = import_for_user(request.user, review_id, import_id)
         return Response(self.get_serializer(search_import).data)
+
+
+@extend_schema(tags=["imports"])
+class ImportSkipInvalidView(generics.GenericAPIView):
+    serializer_class = SearchImportSerializer
+
+    @extend_schema(
+        request=SkipInvalidSerializer,
+        responses={
+            202: SearchImportSerializer,
+            409: OpenApiResponse(
+                description="The import was not refused for unusable records, or `skip` is "
+                "not its rejected_count."
+            ),
+        },
+        description=(
+            "Import a refused file's valid records and skip its unusable ones (a job, as for "
+            "a large upload). `skip` must be the import's rejected_count: the confirmation "
+            "that these are the records to skip."
+        ),
+    )
+    def post(self, request: Request, review_id: int, import_id: int) -> Response:
+        search_import = import_for_user(request.user, review_id, import_id, write=True)
+        body = SkipInvalidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            import_skip_invalid(
+                user=request.user, search_import=search_import, skip=body.validated_data["skip"]
+            )
+        except ValidationError as exc:
+            # The import's state, not the request, is what does not fit.
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+        search_import = import_for_user(request.user, review_id, import_id)
+        return Response(self.get_serializer(search_import).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema(tags=["records"])

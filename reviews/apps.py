@@ -15,8 +15,6 @@ class ReviewsConfig(AppConfig):
             tasks,  # noqa: F401  (registers run_job, which reviews.jobs sends by name)
             tokens,  # noqa: F401  (ends API tokens when a password changes)
         )
-        from reviews.deduplication import dedup_job
-        from reviews.imports import import_job
         from reviews.jobs import JobKind, job_kind_register
         from reviews.services import worker_check
 
@@ -24,13 +22,30 @@ class ReviewsConfig(AppConfig):
 
         job_kind_register(JobKind("worker_check", "Worker check", worker_check, time_limit=60))
         job_kind_register(
-            JobKind("import", "Import", import_job, time_limit=settings.CELERY_TASK_TIME_LIMIT)
+            JobKind("import", "Import", _import_job, time_limit=settings.CELERY_TASK_TIME_LIMIT)
         )
         job_kind_register(
             JobKind(
-                "dedup", "Finding duplicates", dedup_job, time_limit=settings.CELERY_TASK_TIME_LIMIT
+                "dedup",
+                "Finding duplicates",
+                _dedup_job,
+                time_limit=settings.CELERY_TASK_TIME_LIMIT,
             )
         )
+
+
+# The readers (lxml, charset detection) and the dedup engine are imported when a job runs,
+# not while every command and process starts.
+def _import_job(job):
+    from reviews.imports import import_job
+
+    return import_job(job)
+
+
+def _dedup_job(job):
+    from reviews.deduplication import dedup_job
+
+    return dedup_job(job)
 
 
 def _register_dashboard_and_tabs() -> None:

@@ -36,13 +36,44 @@ def _with_extra(records: Iterable[Record], extra: Extra) -> Iterator[tuple[Recor
             yield record, values.get(record.pk, {})
 
 
+# Where each record came from, as the source file wrote it (not merged with its duplicates),
+# so an exported record maps back to its input row without parsing `raw`.
+SOURCE_COLUMNS = ("source_index", "source_line", "source_accession", "source_pmid", "source_doi")
+# The other_ids key that holds each database's own accession number (readers' keys).
+_ACCESSION_KEY = {
+    "embase": "embase",
+    "central": "central",
+    "wos": "wos",
+    "scopus": "scopus",
+    "cnki": "cnki",
+    "wanfang": "wanfang",
+}
+
+
+def source_ids(record: Record) -> dict:
+    """The record's position in its file and its identifiers in the source database."""
+    database = record.search_import.database
+    if database == "pubmed":
+        accession = record.pmid
+    else:
+        key = _ACCESSION_KEY.get(database, "accession")
+        accession = record.other_ids.get(key) or record.other_ids.get("accession", "")
+    return {
+        "source_index": record.source_index,
+        "source_line": record.source_line,
+        "source_accession": accession,
+        "source_pmid": record.pmid,
+        "source_doi": record.doi,
+    }
+
+
 def record_as_dict(record: Record) -> dict:
     cluster = record.cluster if record.cluster_id else None
     data = {"id": record.pk, **publication_fields(record)}
     data["cluster"] = cluster.pk if cluster is not None and cluster.is_active else None
     data["database"] = record.search_import.database
     data["import"] = record.search_import_id
-    data["source_line"] = record.source_line
+    data.update(source_ids(record))
     data["raw"] = record.raw
     return data
 
@@ -66,7 +97,7 @@ def cell(value) -> str:
 def as_csv(records: Iterable[Record], extra: Extra = NO_EXTRA) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    columns = ["id", "cluster", "database", "import", *FIELDS, *extra.columns]
+    columns = ["id", "cluster", "database", "import", *SOURCE_COLUMNS, *FIELDS, *extra.columns]
     writer.writerow(columns)
     for record, values in _with_extra(records, extra):
         data = {**record_as_dict(record), **{c: values.get(c, "") for c in extra.columns}}

@@ -2,7 +2,8 @@
 
 A file is first *staged*: saved, hashed, its format and encoding detected and its first
 records shown for confirmation. Nothing is added to the review until the whole file has
-been read without an unusable record; then every record is added in one transaction.
+been read without an unusable record; then every record is added in one transaction. A
+refusal names every unusable record; the user may choose to skip them (import_rejects).
 Nothing of the file is dropped without a word: what the readers skip (text between records,
 elements that are not records) is kept on the import, with its lines, and shown.
 """
@@ -23,9 +24,20 @@ from django.core.files.base import File
 from django.db import transaction
 
 from reviews.audit import audit_record
-from reviews.importers.base import ImportFailure, ParsedRecord, Skipped
-from reviews.importers.csv_exports import header_of
-from reviews.importers.decoding import check_encoding, detect_encoding, numbered_lines, read_head
+from reviews.import_rejects import ImportRefused, RecordsRefused
+from reviews.importers.base import ImportFailure, ParsedRecord, Rejected, Skipped
+from reviews.importers.csv_exports import header_key, header_of
+from reviews.importers.decoding import (
+    MIXED,
+    check_encoding,
+    codec_of,
+    decoding_note,
+    detect_encoding,
+    mostly_utf8,
+    numbered_lines,
+    read_head,
+    undecodable_lines,
+)
 from reviews.importers.formats import detect_format, format_named
 from reviews.importers.limits import shorten
 from reviews.jobs import job_create, job_execute, job_progress, job_start
@@ -42,10 +54,6 @@ _PARSED_FIELDS = tuple(
 )
 
 
-class ImportRefused(ValidationError):
-    """An import refused with a message naming the file, record, line and problem."""
-
-
 def _failure(file_name: str, failure: ImportFailure) -> ImportRefused:
     return ImportRefused(f"{file_name}: {failure}")
 
@@ -55,7 +63,7 @@ def _records(search_import: SearchImport) -> Iterator[ParsedRecord | Skipped]:
     path = Path(search_import.file.path)
     if getattr(reader, "XML", False):
         return reader.parse(path)
-    lines = numbered_lines(path, search_import.encoding)
+    lines = numbered_lines(path, search_import.encoding, lenient=search_import.encoding_forced)
     if search_import.column_mapping:
         return reader.parse(lines, mapping=search_import.column_mapping)
     return reader.parse(lines)
@@ -63,14 +71,21 @@ def _records(search_import: SearchImport) -> Iterator[ParsedRecord | Skipped]:
 
 def _detect(path: Path, *, format_name: str, encoding: str) -> tuple[ModuleType, str]:
     head = read_head(path)
-    encoding = check_encoding(encoding) if encoding else detect_encoding(head)
+    forced = bool(encoding)
+    encoding = check_encoding(encoding) if forced else detect_encoding(head)
+    if not forced and encoding != "utf-8" and mostly_utf8(head):
+        encoding = MIXED  # charset guessers take such a file for a single-byte code page
     if format_name:
-        return format_named(format_name), encoding
-    try:
-        text = head.decode(encoding, errors="ignore")
-    except LookupError:
-        raise ImportFailure(f"“{encoding}” is not an encoding Python knows") from None
-    return detect_format(text), encoding
+        reader = format_named(format_name)
+    else:
+        try:
+            text = head.decode(codec_of(encoding), errors="ignore")
+        except LookupError:
+            raise ImportFailure(f"“{encoding}” is not an encoding Python knows") from None
+        reader = detect_format(text)
+    if encoding == MIXED and getattr(reader, "XML", False):
+        encoding = detect_encoding(head)  # an XML file says its own encoding
+    return reader, encoding
 
 
 def _save_upload(upload: File, search_import: SearchImport) -> None:
@@ -90,20 +105,36 @@ def _save_upload(upload: File, search_import: SearchImport) -> None:
     search_import.file.save(Path(upload.name).name, upload, save=False)
 
 
-def _preview(search_import: SearchImport, reader: ModuleType) -> dict[str, Any]:
+def _preview(
+    search_import: SearchImport, reader: ModuleType, *, guess_rest: bool = False
+) -> dict[str, Any]:
     """The first records as they will be imported; for CSV read through a column mapping,
-    also the file's columns and the mapping, which the user may correct before importing."""
+    also the file's columns and the mapping, which the user may correct before importing.
+    ``guess_rest``: fields the given mapping leaves out are guessed from the header (a
+    script's --map names the columns it knows)."""
     preview: dict[str, Any] = {}
     if hasattr(reader, "guess_mapping"):
-        head = read_head(Path(search_import.file.path)).decode(search_import.encoding, "ignore")
+        head = read_head(Path(search_import.file.path)).decode(
+            codec_of(search_import.encoding), "ignore"
+        )
         columns = header_of(head)
-        if not search_import.column_mapping:
-            search_import.column_mapping = reader.guess_mapping(columns)
+        given = search_import.column_mapping
+        if not given or guess_rest:
+            guessed = reader.guess_mapping(columns)
+            used = {header_key(column) for column in given.values()}
+            merged = {
+                **{f: c for f, c in guessed.items() if f not in given and c not in used},
+                **given,
+            }
+            search_import.column_mapping = {f: merged[f] for f in reader.FIELDS if f in merged}
+            search_import.column_mapping.update(merged)  # unknown fields too, to be refused
         preview = {"columns": columns, "mapping": search_import.column_mapping}
     records: list[ParsedRecord] = []
     skipped: list[dict[str, Any]] = []
     try:
         for item in _records(search_import):
+            if isinstance(item, Rejected):
+                continue  # named, with all the others, if the import is refused
             if not isinstance(item, Skipped):
                 records.append(item)
                 if len(records) == PREVIEW_RECORDS:
@@ -151,6 +182,7 @@ def import_stage(
     format_name: str = "",
     encoding: str = "",
     column_mapping: dict[str, str] | None = None,
+    skip_invalid: bool = False,
 ) -> SearchImport:
     """Save an uploaded export and read enough of it to show what it holds.
 
@@ -169,13 +201,21 @@ def import_stage(
         format_forced=bool(format_name),
         encoding_forced=bool(encoding),
         column_mapping=column_mapping or {},
+        skip_invalid=skip_invalid,
     )
     try:
         _save_upload(upload, search_import)
         path = Path(search_import.file.path)
         reader, search_import.encoding = _detect(path, format_name=format_name, encoding=encoding)
         search_import.format = reader.NAME
-        search_import.preview = _preview(search_import, reader)
+        decoding = None
+        if not getattr(reader, "XML", False):
+            search_import.encoding, decoding = _line_encoding(
+                path, search_import.encoding, forced=bool(encoding)
+            )
+        search_import.preview = _preview(search_import, reader, guess_rest=True)
+        if decoding:
+            search_import.preview["decoding"] = decoding
     except ImportFailure as failure:
         if search_import.file:
             search_import.file.delete(save=False)
@@ -184,6 +224,24 @@ def import_stage(
     search_import.full_clean(exclude=["file", "job"])
     search_import.save()
     return search_import
+
+
+def _line_encoding(path: Path, encoding: str, *, forced: bool) -> tuple[str, dict[str, Any] | None]:
+    """The encoding to read the file in, and what to tell the user about lines that do not
+    decode in it: a detected UTF-8 file with stray lines is read as MIXED; a chosen encoding
+    is kept, its undecodable lines read leniently and listed."""
+    if not forced and encoding not in ("utf-8", MIXED):
+        return encoding, None
+    bad = undecodable_lines(path, encoding)
+    if not bad:
+        return encoding, None
+    if not forced:
+        encoding = MIXED
+    return encoding, {
+        "note": decoding_note(encoding, bad),
+        "count": len(bad),
+        "lines": bad[:SKIPPED_LISTED],
+    }
 
 
 def import_start(
@@ -249,8 +307,11 @@ def import_remap(*, search_import: SearchImport, mapping: dict[str, str]) -> Sea
     if search_import.job_id is not None:
         raise ValidationError(f"{search_import.file_name} is no longer waiting for confirmation.")
     search_import.column_mapping = {field: column for field, column in mapping.items() if column}
+    decoding = search_import.preview.get("decoding")
     try:
         search_import.preview = _preview(search_import, format_named(search_import.format))
+        if decoding:
+            search_import.preview["decoding"] = decoding
     except ImportFailure as failure:
         raise _failure(search_import.file_name, failure) from None
     search_import.save(update_fields=["column_mapping", "preview"])
@@ -305,10 +366,15 @@ def _tidy(parsed: ParsedRecord) -> list[str]:
     return problems + shorten(parsed)
 
 
-def _check(parsed: ParsedRecord, index: int) -> list[str]:
-    """Refuse an unusable record; list the minor gaps of a usable one."""
-    if not parsed.title:
-        raise ImportFailure("no title", record=index, line=parsed.line or None)
+def _unusable(parsed: ParsedRecord | Rejected) -> str:
+    """Why a record cannot be imported, or ""."""
+    if isinstance(parsed, Rejected):
+        return parsed.message
+    return "" if parsed.title else "no title"
+
+
+def _check(parsed: ParsedRecord) -> list[str]:
+    """The minor gaps of a usable record."""
     gaps = []
     if not parsed.abstract:
         gaps.append("no abstract")
@@ -339,9 +405,23 @@ def import_job(job: Job) -> dict[str, Any]:
     them or none. Raises ImportRefused, naming the file, record and line, on an unusable
     record (the job fails with that message and nothing is added).
 
+    Every unusable record is named at once: they are kept on the import (``rejected``) and
+    the refusal lists them; with ``skip_invalid`` the valid records are imported instead.
+
     Safe to run again after a worker died: the import row is locked and the records are
     written in the transaction that completes it, so a second run finds it complete.
     """
+    try:
+        return _import_job(job)
+    except RecordsRefused as refusal:
+        # Kept outside the rolled-back transaction: the list is what the user acts on.
+        SearchImport.objects.filter(pk=job.params["search_import"]).update(
+            rejected=refusal.rejected, rejected_count=len(refusal.rejected)
+        )
+        raise
+
+
+def _import_job(job: Job) -> dict[str, Any]:
     with transaction.atomic():
         search_import = (
             SearchImport.objects.select_for_update(of=("self",))
@@ -350,12 +430,12 @@ def import_job(job: Job) -> dict[str, Any]:
         )
         if not search_import.records.exists():
             try:
-                count, warned, gaps = _insert_all(
+                count, kinds = _insert_all(
                     search_import, lambda percent: job_progress(job.pk, percent)
                 )
             except ImportFailure as failure:
                 raise _failure(search_import.file_name, failure) from None
-            _complete(search_import, count, warned, gaps)
+            _complete(search_import, count, kinds)
     return {"import": search_import.pk, "records": search_import.record_count}
 
 
@@ -364,10 +444,10 @@ def _insert_all(
 ) -> tuple[int, int, Counter]:
     """Add every record and note on `search_import` what was skipped; return the number of
     records, of records with warnings, and the warnings counted by kind."""
-    gaps: Counter = Counter()
-    warned = 0
+    kinds: Counter[frozenset[str]] = Counter()  # records by the set of their warnings
     batch: list[Record] = []
-    count = 0
+    count = 0  # records found, usable or not: a record's position in the file
+    rejected: list[dict[str, Any]] = []
     search_import.skipped_count, search_import.skipped = 0, []
     total_lines = _count_lines(Path(search_import.file.path))
     for parsed in _records(search_import):
@@ -377,20 +457,29 @@ def _insert_all(
                 search_import.skipped.append(_skipped_entry(parsed, after_record=count))
             continue
         count += 1
-        record_gaps = _check(parsed, count)
+        problem = _unusable(parsed)
+        if problem:
+            rejected.append({"record": count, "line": parsed.line, "message": problem})
+            continue
+        if rejected and not search_import.skip_invalid:
+            continue  # refused in the end: only read on, to name every unusable record
+        assert isinstance(parsed, ParsedRecord)
+        record_gaps = _check(parsed)
         if record_gaps:
-            warned += 1
-            gaps.update(record_gaps)
+            kinds[frozenset(record_gaps)] += 1
         batch.append(_to_model(parsed, search_import, count))
         if len(batch) >= BATCH_SIZE:
             write_records(batch)
             batch.clear()
             on_progress(min(99, 100 * parsed.line // max(total_lines, 1)))
-    if batch:
-        write_records(batch)
     if count == 0:
         raise ImportFailure(f"no records were found in this {search_import.format} file")
-    return count, warned, gaps
+    if rejected and (not search_import.skip_invalid or len(rejected) == count):
+        raise RecordsRefused(search_import.file_name, rejected, count)
+    if batch:
+        write_records(batch)
+    search_import.rejected, search_import.rejected_count = rejected, len(rejected)
+    return count - len(rejected), kinds
 
 
 def _count_lines(path: Path) -> int:
@@ -403,10 +492,18 @@ def _count_lines(path: Path) -> int:
     return max(newlines, returns, 1)
 
 
-def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counter) -> None:
+def _complete(search_import: SearchImport, count: int, kinds: Counter[frozenset[str]]) -> None:
+    """Note the counts. A warning every record has (a file without an abstract column) says
+    something about the file, not a record: it is kept in `warnings` but a record is counted
+    as warned only for warnings that not every record has."""
+    gaps: Counter[str] = Counter()
+    for record_kinds, n in kinds.items():
+        gaps.update(dict.fromkeys(record_kinds, n))
+    everywhere = {kind for kind, n in gaps.items() if n == count}
     search_import.record_count = count
-    search_import.warning_count = warned
-    search_import.warnings = dict(gaps.most_common())
+    search_import.warning_count = sum(n for k, n in kinds.items() if k - everywhere)
+    # Most frequent first, ties by name: the same file always gives the same order.
+    search_import.warnings = dict(sorted(gaps.items(), key=lambda item: (-item[1], item[0])))
     search_import.save(
         update_fields=[
             "record_count",
@@ -414,6 +511,8 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
             "warnings",
             "skipped_count",
             "skipped",
+            "rejected",
+            "rejected_count",
         ]
     )
     audit_record(
@@ -424,6 +523,7 @@ def _complete(search_import: SearchImport, count: int, warned: int, gaps: Counte
         changes={
             "records": [None, count],
             "skipped": [None, search_import.skipped_count],
+            "records_skipped_as_unusable": [None, search_import.rejected_count],
             "database": [None, search_import.database],
             "format": [None, search_import.format],
             "encoding": [None, search_import.encoding],

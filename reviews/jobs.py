@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -110,6 +109,14 @@ def job_start(
     return job
 
 
+def _celery_app() -> Any:
+    """The project's Celery app with its settings (eager in tests, the broker otherwise),
+    loaded on first use rather than while every command starts (config/__init__.py)."""
+    from config.celery import app
+
+    return app
+
+
 def job_send(job: Job) -> None:
     """Send the job to the workers now (its row must be committed for a real worker to see
     it); `job_enqueue` waits for the transaction instead."""
@@ -123,7 +130,7 @@ def job_send(job: Job) -> None:
     if kind.queue:
         options["queue"] = kind.queue
     # Looked up by name: this module is imported by the task module.
-    current_app.tasks[RUN_JOB_TASK].apply_async(args=(job.pk,), **options)
+    _celery_app().tasks[RUN_JOB_TASK].apply_async(args=(job.pk,), **options)
 
 
 def job_progress(job_id: int, percent: int) -> None:

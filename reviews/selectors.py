@@ -141,6 +141,28 @@ def imported_counts(review: Review) -> dict[str, int]:
     return {labels[row["database"]]: row["n"] for row in rows}
 
 
+def import_notes(review: Review) -> list[str]:
+    """Notes for PRISMA on what imports left out: the unusable records a user chose to skip,
+    with their reasons counted, one note per import."""
+    notes = []
+    imports = SearchImport.objects.filter(
+        review=review, job__status=Job.Status.SUCCEEDED, rejected_count__gt=0
+    ).order_by("pk")
+    labels = dict(Database.choices)
+    for search_import in imports:
+        reasons: dict[str, int] = {}
+        for item in search_import.rejected:
+            reasons[item["message"]] = reasons.get(item["message"], 0) + 1
+        counted = "; ".join(f"{n} {why}" for why, n in reasons.items())
+        n = search_import.rejected_count
+        notes.append(
+            f"{n} unusable record{'s' if n > 1 else ''} in {search_import.file_name} "
+            f"({labels[search_import.database]}) skipped at import, not counted as "
+            f"identified ({counted})."
+        )
+    return notes
+
+
 def filter_records(records: QuerySet[Record], params) -> QuerySet[Record]:
     """Narrow a record list by the filters the records page and API offer."""
     if q := params.get("q", "").strip():

@@ -46,6 +46,11 @@ urlpatterns = [
         views_imports.import_discard_view,
         name="import_discard",
     ),
+    path(
+        "<int:review_id>/imports/<int:import_id>/skip-invalid/",
+        views_imports.import_skip_invalid_view,
+        name="import_skip_invalid",
+    ),
     path("<int:review_id>/records/", views_imports.record_list, name="records"),
     path("<int:review_id>/dedup/", views_dedup.dedup_page, name="dedup"),
     path("<int:review_id>/dedup/run/", views_dedup.dedup_run_view, name="dedup_run"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reviews import exporters, hooks, selectors
 from reviews.access import import_for_user, review_for_user
 from reviews.forms import ImportForm
+from reviews.import_rejects import import_skip_invalid
 from reviews.importers import generic_csv
 from reviews.importers.formats import format_choices
 from reviews.imports import import_discard, import_remap, import_stage, import_start
@@ -98,8 +99,7 @@ def import_start_view(request: HttpRequest, review_id: int, import_id: int) -> H
         )
     except ValidationError as exc:
         return _staged(request, search_import, " ".join(exc.messages))
-    search_import.refresh_from_db()
-    return _status(request, search_import)
+    return _status(request, _refreshed(search_import))
 
 
 @require_POST
@@ -131,8 +131,34 @@ def import_status(request: HttpRequest, review_id: int, import_id: int) -> HttpR
     return _status(request, import_for_user(request.user, review_id, import_id))
 
 
+@require_POST
+@login_required
+def import_skip_invalid_view(request: HttpRequest, review_id: int, import_id: int) -> HttpResponse:
+    search_import = import_for_user(request.user, review_id, import_id, write=True)
+    skip = request.POST.get("skip", "")
+    try:
+        import_skip_invalid(
+            user=request.user,
+            search_import=search_import,
+            skip=int(skip) if skip.isdecimal() else -1,
+        )
+    except ValidationError as exc:
+        return _refused(request, exc)
+    return _status(request, _refreshed(search_import))
+
+
+def _refreshed(search_import: SearchImport) -> SearchImport:
+    review = search_import.review  # with the member's membership, which a refresh drops
+    search_import.refresh_from_db()
+    search_import.review = review
+    return search_import
+
+
 def _status(request: HttpRequest, search_import: SearchImport) -> HttpResponse:
-    response = render(request, "reviews/imports/_status.html", {"item": search_import})
+    # The skip choice is offered to members who may write (import_for_user attached theirs).
+    membership = getattr(search_import.review, "membership", None)
+    context = {"item": search_import, "can_write": bool(membership and membership.can_write)}
+    response = render(request, "reviews/imports/_status.html", context)
     if search_import.status in (SearchImport.Status.COMPLETE, SearchImport.Status.FAILED):
         response["HX-Trigger"] = "import-finished"
     return response

@@ -244,6 +244,10 @@ class PrismaView(APIView):
                     help_text="Each screening stage (title_abstract, full_text): whether it "
                     "is complete, and its settled, awaiting and in-conflict records.",
                 ),
+                "notes": serializers.ListField(
+                    child=serializers.CharField(),
+                    help_text="What the counts leave out, e.g. unusable records skipped at import.",
+                ),
             },
         )
     )

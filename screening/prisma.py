@@ -2,7 +2,7 @@
 
 from reviews import hooks
 from reviews.models import Review
-from reviews.selectors import duplicates_removed_by_database, imported_counts
+from reviews.selectors import duplicates_removed_by_database, import_notes, imported_counts
 from screening import selectors
 from screening.models import Decision, Resolution, Stage
 
@@ -49,6 +49,7 @@ def prisma_counts(review: Review) -> dict:
             Stage.TITLE_ABSTRACT.value: stage_progress(review, Stage.TITLE_ABSTRACT),
             Stage.FULL_TEXT.value: stage_progress(review, Stage.FULL_TEXT),
         },
+        "notes": import_notes(review),
     }
 
 

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-from scipy import stats
 
 from .errors import InputError
 
@@ -78,6 +77,8 @@ def fivenum_to_mean_sd(
         raise InputError("give the quartiles (q1, q3), the range (min, max), or both")
     if n < 5:
         return MeanSD(None, None, "", reason="sample size below 5: not converted")
+    from scipy import stats  # here, not at the top: loading it takes ~1 s
+
     xi = 2 * stats.norm.ppf((n - 0.375) / (n + 0.25))
     eta = 2 * stats.norm.ppf((0.75 * n - 0.125) / (n + 0.25))
     if minimum is not None and maximum is not None and q1 is not None and q3 is not None:
@@ -142,6 +143,8 @@ def ci_to_sd(
     if upper <= lower:
         raise InputError("upper confidence limit must exceed the lower one")
     q = 1 - (1 - level) / 2
+    from scipy import stats  # here, not at the top: loading it takes ~1 s
+
     c = stats.t.ppf(q, n - 1) if small_sample_t else stats.norm.ppf(q)
     return float(np.sqrt(n) * (upper - lower) / (2 * c))
 
@@ -155,6 +158,8 @@ def ci_difference_to_sd(
     """
     if upper <= lower:
         raise InputError("upper confidence limit must exceed the lower one")
+    from scipy import stats  # here, not at the top: loading it takes ~1 s
+
     c = stats.t.ppf(1 - (1 - level) / 2, n1 + n2 - 2)
     return float((upper - lower) / (2 * c) / np.sqrt(1 / n1 + 1 / n2))
 

@@ -56,6 +56,16 @@ class Skipped:
         return f"{self.message} ({lines})"
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A record the reader found but cannot import (a CSV row with the wrong number of
+    fields, a record cut off by the end of the file). Readers yield it in the record's place
+    and read on, so that one refusal names every bad record of the file at once."""
+
+    message: str
+    line: int
+
+
 class ImportFailure(Exception):
     """Input that cannot be imported, located as precisely as the format allows."""
 

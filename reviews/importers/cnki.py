@@ -11,7 +11,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from reviews.importers.base import ParsedRecord, Skipped
-from reviews.importers.normalise import clean, normalise_doi, parse_year, split_list
+from reviews.importers.normalise import (
+    clean,
+    normalise_doi,
+    parse_year,
+    split_joined_names,
+    split_list,
+)
 from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "cnki"
@@ -130,7 +136,7 @@ def split_names(*values: str) -> list[str]:
     for value in values:
         separators = ";；" if re.search("[;；]", value) or not has_chinese(value) else ",，"
         names.extend(split_list(value, separators))
-    return names
+    return split_joined_names(names)
 
 
 def split_keywords(*values: str) -> list[str]:

@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterable, Iterator
 
 from reviews.importers.base import ParsedRecord, Skipped
-from reviews.importers.normalise import clean, normalise_doi, parse_year, split_list
+from reviews.importers.normalise import (
+    clean,
+    normalise_doi,
+    parse_year,
+    split_joined_names,
+    split_list,
+)
 from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "cochrane"
@@ -37,7 +43,7 @@ def _authors(record: TaggedRecord) -> list[str]:
     authors = []
     for value in record.every("AU"):
         authors.extend(split_list(value) if ";" in value else [clean(value)])
-    return [a for a in authors if a]
+    return split_joined_names([a for a in authors if a])
 
 
 def _other_ids(record: TaggedRecord) -> dict[str, str]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from reviews.importers.base import ImportFailure
+from reviews.importers.base import ImportFailure, Rejected
 from reviews.importers.normalise import clean
 
 # Scopus puts every cited reference of an article in one cell, which can pass the csv
@@ -90,11 +90,14 @@ class _TrackedLines:
         return text + "\n"
 
 
-def read_rows(lines: Iterable[tuple[int, str]]) -> tuple[list[str], Iterator[CsvRow]]:
-    """The header (as written) and an iterator over the data rows.
+def read_rows(
+    lines: Iterable[tuple[int, str]],
+) -> tuple[list[str], Iterator[CsvRow | Rejected]]:
+    """The header (as written) and an iterator over the data rows; a row whose number of
+    fields differs from the header's comes as Rejected, in its place.
 
-    Raises ImportFailure for an empty file, malformed quoting, or a row whose number of
-    fields differs from the header's.
+    Raises ImportFailure for an empty file or malformed quoting (after which no row can be
+    trusted).
     """
     lines = iter(lines)
     first = next(lines, None)
@@ -112,7 +115,7 @@ def read_rows(lines: Iterable[tuple[int, str]]) -> tuple[list[str], Iterator[Csv
     return header, _rows(reader, tracked, header)
 
 
-def _rows(reader, tracked: _TrackedLines, header: list[str]) -> Iterator[CsvRow]:
+def _rows(reader, tracked: _TrackedLines, header: list[str]) -> Iterator[CsvRow | Rejected]:
     keys = [header_key(name) for name in header]
     count = 0
     while True:
@@ -133,12 +136,12 @@ def _rows(reader, tracked: _TrackedLines, header: list[str]) -> Iterator[CsvRow]
         if len(row) > len(keys) and not any(cell.strip() for cell in row[len(keys) :]):
             row = row[: len(keys)]  # a trailing delimiter at the end of the row
         if len(row) != len(keys):
-            raise ImportFailure(
+            yield Rejected(
                 f"this row has {len(row)} fields but the header has {len(keys)}; "
                 "a delimiter or quote is probably missing or extra",
-                record=count,
-                line=tracked.first_line,
+                line=tracked.first_line or 0,
             )
+            continue
         cells: dict[str, str] = {}
         for key, cell in zip(keys, row, strict=True):
             cells.setdefault(key, cell)  # the first of two same-named columns wins

@@ -11,6 +11,14 @@ from reviews.importers.base import ImportFailure
 
 HEAD_BYTES = 64 * 1024
 
+# Files merged by hand are often UTF-8 with stray lines in Windows-1252 (the ANSI code page of
+# Western Windows). Such a file is read line by line: UTF-8 where a line decodes, Windows-1252
+# where it does not. Stored as the import's encoding under this name.
+MIXED = "utf-8+cp1252"
+_FALLBACK = "cp1252"
+# Encodings in which a line end is the byte \n or \r, so a file can be read line by line.
+_UNICODE_WIDE = ("utf-16", "utf_16", "utf-32", "utf_32")
+
 # Files people upload by mistake, recognised by their first bytes.
 _MAGIC = {
     b"%PDF": "a PDF document",
@@ -85,14 +93,26 @@ def detect_encoding(head: bytes) -> str:
 
 
 def check_encoding(name: str) -> str:
+    if name.lower() == MIXED:
+        return MIXED
     try:
         return codecs.lookup(name).name
     except LookupError:
         raise ImportFailure(f"“{name}” is not an encoding Python knows") from None
 
 
-def numbered_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
-    """Lines without their line ends, numbered from 1; \\n, \\r\\n and \\r all end a line."""
+def numbered_lines(
+    path: Path, encoding: str, *, lenient: bool = False
+) -> Iterator[tuple[int, str]]:
+    """Lines without their line ends, numbered from 1; \\n, \\r\\n and \\r all end a line.
+
+    ``lenient`` (an encoding the user chose) and MIXED read line by line, a line that does
+    not decode being read as Windows-1252 (after UTF-8) or with its bad bytes replaced;
+    ``undecodable_lines`` lists those lines for the user.
+    """
+    if encoding == MIXED or (lenient and line_by_line(encoding)):
+        yield from _lenient_lines(path, encoding)
+        return
     with open(path, "rb") as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, newline=None, errors="strict")
         try:
@@ -138,3 +158,96 @@ def _first_bad_line(path: Path, encoding: str) -> int:
                 except UnicodeDecodeError:
                     return line
     return line  # the bad bytes are a character cut short by the end of the file
+
+
+def codec_of(encoding: str) -> str:
+    """The Python codec for quick looks at a file's head (MIXED: UTF-8)."""
+    return "utf-8" if encoding == MIXED else encoding
+
+
+def mostly_utf8(head: bytes) -> bool:
+    """Some lines are UTF-8 with characters beyond ASCII, others do not decode as UTF-8 but
+    do as Windows-1252: a file merged by hand from files in the two encodings."""
+    utf8 = stray = 0
+    for line in head.splitlines()[:-1]:  # the last may be cut in the middle of a character
+        try:
+            line.decode("utf-8")
+            utf8 += not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                line.decode(_FALLBACK)
+            except UnicodeDecodeError:
+                return False
+            stray += 1
+    return utf8 > 0 and stray > 0
+
+
+def line_by_line(encoding: str) -> bool:
+    """Whether a file in this encoding can be split into lines as bytes."""
+    return not encoding.lower().startswith(_UNICODE_WIDE)
+
+
+def _binary_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    number = 0
+    with open(path, "rb") as handle:
+        for chunk in handle:  # ends at \n; splitlines() also ends lines at \r and \r\n
+            for line in chunk.splitlines() or [b""]:
+                number += 1
+                yield number, line
+
+
+def _decode_line(line: bytes, encoding: str) -> str | None:
+    try:
+        return line.decode("utf-8" if encoding == MIXED else encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _fallback(line: bytes, encoding: str) -> str:
+    if encoding == MIXED or codecs.lookup(encoding).name == "utf-8":
+        return line.decode(_FALLBACK, errors="replace")
+    return line.decode(encoding, errors="replace")
+
+
+def _lenient_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
+    for number, line in _binary_lines(path):
+        text = _decode_line(line, encoding)
+        if text is None:
+            text = _fallback(line, encoding)
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        yield number, text
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    """The whole file decodes in `encoding` (read in chunks; fast, no lines kept)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with open(path, "rb") as raw:
+            while chunk := raw.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def undecodable_lines(path: Path, encoding: str) -> list[int]:
+    """The numbers of the lines that do not decode in `encoding` (MIXED: in UTF-8)."""
+    base = "utf-8" if encoding == MIXED else encoding
+    if not line_by_line(base) or _decodes(path, base):
+        return []
+    return [number for number, line in _binary_lines(path) if _decode_line(line, base) is None]
+
+
+def decoding_note(encoding: str, lines: list[int], *, listed: int = 20) -> str:
+    """What the preview and the command say about lines read in another encoding."""
+    where = ", ".join(str(n) for n in lines[:listed]) + (" …" if len(lines) > listed else "")
+    many = "s" if len(lines) > 1 else ""
+    if encoding == MIXED:
+        return (
+            f"Mostly UTF-8, with {len(lines)} line{many} in Windows-1252 (line{many} {where}): "
+            "each line is read in the encoding it decodes in."
+        )
+    how = "as Windows-1252" if codecs.lookup(encoding).name == "utf-8" else "with � for bad bytes"
+    return f"{len(lines)} line{many} not valid {encoding} (line{many} {where}), read {how}."

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
-from reviews.importers.base import ParsedRecord
+from reviews.importers.base import ParsedRecord, Rejected
 from reviews.importers.csv_exports import CsvRow, header_of, read_rows
 from reviews.importers.normalise import clean, join_pages, normalise_doi, parse_year
 
@@ -101,4 +101,4 @@ def _record(row: CsvRow) -> ParsedRecord:
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
     _header, rows = read_rows(lines)
     for row in rows:
-        yield _record(row)
+        yield row if isinstance(row, Rejected) else _record(row)

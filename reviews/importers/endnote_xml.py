@@ -11,7 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from reviews.importers.base import ParsedRecord, Skipped
-from reviews.importers.normalise import clean, normalise_doi, parse_year
+from reviews.importers.normalise import clean, normalise_doi, parse_year, split_joined_names
 from reviews.importers.xml_safety import iter_elements, serialise, text_of
 
 NAME = "endnote_xml"
@@ -85,7 +85,7 @@ def _record(record: etree._Element) -> ParsedRecord:
     return ParsedRecord(
         title=_field(record, "titles/title"),
         abstract=_field(record, "abstract"),
-        authors=_values(record, "contributors/authors/author"),
+        authors=split_joined_names(_values(record, "contributors/authors/author")),
         year=parse_year(_field(record, "dates/year"))
         or parse_year(_field(record, "dates/pub-dates/date")),
         journal=_field(record, "periodical/full-title")

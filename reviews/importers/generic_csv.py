@@ -6,9 +6,15 @@ import re
 from collections.abc import Iterable, Iterator
 
 from reviews.fields import BIBLIOGRAPHIC_FIELDS, CITATION_FIELDS
-from reviews.importers.base import ImportFailure, ParsedRecord
+from reviews.importers.base import ImportFailure, ParsedRecord, Rejected
 from reviews.importers.csv_exports import header_key, read_rows
-from reviews.importers.normalise import clean, normalise_doi, parse_year, split_list
+from reviews.importers.normalise import (
+    clean,
+    normalise_doi,
+    parse_year,
+    split_joined_names,
+    split_list,
+)
 
 NAME = "generic_csv"
 LABEL = "CSV (choose the columns)"
@@ -94,7 +100,9 @@ def _names(text: str) -> list[str]:
     # name ("Taddei AR, Barbato F", as in PubMed's CSV); in "Smith, John" the comma is
     # inside the name.
     if re.search(r"[;|]", text):
-        return split_list(text, ";|")
+        return split_joined_names(split_list(text, ";|"))
+    if " and " in text and split_joined_names([text]) != [text]:
+        return split_joined_names([clean(text)])
     parts = split_list(text, ",")
     if len(parts) > 1 and all(" " in part for part in parts):
         return parts
@@ -113,6 +121,9 @@ def parse(
     _check_mapping(mapping, header)
 
     for row in rows:
+        if isinstance(row, Rejected):
+            yield row
+            continue
 
         def cell(field: str, row=row) -> str:
             return row.get(mapping[field]) if field in mapping else ""

@@ -59,6 +59,36 @@ def join_pages(start: str | None, end: str | None) -> str:
     return start or end
 
 
+def split_joined_names(names: list[str]) -> list[str]:
+    """Authors joined with " and " ("Surname, I and Surname, J", as Zotero, EndNote and
+    BibTeX-derived exports write them) as one name each.
+
+    A field is split only where at least one part is written "Surname, Given": then every
+    such part is one author, and the parts without a comma between them are joined again,
+    being one corporate name ("Johnson and Johnson Research Group", "-ALTS-Study-group").
+    Without a comma in any part the " and " may belong to a name, and the field is kept
+    whole. Particles ("Le Quintrec, M", "van der Berg, J") are never split.
+    """
+    result: list[str] = []
+    for name in names:
+        parts = [clean(part) for part in name.split(" and ")]
+        if len(parts) < 2 or not any("," in part for part in parts):
+            result.append(name)
+            continue
+        corporate: list[str] = []
+        for part in parts:
+            if "," in part:
+                if corporate:
+                    result.append(" and ".join(corporate))
+                    corporate = []
+                result.append(part)
+            elif part:
+                corporate.append(part)
+        if corporate:
+            result.append(" and ".join(corporate))
+    return result
+
+
 def split_list(text: str | None, separators: str = ";") -> list[str]:
     """Split ``a; b;c`` into ``["a", "b", "c"]``, dropping empty items."""
     if not text:

@@ -6,7 +6,14 @@ import re
 from collections.abc import Iterable, Iterator
 
 from reviews.importers.base import ParsedRecord, Skipped
-from reviews.importers.normalise import clean, join_pages, normalise_doi, parse_year, split_list
+from reviews.importers.normalise import (
+    clean,
+    join_pages,
+    normalise_doi,
+    parse_year,
+    split_joined_names,
+    split_list,
+)
 from reviews.importers.tagged import TaggedRecord, read_tagged, with_skipped
 
 NAME = "ris"
@@ -73,7 +80,7 @@ def _authors(record: TaggedRecord) -> list[str]:
     for name in names:
         # Some exports put every author in one AU line, separated by semicolons.
         authors.extend(split_list(name) if ";" in name else [clean(name)])
-    return [a for a in authors if a]
+    return split_joined_names([a for a in authors if a])
 
 
 def _other_ids(record: TaggedRecord) -> dict[str, str]:

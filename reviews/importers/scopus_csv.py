@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable, Iterator
 
-from reviews.importers.base import ParsedRecord
+from reviews.importers.base import ParsedRecord, Rejected
 from reviews.importers.csv_exports import CsvRow, header_of, read_rows
 from reviews.importers.normalise import clean, join_pages, normalise_doi, parse_year, split_list
 
@@ -48,6 +48,9 @@ def _other_ids(row: CsvRow) -> dict[str, str]:
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord]:
     _header, rows = read_rows(lines)
     for row in rows:
+        if isinstance(row, Rejected):
+            yield row
+            continue
         abstract = row.get("Abstract")
         yield ParsedRecord(
             title=row.get("Title"),

@@ -5,7 +5,7 @@ tags, continuation lines indented by three spaces."""
 import re
 from collections.abc import Iterable, Iterator
 
-from reviews.importers.base import ImportFailure, ParsedRecord, Skipped
+from reviews.importers.base import ParsedRecord, Rejected, Skipped
 from reviews.importers.normalise import clean, join_pages, normalise_doi, parse_year, split_list
 from reviews.importers.tagged import TaggedRecord, read_tagged
 
@@ -97,7 +97,6 @@ def _to_parsed(record: TaggedRecord) -> ParsedRecord:
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
     # A record is known to be whole once the next one starts (a missing ER in mid-file is
     # harmless); only the last one can have been cut off, so it must end with ER.
-    count = 0
     for record in read_tagged(
         lines,
         tag_line=_TAG,
@@ -112,12 +111,11 @@ def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
         if isinstance(record, Skipped):
             yield record
             continue
-        count += 1
         if record.cut_off:
-            raise ImportFailure(
+            yield Rejected(
                 "the file ends inside this record (no ER line), so it looks cut off; "
                 "export it from Web of Science again",
-                record=count,
                 line=record.line,
             )
+            continue
         yield _to_parsed(record)

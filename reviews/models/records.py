@@ -69,6 +69,15 @@ class SearchImport(models.Model):
     # The first of them, each {"kind", "message", "line", "end_line", "after_record"}
     # (after_record: how many records come before it in the file).
     skipped = models.JSONField(default=list, blank=True)
+    # Records found but unusable (no title, a CSV row with the wrong number of fields …),
+    # every one as {"record", "line", "message"}. A refusal names them all; the import is
+    # then all or nothing unless the user chose to import the valid records and skip these.
+    rejected = models.JSONField(default=list, blank=True)
+    rejected_count = models.PositiveIntegerField(default=0)
+    skip_invalid = models.BooleanField(
+        default=False,
+        help_text="The user chose to import the valid records and skip the unusable ones.",
+    )
     preview = models.JSONField(default=dict, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -101,6 +110,16 @@ class SearchImport(models.Model):
 
     def get_status_display(self) -> str:
         return self.Status(self.status).label
+
+    @property
+    def warnings_of_every_record(self) -> list[str]:
+        """Warnings that every record has: about the file (no abstract column), not a record."""
+        return [k for k, n in self.warnings.items() if self.record_count and n == self.record_count]
+
+    @property
+    def warnings_of_some_records(self) -> dict[str, int]:
+        every = self.warnings_of_every_record
+        return {k: n for k, n in self.warnings.items() if k not in every}
 
     @property
     def error(self) -> str:

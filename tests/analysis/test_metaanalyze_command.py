@@ -298,3 +298,14 @@ def test_a_directory_as_input_is_one_clear_line(tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert f"cannot read {tmp_path}" in result.stderr
+
+
+def test_help_lists_the_librarys_measures_and_methods():
+    # The command writes the names out so that it starts without numpy, scipy and pandas
+    # (issue #19); they must stay the library's.
+    from analysis.management.commands import metaanalyze
+    from analysis.stats.summary import ALL_METHODS
+    from analysis.stats.tabular import MEASURE_LAYOUT
+
+    assert tuple(MEASURE_LAYOUT) == metaanalyze.MEASURES
+    assert metaanalyze.METHODS == ALL_METHODS

@@ -50,7 +50,8 @@ def test_bad_file_is_400_naming_file_record_and_line(api_as, review, lead):
         format="multipart",
     )
     assert response.status_code == 400
-    assert response.json()["detail"] == "bad.ris: record 2 (line 4): no title"
+    assert response.json()["detail"].startswith("bad.ris: record 2 (line 4): no title. ")
+    assert response.json()["errors"] == {"rejected": ["record 2 (line 4): no title"]}
     assert not Record.objects.exists()
 
 

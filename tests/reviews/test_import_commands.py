@@ -24,6 +24,9 @@ def test_importrecords_prints_json_summary(review, capsys):
         "encoding": "utf-8",
         "warnings": 1,
         "skipped": 0,
+        "rejected": [],
+        "decoding": None,
+        "warnings_of_every_record": [],
     }
     assert SearchImport.objects.get().uploaded_by.username == "lead"
 
@@ -61,7 +64,7 @@ def test_importrecords_prints_a_summary_line(review, capsys):
 def test_importrecords_bad_file_exits_with_the_reason_and_imports_nothing(review, tmp_path):
     bad = tmp_path / "bad.ris"
     bad.write_text("TY  - JOUR\nTI  - Fine\nER  - \nTY  - JOUR\nAU  - X\nER  - \n")
-    with pytest.raises(CommandError, match=r"^bad.ris: record 2 \(line 4\): no title$"):
+    with pytest.raises(CommandError, match=r"^bad.ris: record 2 \(line 4\): no title\. "):
         call_command("importrecords", review.pk, str(bad), "--database", "other")
     assert not Record.objects.exists()
 

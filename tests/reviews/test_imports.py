@@ -93,11 +93,11 @@ def test_record_without_title_fails_whole_import_naming_record_and_line(review, 
     )
     with pytest.raises(ImportRefused) as excinfo:
         import_file(user=lead, review=review, upload=text_file("bad.ris", text), database="other")
-    assert excinfo.value.message == "bad.ris: record 2 (line 4): no title"
+    assert excinfo.value.message.startswith("bad.ris: record 2 (line 4): no title. ")
     assert not Record.objects.exists()
     failed = SearchImport.objects.get()
     assert failed.status == "failed"
-    assert failed.error == "bad.ris: record 2 (line 4): no title"
+    assert failed.error == excinfo.value.message
     assert imported_counts(review) == {}
 
 
@@ -144,19 +144,20 @@ def test_unusable_files_are_refused_before_anything_is_saved(review, lead, name,
     assert not SearchImport.objects.exists()
 
 
-def test_wrong_encoding_chosen_by_hand_names_the_line(review, lead):
+def test_wrong_encoding_chosen_by_hand_is_accepted_naming_the_line(review, lead):
+    # The user's choice stands (issue #19); every line it does not decode is named.
     text = "TY  - JOUR\nTI  - 针刺治疗痤疮瘢痕\nER  - \n"
-    with pytest.raises(ImportRefused) as excinfo:
-        import_file(
-            user=lead,
-            review=review,
-            upload=text_file("cnki.ris", text, "gb18030"),
-            database="cnki",
-            encoding="utf-8",
-        )
-    assert "line 2" in excinfo.value.message
-    assert "not valid utf-8" in excinfo.value.message
-    assert not Record.objects.exists()
+    done = import_file(
+        user=lead,
+        review=review,
+        upload=text_file("cnki.ris", text, "gb18030"),
+        database="cnki",
+        encoding="utf-8",
+    )
+    assert done.encoding == "utf-8"
+    assert done.preview["decoding"]["note"] == (
+        "1 line not valid utf-8 (line 2), read as Windows-1252."
+    )
 
 
 def test_gb18030_file_is_detected_and_read(review, lead):
@@ -224,7 +225,7 @@ def test_failed_task_marks_job_failed_with_the_message(
         job = import_start(user=lead, search_import=staged)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert job.message == "x.ris: record 2 (line 4): no title"
+    assert job.message.startswith("x.ris: record 2 (line 4): no title. ")
 
 
 def test_starting_twice_is_refused(review, lead, django_capture_on_commit_callbacks):

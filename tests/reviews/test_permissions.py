@@ -20,6 +20,7 @@ from extraction.models import (
     StudyFieldValue,
     StudyReport,
 )
+from reviews.import_rejects import RecordsRefused
 from reviews.imports import import_file, import_stage
 from reviews.models import (
     AuditEvent,
@@ -125,6 +126,17 @@ def targets(review, viewer, reviewer, lead, settings, tmp_path):
         database="other",
         format_name="generic_csv",
     )
+    try:  # refused for one record without a title: the skip choice is offered on it
+        import_file(
+            user=lead,
+            review=review,
+            upload=SimpleUploadedFile(
+                "refused.ris", b"TY  - JOUR\nTI  - Kept\nER  - \nTY  - JOUR\nER  - \n"
+            ),
+            database="other",
+        )
+    except RecordsRefused:
+        refused = SearchImport.objects.get(file_name="refused.ris")
     a, b, c, d = make_import(
         review,
         lead,
@@ -164,6 +176,7 @@ def targets(review, viewer, reviewer, lead, settings, tmp_path):
         "import": done.pk,
         "staged": staged.pk,
         "staged_csv": staged_csv.pk,
+        "refused": refused.pk,
     }
 
 
@@ -187,6 +200,13 @@ API = [
     ("get", "/api/v1/jobs/{job}/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/imports/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/imports/{import}/", None, "viewer", 200),
+    (
+        "post",
+        "/api/v1/reviews/{review}/imports/{refused}/skip-invalid/",
+        {"skip": 1},
+        "reviewer",
+        202,
+    ),
     ("get", "/api/v1/reviews/{review}/records/", None, "viewer", 200),
     ("get", "/api/v1/reviews/{review}/screening/title_abstract/next/", None, "reviewer", 200),
     (
@@ -309,6 +329,7 @@ PAGES = [
         200,
     ),
     ("post", "/reviews/{review}/imports/{staged_csv}/discard/", {}, "reviewer", 200),
+    ("post", "/reviews/{review}/imports/{refused}/skip-invalid/", {"skip": "1"}, "reviewer", 200),
     (
         "post",
         "/reviews/{review}/imports/stage/",

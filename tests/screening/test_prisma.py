@@ -26,6 +26,7 @@ KEYS = {
     "studies_included",
     "reports_included",
     "progress",
+    "notes",
 }
 
 
@@ -139,6 +140,7 @@ EXPECTED = {
         "title_abstract": {"status": "in_progress", "screened": 6, "awaiting": 1, "conflicts": 1},
         "full_text": {"status": "complete", "screened": 3, "awaiting": 0, "conflicts": 0},
     },
+    "notes": [],
 }
 
 
@@ -189,6 +191,7 @@ def test_an_empty_review_counts_zero(review):
             stage: {"status": "not_started", "screened": 0, "awaiting": 0, "conflicts": 0}
             for stage in ("title_abstract", "full_text")
         },
+        "notes": [],
     }
 
 

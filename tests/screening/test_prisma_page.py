@@ -93,6 +93,7 @@ EXPECTED = {
         stage: {"status": "complete", "screened": n, "awaiting": 0, "conflicts": 0}
         for stage, n in (("title_abstract", 5), ("full_text", 3))
     },
+    "notes": [],
 }
 
 LINES = [

@@ -12,16 +12,21 @@ import argparse
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from analysis.stats.errors import StatsError
-from analysis.stats.heterogeneity import tau2_interval
-from analysis.stats.summary import ALL_METHODS, IV_METHODS, Analysis, analyse, to_dict
-from analysis.stats.tabular import MEASURE_LAYOUT, read_table, validate
+
+if TYPE_CHECKING:
+    from analysis.stats.summary import Analysis
 
 PLOT_SUFFIXES = (".svg", ".png")
+# The names --help lists, written out so that starting the command does not load numpy,
+# scipy and pandas (over a second); the library's own lists are checked equal by
+# tests/analysis/test_metaanalyze_command.py. The analysis imports them when it runs.
+MEASURES = ("MD", "SMD", "MC", "SMCC", "SMCR", "SMCRH", "RR", "OR", "RD")
+METHODS = ("FE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB", "MH", "PETO")
 
 
 COLUMNS_HELP = """
@@ -79,8 +84,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("input", help="CSV file with one row per study")
-        parser.add_argument("--measure", required=True, help=", ".join(MEASURE_LAYOUT))
-        parser.add_argument("--method", default="REML", help=", ".join(ALL_METHODS))
+        parser.add_argument("--measure", required=True, help=", ".join(MEASURES))
+        parser.add_argument("--method", default="REML", help=", ".join(METHODS))
         parser.add_argument("--test", default="z", help="z or knha")
         parser.add_argument("--subgroup", metavar="COLUMN", help="fit each subgroup separately")
         parser.add_argument("--bias", action="store_true", help="Egger, Begg, trim-and-fill")
@@ -104,9 +109,9 @@ class Command(BaseCommand):
         measure = str(opts["measure"]).upper()
         method = str(opts["method"]).upper()
         test = str(opts["test"]).lower()
-        if method not in ALL_METHODS:
+        if method not in METHODS:
             raise CommandError(
-                f"unknown method '{opts['method']}' (choose from {', '.join(ALL_METHODS)})"
+                f"unknown method '{opts['method']}' (choose from {', '.join(METHODS)})"
             )
         if test not in ("z", "knha"):
             raise CommandError(f"unknown test '{opts['test']}' (choose z or knha)")
@@ -119,6 +124,11 @@ class Command(BaseCommand):
         plot = opts.get("plot")
         if plot and Path(plot).suffix.lower() not in PLOT_SUFFIXES:
             raise CommandError(f"--plot file must end in .svg or .png: {plot}")
+        import numpy as np
+
+        from analysis.stats.summary import analyse, to_dict
+        from analysis.stats.tabular import read_table, validate
+
         try:
             table = validate(
                 read_table(opts["input"]),
@@ -168,6 +178,11 @@ def _p(p: float | None) -> str:
 
 def render_table(a: Analysis) -> str:
     """A RevMan-like plain-text summary."""
+    import numpy as np
+
+    from analysis.stats.heterogeneity import tau2_interval
+    from analysis.stats.summary import IV_METHODS
+
     f = a.fit
     ratio = f.is_ratio
     tr = math.exp if ratio else (lambda x: x)

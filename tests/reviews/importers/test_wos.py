@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from reviews.importers import wos
-from reviews.importers.base import ImportFailure, ParsedRecord, Skipped
+from reviews.importers.base import ParsedRecord, Rejected, Skipped
 from reviews.importers.decoding import detect_encoding, numbered_lines, read_head
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
@@ -111,11 +111,11 @@ def test_utf16_export_reads_like_the_utf8_one():
     ]
 
 
-def test_truncated_file_is_refused_naming_the_cut_record():
-    with pytest.raises(ImportFailure) as failed:
-        records(WOS / "bad_truncated.txt")
-    assert "no ER line" in failed.value.message
-    assert (failed.value.record, failed.value.line) == (2, 56)
+def test_truncated_file_rejects_the_cut_record_naming_its_line():
+    cut = records(WOS / "bad_truncated.txt")[-1]
+    assert isinstance(cut, Rejected)
+    assert "no ER line" in cut.message
+    assert cut.line == 56
 
 
 def test_a_missing_er_in_mid_file_is_tolerated():
