@@ -7,7 +7,6 @@ from django.urls import reverse
 # Stages whose apps have not landed yet: shown as not started, in their place in the order.
 PLANNED = (
     ("risk_of_bias", 50, "Risk of bias", "RoB 2, ROBINS-I, RoB 1 or NOS, dual with consensus."),
-    ("analysis", 60, "Analysis", "Meta-analyses, plots and the summary of findings."),
 )
 
 
