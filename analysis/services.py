@@ -186,7 +186,8 @@ def _locked_snapshot(review: Review):
     if lock is None:
         raise ValidationError(
             "Extraction of this review is not locked: a lead locks it (which writes a "
-            "snapshot) before analyses run."
+            "snapshot) before analyses run.",
+            code="not_locked",
         )
     if not snapshot_verify(lock.snapshot):
         raise ValidationError(

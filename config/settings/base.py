@@ -213,6 +213,10 @@ SPECTACULAR_SETTINGS = {
         "ScreeningDecisionEnum": "screening.models.Choice",
         "ResolutionDecisionEnum": [("include", "Include"), ("exclude", "Exclude")],
         "AgreementMethodEnum": ["cohen", "fleiss", "none"],
+        "AnalysisMeasureEnum": ["MD", "SMD", "RR", "OR", "RD"],
+        "AnalysisMethodEnum": ["FE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB", "MH", "PETO"],
+        "AnalysisTestEnum": ["z", "knha"],
+        "MemberRoleEnum": "reviews.models.Role",
     },
 }
 
