@@ -80,6 +80,7 @@ PATH_VALUES = {
     "cluster_id": "cluster",
     "job_id": "job",
     "record_id": "ft_record",
+    "plan_id": "analysis_plan",
 }
 
 
