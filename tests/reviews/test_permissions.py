@@ -4,10 +4,9 @@ role an action needs get 403, and nothing changes when a request is refused."""
 from pathlib import Path
 
 import pytest
-
-from analysis.models import AnalysisPlan
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from analysis.models import AnalysisPlan
 from extraction import locking
 from extraction import services as extraction_services
 from extraction.models import (
