@@ -63,11 +63,39 @@ def study_rows(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+# RevMan's order: the intervention arm, then the control arm; paired studies after.
+ARM_ORDER = (
+    "events_t",
+    "mean_t",
+    "sd_t",
+    "n_t",
+    "events_c",
+    "mean_c",
+    "sd_c",
+    "n_c",
+    "n",
+    "r",
+)
+ARM_LABELS = {
+    "events_t": "Events (int.)",
+    "mean_t": "Mean (int.)",
+    "sd_t": "SD (int.)",
+    "n_t": "Total (int.)",
+    "events_c": "Events (control)",
+    "mean_c": "Mean (control)",
+    "sd_c": "SD (control)",
+    "n_c": "Total (control)",
+    "n": "n (paired)",
+    "r": "r (paired)",
+}
+
+
 def arm_columns(results: Mapping[str, Any]) -> list[str]:
-    seen: dict[str, None] = {}
+    """The arm-data columns the run's studies fill, in RevMan's order."""
+    seen: set[str] = set()
     for arms in results["arm_data"].values():
-        seen.update(dict.fromkeys(arms))
-    return list(seen)
+        seen.update(arms)
+    return [c for c in ARM_ORDER if c in seen]
 
 
 def results_csv(results: Mapping[str, Any]) -> str:

@@ -84,7 +84,7 @@ def _publication_bias(results: Mapping[str, Any]) -> dict[str, Any]:
     p = results.get("egger_p")
     k0 = results.get("trimfill_k0") or 0
     rating = 1 if (p is not None and p < EGGER_ALPHA) else 0
-    why = f"Egger's test p = {fmt(p, 3)}; trim-and-fill adds {k0} studies."
+    why = f"Egger's test p = {fmt(p, 3)}; trim-and-fill adds {k0} stud{'y' if k0 == 1 else 'ies'}."
     return _proposal(rating, why)
 
 

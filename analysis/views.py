@@ -143,7 +143,8 @@ def _run_context(run) -> dict:
     if results is not None:
         context.update(
             rows=exports.study_rows(results),
-            arm_columns=exports.arm_columns(results),
+            arm_columns=[(c, exports.ARM_LABELS[c]) for c in exports.arm_columns(results)],
+            has_rob=any(results["rob"].values()),
             plots=[(p, LABELS.get(p, p)) for p in run.plots.values_list("name", flat=True)],
             methods=exports.methods_paragraph(results),
             other_runs=run.plan.runs.exclude(pk=run.pk).select_related("job")[:10],
