@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from analysis import selectors, services
 from analysis.access import analysis_review_for_user, plan_for_user, run_for_user
+from analysis.jobs import plot_png
 from analysis.models import MEASURES, METHODS, AnalysisPlan, AnalysisRun, RunPlot
 from analysis.views_grade import grade_summary
 
@@ -216,7 +217,7 @@ class RunPlotView(APIView):
             raise Http404("This run has no such plot.")
         kind = request.query_params.get("type", "svg")
         if kind == "png":
-            return HttpResponse(bytes(plot.png), content_type="image/png")
+            return HttpResponse(plot_png(plot), content_type="image/png")
         if kind != "svg":
             return Response(
                 {"detail": "type must be svg or png."}, status=status.HTTP_400_BAD_REQUEST

@@ -3,8 +3,10 @@ bytes (analysis.plots draws; plotting.output writes)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from matplotlib.figure import Figure
 
 from analysis.plots import forest_plot, funnel_plot, leave_one_out_plot
 from analysis.stats.summary import Analysis
@@ -49,23 +51,30 @@ def _arm_columns(results: Mapping[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def draw_all(analysis: Analysis, results: Mapping[str, Any]) -> dict[str, tuple[str, bytes]]:
-    """{name: (svg text, png bytes)} of every plot the run has."""
-    figures = {}
+def _figures(analysis: Analysis, results: Mapping[str, Any]) -> dict[str, Callable[[], Figure]]:
     rob = {s: {"Overall": j} for s, j in results["rob"].items() if j}
-    figures["forest"] = forest_plot(analysis.fit, arm_data=_arm_columns(results), rob=rob or None)
+    makers: dict[str, Callable[[], Figure]] = {
+        "forest": lambda: forest_plot(analysis.fit, arm_data=_arm_columns(results), rob=rob or None)
+    }
     if analysis.subgroups is not None:
-        figures["subgroups"] = forest_plot(analysis.fit, subgroups=analysis.subgroups)
+        makers["subgroups"] = lambda: forest_plot(analysis.fit, subgroups=analysis.subgroups)
     if analysis.fit.k >= 2:
-        figures["funnel"] = funnel_plot(
+        makers["funnel"] = lambda: funnel_plot(
             analysis.fit, trimfill=analysis.trimfill, egger=analysis.egger, begg=analysis.begg
         )
     if analysis.leave_one_out is not None:
-        figures["leave_one_out"] = leave_one_out_plot(analysis.leave_one_out, analysis.fit)
+        makers["leave_one_out"] = lambda: leave_one_out_plot(analysis.leave_one_out, analysis.fit)
+    return makers
+
+
+def draw_all(analysis: Analysis, results: Mapping[str, Any]) -> dict[str, str]:
+    """{name: svg text} of every plot the run has. PNGs are drawn when first asked for
+    (`draw_png`): rasterising is most of a run's time, and pages show the SVG."""
     return {
-        name: (
-            figure_bytes(fig, "svg").decode("utf-8"),
-            figure_bytes(fig, "png", dpi=PNG_DPI),
-        )
-        for name, fig in figures.items()
+        name: figure_bytes(make(), "svg").decode("utf-8")
+        for name, make in _figures(analysis, results).items()
     }
+
+
+def draw_png(analysis: Analysis, results: Mapping[str, Any], name: str) -> bytes:
+    return figure_bytes(_figures(analysis, results)[name](), "png", dpi=PNG_DPI)

@@ -42,6 +42,20 @@ def analysis_job(job: Job) -> dict[str, Any]:
         run.save(update_fields=["results"])
         RunPlot.objects.filter(run=run).delete()
         RunPlot.objects.bulk_create(
-            RunPlot(run=run, name=name, svg=svg, png=png) for name, (svg, png) in plots.items()
+            RunPlot(run=run, name=name, svg=svg) for name, svg in plots.items()
         )
     return {"run": run.pk, "k": results["k"], "summary": results["plain_language"]}
+
+
+def plot_png(plot: RunPlot) -> bytes:
+    """The plot as PNG, drawn on first request from the run's own snapshot, plan and the
+    risk-of-bias judgements it used (kept in its results), so it shows what the SVG shows."""
+    if plot.png is not None:
+        return bytes(plot.png)
+    run = plot.run
+    used = selectors.results(run) or {}
+    judgements = {s: j for s, j in used.get("rob", {}).items() if j}
+    results, analysis = engine.run_analysis(run.snapshot, run.plan_spec, judgements)
+    png = figures.draw_png(analysis, results, plot.name)
+    RunPlot.objects.filter(pk=plot.pk, png__isnull=True).update(png=png)
+    return png

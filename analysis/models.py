@@ -120,12 +120,12 @@ class AnalysisRun(models.Model):
 
 
 class RunPlot(models.Model):
-    """A plot of a run, drawn once by the job: SVG text and PNG bytes."""
+    """A plot of a run: SVG text drawn by the job; PNG bytes drawn on first request."""
 
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="plots")
     name = models.CharField(max_length=40)
     svg = models.TextField()
-    png = models.BinaryField()
+    png = models.BinaryField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "pk"]

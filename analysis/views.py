@@ -16,6 +16,7 @@ from analysis import exports, selectors, services
 from analysis.access import analysis_review_for_user, plan_for_user, run_for_user
 from analysis.figures import LABELS
 from analysis.forms import PlanForm
+from analysis.jobs import plot_png
 from analysis.models import RunPlot
 from extraction import selectors as extraction_selectors
 
@@ -174,7 +175,7 @@ def run_plot(
     if fmt == "svg":
         response = HttpResponse(plot.svg, content_type="image/svg+xml")
     else:
-        response = HttpResponse(bytes(plot.png), content_type="image/png")
+        response = HttpResponse(plot_png(plot), content_type="image/png")
     if "download" in request.GET:
         response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-{name}.{fmt}"'
     return response

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from analysis import engine, services
 from analysis.demo_bcg import BCG_CSV, bcg_run_here
+from analysis.jobs import plot_png
 from analysis.models import AnalysisRun, RunPlot
 from analysis.stats.summary import analyse, to_dict
 from analysis.stats.tabular import read_table, validate
@@ -90,6 +91,10 @@ def test_the_run_draws_every_plot_as_svg_and_png(plan, lead):
     assert set(plots) == {"forest", "subgroups", "funnel", "leave_one_out"}
     for plot in plots.values():
         assert plot.svg.lstrip().startswith("<?xml")
+        # PNGs are drawn on first request, from the run's own snapshot and plan, then kept.
+        assert plot.png is None
+        assert plot_png(plot).startswith(b"\x89PNG")
+        plot.refresh_from_db()
         assert bytes(plot.png).startswith(b"\x89PNG")
     assert "Aronson 1948" in plots["forest"].svg
 
