@@ -123,3 +123,25 @@ def test_judgements_reach_the_results_and_the_high_risk_sensitivity(plan, lead, 
     excluded = results["sensitivity"]["excluding_high_rob"]
     assert excluded["excluded"] == ["Aronson 1948", "TPT Madras 1980"]
     assert excluded["k"] == 11
+
+
+def test_a_run_whose_worker_died_is_run_again_never_left_running(plan, lead):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviews.jobs import jobs_sweep
+
+    run = services.run_enqueue(lead=lead, plan=plan, send=False)
+    # As a worker leaves it when killed mid-run: claimed, no heartbeat for an hour.
+    Job.objects.filter(pk=run.job_id).update(
+        status=Job.Status.RUNNING, attempts=1, started_at=timezone.now() - timedelta(hours=1)
+    )
+    counts = jobs_sweep()
+    assert counts["requeued"] == 1
+    job = Job.objects.get(pk=run.job_id)
+    # Celery runs eagerly in tests: the re-sent job ran at once, as a second attempt.
+    assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2)
+    run.refresh_from_db()
+    assert json.loads(run.results)["k"] == 13
+    assert run.plots.count() == 4
