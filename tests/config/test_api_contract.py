@@ -51,6 +51,13 @@ REFUSED_THOUGH_WELL_FORMED = {
     "POST /api/v1/reviews/{review_id}/screening/{stage}/conflicts/{record_id}/resolve/": (
         "a conflict resolved already"
     ),
+    "POST /api/v1/reviews/{review_id}/analysis/plans/": (
+        "an outcome, time point or study field the extraction form does not have"
+    ),
+    "PATCH /api/v1/reviews/{review_id}/analysis/plans/{plan_id}/": "the same",
+    "PUT /api/v1/reviews/{review_id}/analysis/plans/{plan_id}/grade/": (
+        "a judgement departing from the proposal without a reason"
+    ),
 }
 SCHEMATHESIS_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
