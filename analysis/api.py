@@ -92,13 +92,9 @@ def _run_data(run: AnalysisRun) -> dict:
 
 
 class RunCreateSerializer(serializers.Serializer):
-    plan = serializers.IntegerField(required=False, help_text="The plan to run.")
-    all = serializers.BooleanField(required=False, default=False, help_text="Run every plan.")
-
-    def validate(self, attrs):
-        if not attrs.get("all") and attrs.get("plan") is None:
-            raise serializers.ValidationError({"plan": "Give a plan, or all: true."})
-        return attrs
+    plan = serializers.IntegerField(
+        required=False, help_text="The plan to run; without it, every plan of the review."
+    )
 
 
 class _AnalysisView(APIView):
@@ -159,7 +155,7 @@ class RunListView(_AnalysisView):
         data = RunCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            if data.validated_data.get("all"):
+            if data.validated_data.get("plan") is None:
                 started = services.runs_enqueue_all(lead=request.user, review=review)
             else:
                 plan = plan_for_user(request.user, review.pk, data.validated_data["plan"])
