@@ -19,6 +19,6 @@ class AnalysisConfig(AppConfig):
         hooks.tab_register(
             "analysis",
             hooks.NavTab(
-                "Analysis", 60, lambda review: reverse("analysis:plans", args=[review.pk])
+                "Analysis", 65, lambda review: reverse("analysis:plans", args=[review.pk])
             ),
         )

@@ -37,6 +37,7 @@ def test_each_built_stage_card_links_to_its_page(client, review, reviewer):
         "Title/abstract": f"/reviews/{review.pk}/screening/title_abstract/",
         "Full text": f"/reviews/{review.pk}/screening/full_text/",
         "Extraction": f"/reviews/{review.pk}/extraction/",
+        "Analysis": f"/reviews/{review.pk}/analysis/",
     }
     for url in links.values():
         assert client.get(url).status_code == 200
@@ -96,6 +97,7 @@ def test_review_nav_shows_tabs_by_role(client, review, lead, viewer):
         "Full text",
         "Extraction",
         "Records",
+        "Analysis",
         "PRISMA",
         "Members",
         "Audit log",
