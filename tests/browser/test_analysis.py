@@ -65,5 +65,11 @@ def test_lead_runs_the_bcg_analysis_and_sees_the_forest_plot_and_sof(page, log_i
     expect(table).to_contain_text("357347 (13)")
     expect(table).to_contain_text("10 per 1000")
     shot(page, "sof")
+    page.goto(f"/reviews/{review.pk}/analysis/plans/new/")
+    expect(page.get_by_label("Outcome and time point")).to_be_visible()
+    shot(page, "plan-form")
+    page.goto(f"/reviews/{review.pk}/")
+    expect(page.get_by_role("link", name="Analysis").first).to_be_visible()
+    shot(page, "dashboard")
     assert page.external_requests == []
     assert page.csp_violations == []
