@@ -76,11 +76,13 @@ def grade_page(request: HttpRequest, review_id: int, plan_id: int) -> HttpRespon
 
 def _sof_items(review: Review) -> list[dict[str, Any]]:
     items = []
+    names = {o.key: o.name for o in selectors.outcomes(review)}
     for plan in selectors.plans(review):
         summary = grade_summary(plan)
         if summary["results"] is None:
             continue
-        label = plan.outcome + (f" ({plan.timepoint})" if plan.timepoint else "")
+        label = names.get(plan.outcome, plan.outcome)
+        label += f" ({plan.timepoint})" if plan.timepoint else ""
         items.append({**summary, "label": label, "comments": summary["assessment"].comments})
     return items
 

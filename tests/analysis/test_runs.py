@@ -145,3 +145,15 @@ def test_a_run_whose_worker_died_is_run_again_never_left_running(plan, lead):
     run.refresh_from_db()
     assert json.loads(run.results)["k"] == 13
     assert run.plots.count() == 4
+
+
+def test_the_forest_plot_marks_each_studys_risk_of_bias_when_judged(plan, locked):
+    from analysis import figures
+
+    snap = snapshot_latest(locked)
+    judged = {"Aronson 1948": "high", "TPT Madras 1980": "low"}
+    results, analysis = engine.run_analysis(snap, plan.spec(), judged)
+    with_rob = figures.draw_all(analysis, results)["forest"]
+    results, analysis = engine.run_analysis(snap, plan.spec(), {})
+    without = figures.draw_all(analysis, results)["forest"]
+    assert "Overall" in with_rob and "Overall" not in without
