@@ -28,6 +28,11 @@ HIGH_ROB = ("high", "serious", "critical", "poor")
 BIAS_MIN_K = 10  # Egger and Begg have too little power below ten studies (Handbook 13.3.5.4)
 NOT_GIVEN = "not reported"
 
+
+def ASSUMED_NOTE(r: Any) -> str:
+    return f"r = {r:g} assumed (the review's setting)" if isinstance(r, int | float) else ""
+
+
 Progress = Callable[[int], None]
 
 
@@ -40,6 +45,9 @@ class OutcomeTable:
     skipped: list[dict[str, str]] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
     study_ids: dict[str, int | None] = field(default_factory=dict)
+    # The review's within-person correlation, for paired studies that report none (their
+    # r is left blank, so the engine states it as assumed and can vary it).
+    assume_r: float | None = None
 
 
 def _study_entries(snapshot: Snapshot) -> dict[str, dict]:
@@ -108,6 +116,9 @@ def outcome_table(
                 continue
             paired = design == "within" or study["design"] in ("within_person", "crossover")
             record = {k: _text(v) for k, v in row.items()}
+            if design == "within" and (row["study"], ASSUMED_NOTE(row.get("r"))) in part.notes:
+                record["r"] = ""
+                table.assume_r = float(row["r"])
             if layout != "binary":
                 record["design"] = design
             elif paired:
@@ -133,15 +144,24 @@ def _rows(snapshot: Snapshot, spec: Mapping[str, Any], layout: str) -> MetaRows:
     return snapshot_metaanalyze_rows(snapshot, spec["outcome"], spec["timepoint"], layout)
 
 
-def _table(frame: pd.DataFrame, spec: Mapping[str, Any]):
+def _table(frame: pd.DataFrame, spec: Mapping[str, Any], assume_r: float | None):
     if frame.empty:
         raise StatsError("no study has data for this outcome at this time point")
-    return validate(frame, spec["measure"], subgroup="subgroup" if spec["subgroup"] else None)
+    return validate(
+        frame,
+        spec["measure"],
+        subgroup="subgroup" if spec["subgroup"] else None,
+        assume_r=assume_r,
+    )
 
 
-def _analyse(table, spec: Mapping[str, Any], *, method: str, full: bool, k: int) -> Analysis:
+def _analyse(
+    table, spec: Mapping[str, Any], *, method: str, full: bool, k: int, assume_r: float | None
+) -> Analysis:
     layout = table.layout
-    r_values = tuple(spec["r_values"]) if layout in ("paired", "mixed") else ()
+    # Only an assumed correlation can be varied; reported ones stay as reported.
+    varied = layout in ("paired", "mixed") and assume_r is not None
+    r_values = tuple(spec["r_values"]) if varied else ()
     return analyse(
         table,
         measure=spec["measure"],
@@ -149,6 +169,7 @@ def _analyse(table, spec: Mapping[str, Any], *, method: str, full: bool, k: int)
         test="z" if method in ("MH", "PETO") else spec["test"],
         bias=full and spec["small_study"] and k >= BIAS_MIN_K,
         loo=full and spec["leave_one_out"] and k >= 2,
+        assume_r=assume_r,
         r_sensitivity=(r_values or None) if full else None,
     )
 
@@ -172,10 +193,10 @@ def run_analysis(
     ``judgements``: overall risk-of-bias judgement per study label (may be empty).
     """
     found = outcome_table(snapshot, spec, judgements)
-    table = _table(found.frame, spec)
+    table = _table(found.frame, spec, found.assume_r)
     k = len(table.studies)
     progress(20)
-    main = _analyse(table, spec, method=spec["method"], full=True, k=k)
+    main = _analyse(table, spec, method=spec["method"], full=True, k=k, assume_r=found.assume_r)
     progress(60)
     out = to_dict(main)
     if main.leave_one_out is not None:
@@ -185,7 +206,9 @@ def run_analysis(
     sensitivity: dict[str, Any] = {}
     if spec["compare_models"]:
         other = RANDOM_DEFAULT if spec["method"] in COMMON else "FE"
-        sensitivity["other_model"] = _brief(_analyse(table, spec, method=other, full=False, k=k))
+        sensitivity["other_model"] = _brief(
+            _analyse(table, spec, method=other, full=False, k=k, assume_r=found.assume_r)
+        )
     if spec["exclude_high_rob"]:
         sensitivity["excluding_high_rob"] = _without_high_rob(found, spec, judgements)
     progress(75)
@@ -222,7 +245,16 @@ def _without_high_rob(
     kept = found.frame[~found.frame["study"].isin(high)]
     if len(kept) < 1:
         return {"excluded": high, "note": "every study is at high risk of bias"}
-    brief = _brief(_analyse(_table(kept, spec), spec, method=spec["method"], full=False, k=0))
+    brief = _brief(
+        _analyse(
+            _table(kept, spec, found.assume_r),
+            spec,
+            method=spec["method"],
+            full=False,
+            k=0,
+            assume_r=found.assume_r,
+        )
+    )
     return {"excluded": high, **brief}
 
 
