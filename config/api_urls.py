@@ -58,5 +58,6 @@ urlpatterns = [
     path("", include("screening.urls_api")),
     path("", include("extraction.urls_api")),
     path("", include("rob.urls_api")),
+    path("", include("analysis.urls_api")),
     path("jobs/<int:job_id>/", reviews_api.JobDetailView.as_view(), name="job-detail"),
 ]

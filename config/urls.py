@@ -24,6 +24,7 @@ urlpatterns = [
     path("reviews/<int:review_id>/screening/", include("screening.urls")),
     path("reviews/<int:review_id>/extraction/", include("extraction.urls")),
     path("reviews/<int:review_id>/rob/", include("rob.urls")),
+    path("reviews/<int:review_id>/analysis/", include("analysis.urls")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), not inline.

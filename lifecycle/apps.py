@@ -4,9 +4,6 @@ the PRISMA page, the demo). Nothing imports it; it may import every app (STYLE.m
 from django.apps import AppConfig
 from django.urls import reverse
 
-# Stages whose apps have not landed yet: shown as not started, in their place in the order.
-PLANNED = (("analysis", 60, "Analysis", "Meta-analyses, plots and the summary of findings."),)
-
 
 class LifecycleConfig(AppConfig):
     name = "lifecycle"
@@ -15,11 +12,6 @@ class LifecycleConfig(AppConfig):
     def ready(self) -> None:
         from reviews import hooks
 
-        registered = {hook.key for hook in hooks.stages()}
-        for key, order, label, description in PLANNED:
-            if key not in registered:
-                card = hooks.StageCard(key=key, label=label, description=description)
-                hooks.stage_register(key, order=order, card=lambda review, card=card: card)
         hooks.tab_register(
             "dashboard",
             hooks.NavTab(

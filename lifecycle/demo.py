@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import transaction
 
+from analysis.demo_bcg import bcg_demo
 from reviews import services
 from reviews.imports import import_file
 from reviews.models import Database, Membership, Review, Role
@@ -105,6 +106,8 @@ def demo_load() -> list[Review]:
     """Create the demo accounts and reviews; running it again changes nothing."""
     users = _users()
     bcg, _ = _review(users, DEMO_REVIEW)
+    # The BCG trials extracted, locked and analysed, so the whole lifecycle shows.
+    bcg_demo(lead=users["demo-lead"], review=bcg)
     triptans, _ = _review(users, SCREENING_REVIEW)
     if not triptans.imports.exists():
         with SCREENING_RECORDS.open("rb") as handle:

@@ -213,8 +213,11 @@ SPECTACULAR_SETTINGS = {
         "ScreeningDecisionEnum": "screening.models.Choice",
         "ResolutionDecisionEnum": [("include", "Include"), ("exclude", "Exclude")],
         "AgreementMethodEnum": ["cohen", "fleiss", "none"],
-        "MemberRoleEnum": "reviews.models.Role",
         "ArmRoleEnum": "extraction.models.Arm.Role",
+        "AnalysisMeasureEnum": ["MD", "SMD", "RR", "OR", "RD"],
+        "AnalysisMethodEnum": ["FE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB", "MH", "PETO"],
+        "AnalysisTestEnum": ["z", "knha"],
+        "MemberRoleEnum": "reviews.models.Role",
     },
 }
 

@@ -81,6 +81,13 @@ REFUSED_THOUGH_WELL_FORMED = {
     "POST /api/v1/reviews/{review_id}/extraction/import/": "a file that is not a spreadsheet",
     "POST /api/v1/reviews/{review_id}/extraction/lock/": "studies whose consensus is not complete",
     "POST /api/v1/reviews/{review_id}/extraction/studies/": "a label another study already has",
+    "POST /api/v1/reviews/{review_id}/analysis/plans/": (
+        "an outcome, time point or study field the extraction form does not have"
+    ),
+    "PATCH /api/v1/reviews/{review_id}/analysis/plans/{plan_id}/": "the same",
+    "PUT /api/v1/reviews/{review_id}/analysis/plans/{plan_id}/grade/": (
+        "a judgement departing from the proposal without a reason"
+    ),
 }
 SCHEMATHESIS_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 

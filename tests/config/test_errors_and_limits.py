@@ -90,6 +90,7 @@ PATH_VALUES = {
     "key": "field_key",
     "version": "snapshot_version",
     "assignment_id": "rob_assignment",
+    "plan_id": "analysis_plan",
 }
 
 

@@ -38,6 +38,7 @@ def test_each_built_stage_card_links_to_its_page(client, review, reviewer):
         "Full text": f"/reviews/{review.pk}/screening/full_text/",
         "Extraction": f"/reviews/{review.pk}/extraction/",
         "Risk of bias": f"/reviews/{review.pk}/rob/",
+        "Analysis": f"/reviews/{review.pk}/analysis/",
     }
     for url in links.values():
         assert client.get(url).status_code == 200
@@ -99,6 +100,7 @@ def test_review_nav_shows_tabs_by_role(client, review, lead, viewer):
         "Extraction",
         "Risk of bias",
         "Records",
+        "Analysis",
         "PRISMA",
         "Members",
         "Audit log",

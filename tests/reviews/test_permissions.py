@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from analysis.models import AnalysisPlan
 from extraction import locking
 from extraction import services as extraction_services
 from extraction.models import (
@@ -177,6 +178,10 @@ def targets(review, viewer, reviewer, lead, settings, tmp_path):
         "staged": staged.pk,
         "staged_csv": staged_csv.pk,
         "refused": refused.pk,
+        # A plan (not checked against a form): the API's plan paths need an id that exists.
+        "analysis_plan": AnalysisPlan.objects.create(
+            review=review, outcome="scar_score", measure="SMD"
+        ).pk,
     }
 
 
@@ -852,3 +857,113 @@ def test_rob_page_enforces_roles(
     assert response.status_code == expected_status(persona, needs, success)
     if response.status_code in (403, 404):
         assert state() == before
+
+
+# Analysis ----------------------------------------------------------------------------------
+# Every member reads plans, runs, results, plots, GRADE and the summary of findings; only
+# leads create, change and run (reviewers too get 403). Data: the BCG trials (dat.bcg).
+
+
+def analysis_state():
+    from analysis.models import AnalysisPlan, AnalysisRun, GradeAssessment
+
+    return (
+        list(AnalysisPlan.objects.order_by("pk").values()),
+        AnalysisRun.objects.count(),
+        list(GradeAssessment.objects.values()),
+        Job.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.fixture
+def analysis_targets(review, lead):
+    from analysis.demo_bcg import bcg_extract_and_lock, bcg_plan, bcg_run_here
+
+    bcg_extract_and_lock(lead=lead, review=review)
+    plan = bcg_plan(lead=lead, review=review)
+    run = bcg_run_here(lead=lead, plan=plan)
+    return {"review": review.pk, "plan": plan.pk, "run": run.pk}
+
+
+AN = "/api/v1/reviews/{review}/analysis/"
+ANALYSIS_API = [
+    ("get", AN + "plans/", None, "viewer", 200),
+    (
+        "post",
+        AN + "plans/",
+        {
+            "outcome": "tuberculosis",
+            "timepoint": "end of follow-up",
+            "measure": "OR",
+            "name": "Odds ratio",
+        },
+        "lead",
+        201,
+    ),
+    ("get", AN + "plans/{plan}/", None, "viewer", 200),
+    ("patch", AN + "plans/{plan}/", {"method": "DL"}, "lead", 200),
+    ("get", AN + "plans/{plan}/grade/", None, "viewer", 200),
+    ("put", AN + "plans/{plan}/grade/", {"mid": 0.2}, "lead", 200),
+    ("get", AN + "runs/", None, "viewer", 200),
+    ("post", AN + "runs/", {"plan": "{plan}"}, "lead", 202),
+    ("get", AN + "runs/{run}/", None, "viewer", 200),
+    ("get", AN + "runs/{run}/results/", None, "viewer", 200),
+    ("get", AN + "runs/{run}/plots/forest/", None, "viewer", 200),
+    ("get", AN + "runs/{run}/plots/funnel/?type=png", None, "viewer", 200),
+]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "viewer", "reviewer", "lead"])
+@pytest.mark.parametrize(("method", "path", "payload", "needs", "success"), ANALYSIS_API)
+def test_analysis_api_endpoint_enforces_roles(
+    api_as, personas, analysis_targets, persona, method, path, payload, needs, success
+):
+    before = analysis_state()
+    if isinstance(payload, dict):
+        payload = {
+            k: int(v.format(**analysis_targets)) if isinstance(v, str) and v.startswith("{") else v
+            for k, v in payload.items()
+        }
+    client = api_as(personas[persona])
+    response = getattr(client, method)(path.format(**analysis_targets), payload, format="json")
+    expected = expected_status(persona, needs, success)
+    assert response.status_code == expected, response.content
+    if expected in (403, 404):
+        assert response.json()["detail"]
+        assert analysis_state() == before
+
+
+AP = "/reviews/{review}/analysis/"
+ANALYSIS_PAGES = [
+    ("get", AP, None, "viewer", 200),
+    ("post", AP + "defaults/", {}, "lead", 302),
+    ("post", AP + "run-all/", {}, "lead", 302),
+    ("get", AP + "plans/new/", None, "lead", 200),
+    ("get", AP + "plans/{plan}/", None, "lead", 200),
+    ("post", AP + "plans/{plan}/run/", {}, "lead", 302),
+    ("get", AP + "plans/{plan}/grade/", None, "viewer", 200),
+    ("post", AP + "plans/{plan}/grade/", {"mid": "0.2"}, "lead", 302),
+    ("get", AP + "runs/{run}/", None, "viewer", 200),
+    ("get", AP + "runs/{run}/plots/forest.svg", None, "viewer", 200),
+    ("get", AP + "runs/{run}/plots/forest.png", None, "viewer", 200),
+    ("get", AP + "runs/{run}/results.csv", None, "viewer", 200),
+    ("get", AP + "runs/{run}/results.json", None, "viewer", 200),
+    ("get", AP + "runs/{run}/results.xlsx", None, "viewer", 200),
+    ("get", AP + "compare/?a={run}&b={run}", None, "viewer", 200),
+    ("get", AP + "summary-of-findings/", None, "viewer", 200),
+    ("get", AP + "summary-of-findings/?format=xlsx", None, "viewer", 200),
+]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "viewer", "reviewer", "lead"])
+@pytest.mark.parametrize(("method", "path", "payload", "needs", "success"), ANALYSIS_PAGES)
+def test_analysis_page_enforces_roles(
+    client, personas, analysis_targets, persona, method, path, payload, needs, success
+):
+    before = analysis_state()
+    client.force_login(personas[persona])
+    response = getattr(client, method)(path.format(**analysis_targets), payload or {})
+    assert response.status_code == expected_status(persona, needs, success)
+    if response.status_code in (403, 404):
+        assert analysis_state() == before

@@ -1,0 +1,285 @@
+"""Writes of the analysis app: plans, runs (enqueued as jobs on the locked snapshot) and
+GRADE judgements. Leads only; the access helpers check it before these are called."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from analysis import selectors
+from analysis.engine import ENGINE_VERSION
+from analysis.models import MEASURES, METHODS, AnalysisPlan, AnalysisRun, GradeAssessment
+from extraction import selectors as extraction_selectors
+from extraction.snapshots import snapshot_verify
+from reviews.audit import audit_record
+from reviews.jobs import job_create, job_enqueue
+from reviews.models import Review
+
+RATIO = ("RR", "OR")
+DEFAULT_MEASURE = {"continuous": "SMD", "dichotomous": "RR"}
+SUBGROUP_FIXED = ("", "design", "rob")
+GRADE_DOMAINS = (
+    ("risk_of_bias", "Risk of bias"),
+    ("inconsistency", "Inconsistency"),
+    ("indirectness", "Indirectness"),
+    ("imprecision", "Imprecision"),
+    ("publication_bias", "Publication bias"),
+)
+FIELDS = (
+    "outcome",
+    "timepoint",
+    "name",
+    "measure",
+    "method",
+    "test",
+    "study_filter",
+    "subgroup",
+    "leave_one_out",
+    "exclude_high_rob",
+    "compare_models",
+    "r_values",
+    "small_study",
+)
+
+
+def _clean(review: Review, data: dict[str, Any]) -> dict[str, Any]:
+    """Checked plan values; every problem names its field."""
+    errors: dict[str, str] = {}
+    outcomes = {o.key: o for o in selectors.outcomes(review)}
+    outcome = outcomes.get(str(data.get("outcome", "")))
+    if outcome is None:
+        errors["outcome"] = (
+            f"“{data.get('outcome', '')}” is not an outcome of the form "
+            f"(known: {', '.join(outcomes) or 'none'})."
+        )
+    elif data.get("timepoint", "") not in outcome.timepoints:
+        errors["timepoint"] = (
+            f"“{data.get('timepoint', '')}” is not a time point of {outcome.key} "
+            f"(known: {', '.join(t or '(none)' for t in outcome.timepoints)})."
+        )
+    measure = str(data.get("measure", "")).upper()
+    if measure not in MEASURES:
+        errors["measure"] = f"Choose one of {', '.join(MEASURES)}."
+    elif outcome is not None and (measure in ("MD", "SMD")) != (outcome.type == "continuous"):
+        errors["measure"] = f"{measure} does not fit a {outcome.type} outcome."
+    method = str(data.get("method", "REML")).upper()
+    if method not in METHODS:
+        errors["method"] = f"Choose one of {', '.join(METHODS)}."
+    elif method in ("MH", "PETO") and measure in ("MD", "SMD"):
+        errors["method"] = f"{method} pools dichotomous outcomes only."
+    elif method == "PETO" and measure != "OR":
+        errors["method"] = "Peto's method pools odds ratios (OR) only."
+    test = str(data.get("test", "z")).lower()
+    if test not in AnalysisPlan.Test.values:
+        errors["test"] = "Choose z or knha."
+    elif test == "knha" and method in ("MH", "PETO"):
+        errors["test"] = f"{method} uses the z test only."
+    subgroup = str(data.get("subgroup", "") or "")
+    field_keys = {f["key"] for f in extraction_selectors.form_definition(review).get("fields", [])}
+    if subgroup not in SUBGROUP_FIXED and subgroup.removeprefix("field:") not in field_keys:
+        errors["subgroup"] = (
+            f"“{subgroup}” is neither design, rob nor field:<key> of a study field."
+        )
+    study_filter = data.get("study_filter") or {}
+    if not isinstance(study_filter, dict) or not all(
+        isinstance(v, list) and k in field_keys for k, v in study_filter.items()
+    ):
+        errors["study_filter"] = "Give {field key: [values kept]} with keys of study fields."
+    r_values = data.get("r_values") or []
+    try:
+        r_values = [float(r) for r in r_values]
+    except (TypeError, ValueError):
+        r_values = [2.0]
+    if not all(-1 <= r <= 1 for r in r_values):
+        errors["r_values"] = "Correlations lie between -1 and 1."
+    if errors:
+        raise ValidationError(errors)
+    assert outcome is not None
+    return {
+        "outcome": outcome.key,
+        "timepoint": str(data.get("timepoint", "")),
+        "name": str(data.get("name") or "Main analysis").strip()[:100] or "Main analysis",
+        "measure": measure,
+        "method": method,
+        "test": test,
+        "study_filter": study_filter,
+        "subgroup": subgroup
+        if subgroup in SUBGROUP_FIXED
+        else f"field:{subgroup.removeprefix('field:')}",
+        "leave_one_out": bool(data.get("leave_one_out", True)),
+        "exclude_high_rob": bool(data.get("exclude_high_rob", False)),
+        "compare_models": bool(data.get("compare_models", True)),
+        "r_values": r_values,
+        "small_study": bool(data.get("small_study", True)),
+    }
+
+
+def _save(plan: AnalysisPlan) -> AnalysisPlan:
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"name": f"This outcome and time point already have a plan named “{plan.name}”."}
+        ) from None
+    return plan
+
+
+@transaction.atomic
+def plan_create(*, lead: User, review: Review, data: dict[str, Any]) -> AnalysisPlan:
+    values = _clean(review, data)
+    plan = _save(AnalysisPlan(review=review, created_by=lead, **values))
+    audit_record(actor=lead, review=review, action="analysis.plan_created", obj=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, lead: User, plan: AnalysisPlan, data: dict[str, Any]) -> AnalysisPlan:
+    current = {key: getattr(plan, key) for key in FIELDS}
+    values = _clean(plan.review, {**current, **data})
+    changes = {k: [current[k], v] for k, v in values.items() if current[k] != v}
+    for key, value in values.items():
+        setattr(plan, key, value)
+    _save(plan)
+    if changes:
+        audit_record(
+            actor=lead,
+            review=plan.review,
+            action="analysis.plan_updated",
+            obj=plan,
+            changes=changes,
+        )
+    return plan
+
+
+@transaction.atomic
+def plans_set_up_defaults(*, lead: User, review: Review) -> list[AnalysisPlan]:
+    """One plan per outcome and time point that has none: SMD (continuous) or RR
+    (dichotomous), random effects (REML), with leave-one-out and small-study checks."""
+    made = []
+    for outcome in selectors.outcomes(review):
+        for timepoint in outcome.timepoints:
+            if AnalysisPlan.objects.filter(
+                review=review, outcome=outcome.key, timepoint=timepoint
+            ).exists():
+                continue
+            made.append(
+                plan_create(
+                    lead=lead,
+                    review=review,
+                    data={
+                        "outcome": outcome.key,
+                        "timepoint": timepoint,
+                        "measure": DEFAULT_MEASURE.get(outcome.type, "SMD"),
+                        "method": "REML",
+                    },
+                )
+            )
+    return made
+
+
+def _locked_snapshot(review: Review):
+    lock = extraction_selectors.lock_of(review)
+    if lock is None:
+        raise ValidationError(
+            "Extraction of this review is not locked: a lead locks it (which writes a "
+            "snapshot) before analyses run.",
+            code="not_locked",
+        )
+    if not snapshot_verify(lock.snapshot):
+        raise ValidationError(
+            f"Snapshot v{lock.snapshot.version} no longer matches its SHA-256; nothing was run."
+        )
+    return lock.snapshot
+
+
+@transaction.atomic
+def run_enqueue(*, lead: User, plan: AnalysisPlan, send: bool = True) -> AnalysisRun:
+    """Queue a run of the plan on the locked snapshot (sent to the workers on commit;
+    ``send=False`` leaves it for the caller to execute here). Refused, with nothing queued,
+    while extraction is unlocked."""
+    snapshot = _locked_snapshot(plan.review)
+    job = job_create(kind="analysis", review=plan.review, user=lead, params={})
+    run = AnalysisRun.objects.create(
+        plan=plan,
+        review=plan.review,
+        snapshot=snapshot,
+        snapshot_sha256=snapshot.sha256,
+        plan_spec=plan.spec(),
+        engine_version=ENGINE_VERSION,
+        started_by=lead,
+        job=job,
+    )
+    job.params = {"run": run.pk}
+    job.save(update_fields=["params"])
+    audit_record(
+        actor=lead,
+        review=plan.review,
+        action="analysis.run_started",
+        obj=run,
+        changes={"snapshot": [None, snapshot.version], "plan": [None, str(plan)]},
+    )
+    if send:
+        job_enqueue(job)
+    return run
+
+
+@transaction.atomic
+def runs_enqueue_all(*, lead: User, review: Review) -> list[AnalysisRun]:
+    _locked_snapshot(review)
+    return [run_enqueue(lead=lead, plan=plan) for plan in selectors.plans(review)]
+
+
+@transaction.atomic
+def grade_update(*, lead: User, plan: AnalysisPlan, data: dict[str, Any]) -> GradeAssessment:
+    """The lead's GRADE judgements: per domain a rating (0 not serious, 1 serious, 2 very
+    serious) and, when it departs from the proposal, a reason."""
+    from analysis.grade import grade_proposals
+
+    grade = selectors.grade_of(plan)
+    errors: dict[str, str] = {}
+    for key in ("mid", "assumed_control_risk"):
+        if key in data:
+            value = data[key]
+            try:
+                value = None if value in (None, "") else float(value)
+            except (TypeError, ValueError):
+                errors[key] = "Give a number."
+                continue
+            if key == "assumed_control_risk" and value is not None and not 0 <= value <= 1:
+                errors[key] = "Give a proportion between 0 and 1."
+                continue
+            setattr(grade, key, value)
+    run = selectors.latest_finished_run(plan)
+    proposals = grade_proposals(selectors.results(run) if run else None, mid=grade.mid)
+    domains = dict(grade.domains)
+    for key, _label in GRADE_DOMAINS:
+        given = (data.get("domains") or {}).get(key)
+        if given is None:
+            continue
+        try:
+            rating = int(given.get("rating"))
+        except (TypeError, ValueError, AttributeError):
+            errors[key] = "Give a rating: 0 not serious, 1 serious, 2 very serious."
+            continue
+        if rating not in (0, 1, 2):
+            errors[key] = "Give a rating: 0 not serious, 1 serious, 2 very serious."
+            continue
+        reason = str(given.get("reason", "")).strip()
+        proposed = proposals[key]["rating"] if key in proposals else None
+        if proposed is not None and rating != proposed and not reason:
+            errors[key] = "Say why you depart from the proposed judgement."
+            continue
+        domains[key] = {"rating": rating, "reason": reason}
+    if errors:
+        raise ValidationError(errors)
+    grade.domains = domains
+    if "comments" in data:
+        grade.comments = str(data["comments"])
+    grade.updated_by = lead
+    grade.save()
+    audit_record(actor=lead, review=plan.review, action="analysis.grade_updated", obj=grade)
+    return grade

@@ -1,0 +1,59 @@
+"""Analysis pages: defaults from the outcome types, a queued run's page following progress
+with htmx, a failed run's message, downloads and two runs side by side."""
+
+import json
+
+from analysis import services
+from analysis.demo_bcg import bcg_run_here
+from analysis.models import AnalysisPlan
+from reviews.jobs import job_execute
+from reviews.models import Job
+
+
+def test_set_up_defaults_makes_one_plan_per_outcome_from_its_type(web_as, lead, locked):
+    response = web_as(lead).post(f"/reviews/{locked.pk}/analysis/defaults/")
+    assert response.status_code == 302
+    plan = AnalysisPlan.objects.get(review=locked)
+    assert (plan.outcome, plan.measure, plan.method) == ("tuberculosis", "RR", "REML")
+    # Again: nothing new.
+    web_as(lead).post(f"/reviews/{locked.pk}/analysis/defaults/")
+    assert AnalysisPlan.objects.filter(review=locked).count() == 1
+
+
+def test_a_queued_run_page_polls_its_progress_and_then_shows_the_results(web_as, lead, plan):
+    run = services.run_enqueue(lead=lead, plan=plan, send=False)
+    client = web_as(lead)
+    url = f"/reviews/{plan.review_id}/analysis/runs/{run.pk}/"
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="load delay:1s"' in page and "Queued" in page
+    job_execute(run.job_id)
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div id="run-body"')
+    assert "hx-trigger" not in partial
+    assert "RR 0.49, 95% CI 0.34 to 0.70" in partial
+    assert "<html" not in partial
+
+
+def test_a_failed_run_shows_why_in_plain_words(web_as, lead, plan):
+    run = services.run_enqueue(lead=lead, plan=plan, send=False)
+    plan.review.analysis_runs.filter(pk=run.pk).update(snapshot_sha256="f" * 64)
+    job_execute(run.job_id)
+    assert Job.objects.get(pk=run.job_id).status == Job.Status.FAILED
+    page = web_as(lead).get(f"/reviews/{plan.review_id}/analysis/runs/{run.pk}/").content.decode()
+    assert "The run failed" in page and "no longer matches its SHA-256" in page
+
+
+def test_downloads_and_compare(web_as, viewer, lead, plan):
+    first = bcg_run_here(lead=lead, plan=plan)
+    services.plan_update(lead=lead, plan=plan, data={"method": "DL"})
+    second = bcg_run_here(lead=lead, plan=plan)
+    client = web_as(viewer)
+    base = f"/reviews/{plan.review_id}/analysis/"
+    body = client.get(f"{base}runs/{first.pk}/results.json").content
+    assert body == first.results.encode()
+    csv_text = client.get(f"{base}runs/{first.pk}/results.csv").content.decode()
+    assert csv_text.splitlines()[0].startswith("study,events_t,n_t,events_c,n_c,effect")
+    assert "Pooled" in csv_text
+    page = client.get(f"{base}compare/?a={first.pk}&b={second.pk}").content.decode()
+    assert "REML" in page and "DL" in page and 'class="differs"' in page
+    assert json.loads(second.results)["method"] == "DL"
