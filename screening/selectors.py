@@ -33,7 +33,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from reviews.models import AuditEvent, DuplicateCluster, Record, Review
+from reviews.models import AuditEvent, DuplicateCluster, Job, Record, Review
 from reviews.selectors import review_records, unique_records
 from screening.models import (
     Choice,
@@ -495,7 +495,21 @@ def ranking_status(review: Review, stage: str) -> dict:
     """Whether a stage's records come in order of relevance, and what its latest model learnt
     from (settled records only)."""
     latest = Ranking.objects.filter(review=review, stage=stage, trained_at__isnull=False).first()
+    # A model that failed after the latest one (or before any) leaves the order as it was:
+    # import order, or the last model's scores. Say so, rather than let a reviewer assume the
+    # order is fresh.
+    failed = (
+        Job.objects.filter(
+            review=review, kind="ranking", params__stage=stage, status=Job.Status.FAILED
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+    superseded = failed is not None and latest is not None and latest.trained_at is not None
+    if superseded and (failed.finished_at is None or failed.finished_at < latest.trained_at):
+        failed = None
     return {
+        "failed_at": failed.finished_at if failed else None,
         "active": latest is not None and stage_settings(review, stage).prioritise,
         "trained_at": latest.trained_at if latest else None,
         "n_included": latest.n_included if latest else 0,

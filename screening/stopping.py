@@ -64,6 +64,10 @@ class StoppingEstimate:
     sample_needed: int | None
 
     @property
+    def n_unscreened(self) -> int:
+        return self.n_total - self.n_screened
+
+    @property
     def recall_lower(self) -> float | None:
         """The lowest recall consistent with the upper bound (None before any include)."""
         if not self.includes_found:

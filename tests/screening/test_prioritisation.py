@@ -435,6 +435,7 @@ def test_no_count_while_the_model_pauses(
 
 def test_status_before_and_after_a_ranking(review, reviewer, records, one_reviewer):
     assert selectors.ranking_status(review, TA) == {
+        "failed_at": None,
         "active": False,
         "trained_at": None,
         "n_included": 0,
