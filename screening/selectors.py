@@ -505,9 +505,10 @@ def ranking_status(review: Review, stage: str) -> dict:
         .order_by("-finished_at")
         .first()
     )
-    superseded = failed is not None and latest is not None and latest.trained_at is not None
-    if superseded and (failed.finished_at is None or failed.finished_at < latest.trained_at):
-        failed = None
+    if failed is not None and latest is not None and latest.trained_at is not None:
+        failed_at = failed.finished_at
+        if failed_at is None or failed_at < latest.trained_at:
+            failed = None
     return {
         "failed_at": failed.finished_at if failed else None,
         "active": latest is not None and stage_settings(review, stage).prioritise,
