@@ -47,6 +47,10 @@ class StageSettings(models.Model):
     exclude_terms = models.JSONField(default=list, blank=True)
     # Records most likely to be included come first once the model has examples of both.
     prioritise = models.BooleanField(default=True)
+    # Records come in random order instead, for a random sample the stopping estimate can
+    # rely on (screening/stopping.py); the relevance model waits until it is off again.
+    random_order = models.BooleanField(default=False)
+
     # The stopping estimate's recall target and confidence (screening/stopping.py).
     recall_target = models.FloatField(
         default=0.95, validators=[MinValueValidator(0.5), MaxValueValidator(0.999)]
@@ -74,6 +78,11 @@ class StageSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} settings of review {self.review_id}"
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the relevance model orders the records."""
+        return self.prioritise and not self.random_order
 
 
 class Decision(models.Model):

@@ -256,7 +256,8 @@ def next_records(
     unit = Q(record__cluster__isnull=True) | Q(standing__isnull=False)
     open_tallies = Tally.objects.filter(review=review, stage=stage, open=True)
     candidates: list[QuerySet[Tally] | QuerySet[Priority]] = [open_tallies.order_by("record_id")]
-    if settings.prioritise:
+    if settings.prioritise or settings.random_order:
+        # The scores are the model's, or random ones (`stopping_review.random_order_set`).
         # Scores of settled records are deleted as they settle (`tallies.tally_recount`).
         scored = Priority.objects.filter(
             review=review, stage=stage, record__tallies__stage=stage, record__tallies__open=True
@@ -320,7 +321,7 @@ def _next_full_text(
 
 def _first_by_priority(pending: QuerySet[Record], settings: StageSettings) -> Record | None:
     stage = settings.stage
-    if settings.prioritise:
+    if settings.prioritise or settings.random_order:
         score = Priority.objects.filter(record=OuterRef("pk"), stage=stage).values("score")
         pending = pending.annotate(priority=Subquery(score)).order_by(
             F("priority").desc(nulls_last=True), "pk"
@@ -511,7 +512,8 @@ def ranking_status(review: Review, stage: str) -> dict:
             failed = None
     return {
         "failed_at": failed.finished_at if failed else None,
-        "active": latest is not None and stage_settings(review, stage).prioritise,
+        "active": latest is not None and stage_settings(review, stage).ranked,
+        "random": stage_settings(review, stage).random_order,
         "trained_at": latest.trained_at if latest else None,
         "n_included": latest.n_included if latest else 0,
         "n_excluded": latest.n_excluded if latest else 0,

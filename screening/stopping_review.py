@@ -11,6 +11,7 @@ doubtful record as an include can only make the estimate screen on longer).
 
 from __future__ import annotations
 
+import numpy as np
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,9 +19,20 @@ from django.db.models import Max
 
 from reviews.audit import audit_record
 from reviews.models import Review
-from screening import selectors, stopping
+from screening import prioritisation, selectors, stopping
 from screening.access import access_of
-from screening.models import Decision, Resolution, Stage, StoppingDecision, Tally
+from screening.models import (
+    Decision,
+    Priority,
+    Ranking,
+    Resolution,
+    Stage,
+    StageSettings,
+    StoppingDecision,
+    Tally,
+)
+
+BATCH_SIZE = 5_000
 
 
 def screened_labels(review: Review, stage: str) -> tuple[list[int], int]:
@@ -162,3 +174,56 @@ def stopping_sentences(review: Review) -> list[str]:
     """The methods text of every stage whose screening a lead recorded as stopped."""
     stops = StoppingDecision.objects.filter(review=review).order_by("-stage")
     return [stopping_sentence(decision) for decision in stops]
+
+
+def random_order_set(*, lead: User, review: Review, stage: str, on: bool) -> StageSettings:
+    """Switch the stage to random order (a random sample of the unscreened records, which the
+    stopping test can rely on) or back to the relevance model's order.
+
+    Random order is a fresh random score for every open record, in the scores the next-record
+    query already walks. Switching back drops them and asks for a new model; until it is
+    trained the records come in import order.
+    """
+    if not access_of(lead, review, stage).can_configure:
+        raise PermissionDenied("Only a lead of this review can change the order of screening.")
+    with transaction.atomic():
+        current, _ = StageSettings.objects.select_for_update().get_or_create(
+            review=review, stage=stage
+        )
+        if current.random_order == on:
+            return current
+        current.random_order = on
+        current.save(update_fields=["random_order"])
+        selectors.stage_settings_forget(review)
+        Priority.objects.filter(review=review, stage=stage).delete()
+        if on:
+            _random_scores(review, stage)
+        else:
+            Ranking.objects.filter(review=review, stage=stage).update(
+                trained_on=0, trained_at=None, n_included=0, n_excluded=0, n_scored=0
+            )
+        audit_record(
+            actor=lead,
+            review=review,
+            action="screening.random_order",
+            obj=current,
+            changes={"stage": [stage, stage], "random_order": [not on, on]},
+        )
+    if not on:
+        prioritisation.ranking_maybe_start(review, stage)
+    return current
+
+
+def _random_scores(review: Review, stage: str) -> None:
+    closed = Tally.objects.filter(review=review, stage=stage, open=False).values("record_id")
+    units = selectors.screening_units(review, stage).exclude(pk__in=closed)
+    ids = list(units.values_list("pk", flat=True))
+    # Not seeded: the order must be unpredictable to anyone who could steer it.
+    scores = np.random.default_rng().random(len(ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        Priority.objects.bulk_create(
+            Priority(review=review, record_id=pk, stage=stage, score=float(score))
+            for pk, score in zip(
+                ids[start : start + BATCH_SIZE], scores[start : start + BATCH_SIZE], strict=True
+            )
+        )

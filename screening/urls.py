@@ -17,6 +17,7 @@ urlpatterns = [
     path("<str:stage>/stopping/", views_stopping.panel, name="stopping"),
     path("<str:stage>/stopping/stop/", views_stopping.stop, name="stop"),
     path("<str:stage>/stopping/resume/", views_stopping.resume, name="resume"),
+    path("<str:stage>/stopping/order/", views_stopping.order, name="stopping_order"),
     path("fulltext/<int:record_id>/upload/", views_fulltext.upload, name="fulltext_upload"),
     path(
         "fulltext/<int:record_id>/not-retrieved/",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from screening import stopping
 from screening.access import stage_for_user
 from screening.stopping_review import (
+    random_order_set,
     stage_stopping,
     stopping_of,
     stopping_record,
@@ -26,6 +27,7 @@ def _panel(request: HttpRequest, access, error: str = "") -> HttpResponse:
         "estimate": stage_stopping(review, stage),
         "stopped": stopping_of(review, stage),
         "blinded": access.settings.blinded,
+        "random_order": access.settings.random_order,
         "method": stopping.METHOD,
         "citation": stopping.CITATION,
         "error": error,
@@ -66,4 +68,19 @@ def resume(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
         stopping_withdraw(lead=request.user, review=access.review, stage=access.stage)
     except ValidationError as exc:
         return _answer(request, access, " ".join(exc.messages))
+    return _answer(request, access, "")
+
+
+@require_POST
+@login_required
+def order(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
+    """Switch to random order for a sample (order=random) or back (order=relevance)."""
+    access = stage_for_user(request.user, review_id, stage, lead=True)
+    wanted = request.POST.get("order", "")
+    if wanted not in ("random", "relevance"):
+        return _answer(request, access, "Choose the order: random or relevance.")
+    random_order_set(
+        lead=request.user, review=access.review, stage=access.stage, on=wanted == "random"
+    )
+    access = stage_for_user(request.user, review_id, stage, lead=True)  # settings changed
     return _answer(request, access, "")

@@ -437,6 +437,7 @@ def test_status_before_and_after_a_ranking(review, reviewer, records, one_review
     assert selectors.ranking_status(review, TA) == {
         "failed_at": None,
         "active": False,
+        "random": False,
         "trained_at": None,
         "n_included": 0,
         "n_excluded": 0,

@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from reviews.jobs import job_create, job_execute
 from reviews.models import AuditEvent
-from screening import selectors, stopping
-from screening.models import StageSettings, StoppingDecision
+from screening import prioritisation, selectors, stopping
+from screening.models import Priority, StageSettings, StoppingDecision
 from screening.services import decision_record, stage_settings_update
 from screening.stopping_review import (
+    random_order_set,
     screened_labels,
     stage_stopping,
     stopping_record,
@@ -153,3 +154,42 @@ def test_a_model_failure_leaves_import_order_with_a_notice(review, lead, reviewe
     assert selectors.next_for(reviewer, review, TA) == made[2]  # import order
     page = web_as(reviewer).get(f"/reviews/{review.pk}/screening/{TA}/").content.decode()
     assert "The relevance model could not be trained" in page and "in import order" in page
+
+
+def test_random_order_gives_open_records_random_scores_and_back(
+    review, lead, reviewer, records, django_capture_on_commit_callbacks
+):
+    one_reviewer(review)
+    decide(reviewer, review, records[0], "include")
+    decide(reviewer, review, records[1], "exclude")
+
+    random_order_set(lead=lead, review=review, stage=TA, on=True)
+
+    scored = set(Priority.objects.filter(review=review, stage=TA).values_list("record", flat=True))
+    assert scored == {r.pk for r in records[2:]}  # every open record, none settled
+    assert selectors.ranking_status(review, TA)["random"]
+    assert not prioritisation.ranking_due(review, TA)  # the model waits
+    first = selectors.next_for(reviewer, review, TA)
+    best = Priority.objects.filter(review=review, stage=TA).order_by("-score").first()
+    assert first.pk == best.record_id
+    assert AuditEvent.objects.filter(action="screening.random_order").count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        random_order_set(lead=lead, review=review, stage=TA, on=False)
+    assert not StageSettings.objects.get(review=review, stage=TA).random_order
+    # A new model was queued at once (Celery runs eagerly here): relevance scores again.
+    assert selectors.ranking_status(review, TA)["active"]
+
+
+def test_panel_offers_the_random_sample_with_its_size(review, lead, reviewer, records, web_as):
+    one_reviewer(review)
+    decide(reviewer, review, records[0], "include")
+    decide(reviewer, review, records[1], "exclude")
+    needed = stage_stopping(review, TA).sample_needed
+    url = f"/reviews/{review.pk}/screening/{TA}/stopping/"
+    panel = web_as(lead).get(url).content.decode()
+    assert f"A random sample of <strong>{needed}</strong> of the 28 unscreened" in panel
+
+    panel = web_as(lead).post(url + "order/", {"order": "random"}, HTTP_HX_REQUEST="true")
+    assert "Back to relevance order" in panel.content.decode()
+    assert web_as(reviewer).post(url + "order/", {"order": "random"}).status_code == 403
