@@ -43,13 +43,22 @@ class Run:
     target_met: bool
 
 
+def shuffled_prior(y: np.ndarray, seed: int) -> tuple[np.ndarray, list[int]]:
+    """The run's order of the rows, and its prior (one include, one exclude) as positions in
+    that order; `shuffle[prior]` are the rows of the file (the benchmark gives ASReview the
+    same ones)."""
+    rng = np.random.default_rng(seed)
+    shuffle = rng.permutation(len(y))
+    shuffled = y[shuffle]
+    included = int(rng.choice(np.flatnonzero(shuffled == 1)))
+    return shuffle, [included, int(rng.choice(np.flatnonzero(shuffled == 0)))]
+
+
 def replay(matrix, y: np.ndarray, *, classifier: str, seed: int) -> np.ndarray:
     """The labels in the order a prioritised reviewer screens them, every record."""
     n = len(y)
-    rng = np.random.default_rng(seed)
-    shuffle = rng.permutation(n)
+    shuffle, prior = shuffled_prior(y, seed)
     matrix, y = matrix[shuffle], y[shuffle]
-    prior = [int(rng.choice(np.flatnonzero(y == 1))), int(rng.choice(np.flatnonzero(y == 0)))]
     labels: list[int | None] = [None] * n
     screened = np.zeros(n, dtype=bool)
     order: list[int] = []
