@@ -13,7 +13,8 @@ and every unscreened one (the paper's "ranked quasi-sampling": under a ranking t
 likely includes first, the latest records are if anything richer in includes than the rest,
 so treating them as a random sample errs on the side of screening on). Finding only ``k``
 includes among them is unlikely if the urn held ``K + k``: the probability is the
-hypergeometric ``P(X <= k)``; it is computed for every ``n`` and the smallest is the p-value.
+hypergeometric ``P(X <= k)``; it is computed for every ``n`` (past 100 records, for 60
+more of them: `windows`) and the smallest is the p-value.
 H0 is rejected, and the recall target reached with confidence ``1 - α``, when p < α.
 
 Inverting the same test gives the interval shown beside it: the largest number of includes
@@ -32,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import gammaln, logsumexp
 from scipy.stats import hypergeom
 
 METHOD = "Hypergeometric stopping criterion (Callaghan & Müller-Hansen 2020, buscar)"
@@ -39,6 +41,7 @@ CITATION = (
     "Callaghan MW, Müller-Hansen F. Statistical stopping criteria for automated screening in "
     "systematic reviews. Syst Rev. 2020;9:273. doi:10.1186/s13643-020-01521-4"
 )
+EVERY_WINDOW_UP_TO, LOG_WINDOWS = 100, 60
 # A target of exactly 19/20 of 20 includes must not fall to floating-point error.
 _EPS = 1e-9
 
@@ -87,16 +90,57 @@ def min_p(labels: Sequence[int], n_total: int, remaining: int) -> float:
         return 1.0
     if remaining > unscreened:
         return 0.0
-    k = np.cumsum(seen[::-1])  # includes among the last n records, n = 1, 2, ...
-    n = np.arange(1, len(seen) + 1)
-    p = hypergeom.cdf(k, unscreened + n, remaining + k, n)
-    return float(p.min()) if len(p) else 1.0
+    if not len(seen):
+        return 1.0
+    n = windows(len(seen))
+    k = np.cumsum(seen[::-1])[n - 1]  # includes among the last n records
+    p = hypergeom_cdf(k, unscreened + n, remaining + k, n)
+    return float(p.min())
+
+
+def _log_choose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    valid = (b >= 0) & (b <= a)
+    b = np.clip(b, 0, a)
+    log = gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1)
+    return np.where(valid, log, -np.inf)
+
+
+def hypergeom_cdf(k: np.ndarray, urn: np.ndarray, includes: np.ndarray, drawn: np.ndarray):
+    """P(X <= k) for X hypergeometric (`drawn` taken from `urn` holding `includes`), for
+    arrays of equal length, as a sum of probabilities over 0..k. The same numbers as
+    scipy.stats.hypergeom.cdf, which took 5-25 ms a value at 100,000 records; this sums at
+    most max(k) + 1 terms a value in one array operation."""
+    k, urn, includes, drawn = (
+        np.asarray(a, dtype=np.float64)[:, None] for a in (k, urn, includes, drawn)
+    )
+    i = np.arange(int(k.max()) + 1, dtype=np.float64)[None, :]
+    log = _log_choose(includes, i) + _log_choose(urn - includes, drawn - i)
+    log = np.where(i <= k, log, -np.inf) - _log_choose(urn, drawn)
+    return np.minimum(np.exp(logsumexp(log, axis=1)), 1.0)
+
+
+def windows(n_screened: int) -> np.ndarray:
+    """The window sizes tested: every one up to `EVERY_WINDOW_UP_TO`, then `LOG_WINDOWS`
+    spaced evenly on a log scale up to all the records screened.
+
+    Testing fewer windows than every one can only raise the smallest p-value (screening on
+    longer), never lower it; it keeps the test to a few hundred hypergeometric sums, which
+    at 60,000 records screened (every window) took minutes.
+    """
+    if n_screened <= EVERY_WINDOW_UP_TO:
+        return np.arange(1, n_screened + 1)
+    spaced = np.geomspace(EVERY_WINDOW_UP_TO, n_screened, LOG_WINDOWS).round().astype(np.int64)
+    return np.unique(np.concatenate([np.arange(1, EVERY_WINDOW_UP_TO + 1), spaced]))
 
 
 def _largest_not_rejected(labels: Sequence[int], n_total: int, alpha: float) -> int:
     # min_p falls as `remaining` grows (more includes in the urn make few in the sample less
     # likely), so the numbers not rejected are 0..answer: a bisection finds the answer.
-    low, high = 0, n_total - len(labels)
+    # The answer is usually small beside the unscreened records: double up to it first.
+    low, high, top = 0, 1, n_total - len(labels)
+    while high < top and min_p(labels, n_total, high) >= alpha:
+        low, high = high, high * 2
+    high = min(high, top)
     while low < high:
         middle = (low + high + 1) // 2
         if min_p(labels, n_total, middle) >= alpha:

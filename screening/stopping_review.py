@@ -11,8 +11,11 @@ doubtful record as an include can only make the estimate screen on longer).
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -33,6 +36,7 @@ from screening.models import (
 )
 
 BATCH_SIZE = 5_000
+CACHE_SECONDS = 600
 
 
 def screened_labels(review: Review, stage: str) -> tuple[list[int], int]:
@@ -70,9 +74,16 @@ def stage_stopping(review: Review, stage: str) -> stopping.StoppingEstimate:
     """The stopping test for the stage now, at the target and confidence a lead set."""
     settings = selectors.stage_settings(review, stage)
     labels, n_total = screened_labels(review, stage)
-    return stopping.stopping_estimate(
-        labels, n_total, target=settings.recall_target, confidence=settings.stopping_confidence
-    )
+    target, confidence = settings.recall_target, settings.stopping_confidence
+    # The test takes seconds at tens of thousands of records screened, and the dashboard and
+    # the panel ask every half minute: keep each answer until another record is screened.
+    digest = hashlib.sha256(bytes(labels)).hexdigest()
+    key = f"stopping:{n_total}:{target}:{confidence}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = stopping.stopping_estimate(labels, n_total, target=target, confidence=confidence)
+        cache.set(key, found, timeout=CACHE_SECONDS)
+    return found
 
 
 def stopping_of(review: Review, stage: str) -> StoppingDecision | None:
