@@ -4,6 +4,7 @@ would on paper, rather than asked of scipy."""
 
 from math import comb
 
+import numpy as np
 import pytest
 
 from screening.stopping import (
@@ -100,3 +101,25 @@ def test_bad_target_is_refused(target):
 def test_more_screened_than_records_is_refused():
     with pytest.raises(ValueError, match="3 records screened but only 2"):
         stopping_estimate([1, 0, 0], 2)
+
+
+def test_hypergeometric_sum_matches_scipy():
+    from scipy.stats import hypergeom
+
+    from screening.stopping import hypergeom_cdf
+
+    rng = np.random.default_rng(7)
+    urn = rng.integers(10, 100_000, 200)
+    includes = (urn * rng.random(200)).astype(int)
+    drawn = (urn * rng.random(200)).astype(int)
+    k = (np.minimum(includes, drawn) * rng.random(200)).astype(int)
+    ours = hypergeom_cdf(k, urn, includes, drawn)
+    assert np.allclose(ours, hypergeom.cdf(k, urn, includes, drawn), atol=1e-8)
+
+
+def test_long_sequences_test_a_log_spaced_subset_of_windows():
+    from screening.stopping import windows
+
+    tested = windows(60_000)
+    assert list(tested[:100]) == list(range(1, 101)) and tested[-1] == 60_000
+    assert len(tested) <= 160
