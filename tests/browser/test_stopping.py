@@ -49,3 +49,8 @@ def test_lead_sees_the_estimate_and_records_the_stop(page, log_in):
     expect(page.locator(".stopping-methods")).to_contain_text(
         "Title/abstract screening stopped after 30 of 40 records"
     )
+    page.screenshot(path=str(ARTIFACTS / "stopping_prisma.png"), full_page=True)
+
+    page.goto(f"/reviews/{review.pk}/")
+    expect(page.locator("#stages")).to_contain_text("after 30 of 40")
+    page.screenshot(path=str(ARTIFACTS / "stopping_dashboard.png"), full_page=True)
