@@ -9,26 +9,23 @@ Data: ``bench/data/screening/`` (SYNERGY sets; provenance in its SOURCES.md), wi
 final labels (``label_included``). A record's text is what the app ranks: title, abstract and
 keywords.
 
-Simulation (one reviewer, labels known at once). Each run starts from a prior of one included
-and one excluded record drawn with ``numpy.random.default_rng(seed)``; those two count as the
-first two records screened. The model is trained on every record screened so far and
-retrained when ``screening.ranking.retrain_step`` says so (every 10 records at first, then
-every 5%), exactly the rule the app uses; between trainings the reviewer screens the
-unscreened records in score order (ties in the order of the file, as the app falls back to
-import order; the file is shuffled first, see ``simulate``). The TF-IDF matrix does not
-depend on labels, so it is computed once per set and model.
+Simulation: ``screening.simulation`` (the code behind ``manage.py simulatescreening``; its
+docstring says how a run goes), the app's own ranking and retraining schedule from one include
+and one exclude drawn by seed.
 
 Metrics, per run: records screened to find 95% (rounded up) and 100% of the includes; WSS@95 =
 (N - screened to 95%) / N - 0.05 (Cohen et al. 2006, JAMIA 13:206); recall after screening
-10%, 25% and 50% of the records. Prioritised rows are the mean over the prior seeds (range of
+10%, 25% and 50% of the records; where the stopping criterion (``screening.stopping``) first
+said stop and the recall there. Prioritised rows are the mean over the prior seeds (range of
 WSS@95 in brackets); "random" is the mean over 100 random permutations, the expected outcome
 of screening in an import order that says nothing about relevance.
 
-Models: ``logistic`` and ``naive_bayes`` (ASReview's default classifier) from
-``screening.ranking.CLASSIFIERS``, on the app's features (``screening.ranking.features``);
-``logistic + char`` adds character 3-5-grams (``char_wb``) to those features, to see whether
-they are worth their size; ``naive_bayes, ASReview features`` is ASReview's default model as
-a whole: its TF-IDF (unigrams, English stop words, raw term frequency) with naive Bayes.
+Models (``--models``): ``screening.ranking.CLASSIFIERS`` on the app's features
+(``screening.ranking.features``). With ``--asreview [VERSION]``, ASReview LAB itself (PyPI
+``asreview``, its default AI configuration) runs on the same CSVs from the same priors, in a
+throwaway virtual environment (``--asreview-venv``, made with pip when missing: the only
+network use, before any run) through ``bench/reference_asreview.py``; it reads title and
+abstract, as ASReview does, and retrains after every record.
 
 Scale (``--scale N``): N synthetic texts (each the first half of one real record's text and
 the second half of another's, drawn from both sets with a fixed seed) with 300 labelled (30
@@ -52,18 +49,15 @@ import resource
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from results import write_section  # bench/results.py, beside this script
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from screening import ranking  # noqa: E402
+from screening import ranking, simulation  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "screening"
 SECTION = "## Screening prioritisation"
@@ -73,14 +67,9 @@ SETS = {
 }
 RANDOM_RUNS = 100
 SCALE_LABELLED, SCALE_INCLUDED = 300, 30
-
-
-@dataclass
-class Outcome:
-    n95: float
-    n100: float
-    wss95: float
-    recall: tuple[float, float, float]  # after 10%, 25%, 50%
+# Recall target and confidence of the stopping columns.
+TARGET = 0.95
+ASREVIEW_VERSION = "3.0.8"
 
 
 def load(name: str) -> tuple[list[str], np.ndarray]:
@@ -90,100 +79,78 @@ def load(name: str) -> tuple[list[str], np.ndarray]:
     return texts, np.array([int(r["label_included"]) for r in rows])
 
 
-def with_char_ngrams(texts: list[str]) -> sparse.csr_matrix:
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
-    return sparse.hstack([ranking.features(texts), chars.fit_transform(texts)]).tocsr()
+def asreview_python(venv: Path, version: str) -> Path:
+    """The interpreter of a throwaway virtual environment with ASReview LAB `version`, made
+    (pip, from PyPI) when missing; the project's own environment never gets it."""
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    check = [str(python), "-c", "import asreview; print(asreview.__version__)"]
+    found = subprocess.run(check, capture_output=True, text=True)
+    if found.returncode or found.stdout.strip() != version:
+        pip = [str(python), "-m", "pip", "install", "-q", f"asreview=={version}"]
+        subprocess.run(pip, check=True)
+    return python
 
 
-def asreview_features(texts: list[str]) -> sparse.csr_matrix:
-    return TfidfVectorizer(stop_words="english").fit_transform(texts)
+def asreview_runs(python: Path, name: str, y: np.ndarray, seeds: int) -> tuple[str, list]:
+    """ASReview's screening orders from the same priors as ours (`bench/reference_asreview.py`
+    in its own interpreter), padded with the excludes it never had to screen."""
+    priors = []
+    for seed in range(seeds):
+        shuffle, prior = simulation.shuffled_prior(y, seed)
+        priors.append([int(shuffle[i]) for i in prior])
+    command = [str(python), str(ROOT / "bench" / "reference_asreview.py"), str(DATA / SETS[name])]
+    done = subprocess.run([*command, json.dumps(priors)], check=True, capture_output=True)
+    found = json.loads(done.stdout)
+    runs = [np.array(r + [0] * (len(y) - len(r))) for r in found["runs"]]
+    return f"ASReview LAB {found['version']} ({found['model']}, its default)", runs
 
 
-def simulate(matrix, y: np.ndarray, classifier: str, seed: int) -> np.ndarray:
-    """The labels in the order they were screened under prioritisation, up to the point every
-    metric is known."""
-    n = len(y)
-    rng = np.random.default_rng(seed)
-    # The files are not in an import order (Kitchenham lists its includes first), and ties in
-    # the scores fall back to it: shuffle, so that the order of the file cannot help.
-    shuffle = rng.permutation(n)
-    matrix, y = matrix[shuffle], y[shuffle]
-    prior = [int(rng.choice(np.flatnonzero(y == 1))), int(rng.choice(np.flatnonzero(y == 0)))]
-    labels: list[int | None] = [None] * n
-    screened = np.zeros(n, dtype=bool)
-    order: list[int] = []
-    for i in prior:
-        labels[i], screened[i] = int(y[i]), True
-        order.append(i)
-    found, half = int(y[prior].sum()), -(-n // 2)
-    while len(order) < n and (found < y.sum() or len(order) < half):
-        trained_on = len(order)
-        score = ranking.scores(matrix, labels, classifier=classifier)
-        queue = [i for i in np.argsort(-score, kind="stable") if not screened[i]]
-        for i in queue:
-            labels[i], screened[i] = int(y[i]), True
-            order.append(i)
-            found += int(y[i])
-            if len(order) - trained_on >= ranking.retrain_step(len(order)):
-                break
-    return y[order]
+def outcomes(orders: list[np.ndarray], every: int) -> list[simulation.Run]:
+    return [
+        simulation.outcome(o, seed=k, target=TARGET, confidence=TARGET, check_every=every)
+        for k, o in enumerate(orders)
+    ]
 
 
-def outcome(screened: np.ndarray, n: int) -> Outcome:
-    """Metrics of one run from the labels in screening order (all includes, at least half
-    the records)."""
-    total = int(screened.sum())
-    found = np.cumsum(screened)
-    n95 = int(np.searchsorted(found, -(-total * 95 // 100))) + 1
-    n100 = int(np.searchsorted(found, total)) + 1
-    recall = tuple(found[-(-n * p // 100) - 1] / total for p in (10, 25, 50))
-    return Outcome(n95, n100, (n - n95) / n - 0.05, recall)
-
-
-def mean(outcomes: list[Outcome]) -> Outcome:
-    return Outcome(
-        float(np.mean([o.n95 for o in outcomes])),
-        float(np.mean([o.n100 for o in outcomes])),
-        float(np.mean([o.wss95 for o in outcomes])),
-        tuple(float(np.mean([o.recall[k] for o in outcomes])) for k in range(3)),
-    )
-
-
-def row(name: str, n: int, includes: int, label: str, outcomes: list[Outcome]) -> str:
-    m = mean(outcomes)
-    spread = ""
-    if len(outcomes) > 1:
-        low, high = min(o.wss95 for o in outcomes), max(o.wss95 for o in outcomes)
-        spread = f" ({low:.3f}-{high:.3f})"
-    recall = " | ".join(f"{r:.3f}" for r in m.recall)
+def row(name: str, y: np.ndarray, label: str, runs: list[simulation.Run]) -> str:
+    m = simulation.summary(runs)
+    low, high = min(r.wss95 for r in runs), max(r.wss95 for r in runs)
+    spread = f" ({low:.3f}-{high:.3f})" if len(runs) > 1 else ""
+    stop = "never" if m["stop_at"] is None else f"{m['stop_at']:,.0f}"
     return (
-        f"| {name} | {n:,} / {includes} | {label} | {m.n95:,.1f} | {m.n100:,.1f} "
-        f"| {m.wss95:.3f}{spread} | {recall} |"
+        f"| {name} | {len(y):,} / {int(y.sum())} | {label} | {m['n95']:,.1f} "
+        f"| {m['n100']:,.1f} | {m['wss95']:.3f}{spread} | {m['recall_10']:.3f} "
+        f"| {m['recall_25']:.3f} | {m['recall_50']:.3f} | {stop} | {m['recall_at_stop']:.3f} "
+        f"| {m['runs_stopped']}/{len(runs)} | {m['share_target_met']:.0%} |"
     )
 
 
-def accuracy(seeds: int) -> str:
+def accuracy(seeds: int, models: list[str], asreview: Path | None) -> str:
     lines = [
         "| set | records / includes | order | screened to 95% | screened to 100% | WSS@95 "
-        "(range) | recall at 10% | at 25% | at 50% |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "(range) | recall at 10% | at 25% | at 50% | stopped after | recall there "
+        "| runs stopped | target met |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name in SETS:
         texts, y = load(name)
+        every = max(1, len(y) // 200)
         started = time.perf_counter()
-        words = ranking.features(texts)
-        variants = {
-            "logistic": (words, "logistic"),
-            "naive_bayes": (words, "naive_bayes"),
-            "logistic + char": (with_char_ngrams(texts), "logistic"),
-            "naive_bayes, ASReview features": (asreview_features(texts), "naive_bayes"),
-        }
         rng = np.random.default_rng(0)
-        random_runs = [outcome(rng.permutation(y), len(y)) for _ in range(RANDOM_RUNS)]
-        lines.append(row(name, len(y), int(y.sum()), f"random ({RANDOM_RUNS} runs)", random_runs))
-        for label, (matrix, classifier) in variants.items():
-            runs = [outcome(simulate(matrix, y, classifier, seed), len(y)) for seed in range(seeds)]
-            lines.append(row(name, len(y), int(y.sum()), f"**{label}**", runs))
+        randoms = outcomes([rng.permutation(y) for _ in range(RANDOM_RUNS)], every)
+        lines.append(row(name, y, f"random ({RANDOM_RUNS} runs)", randoms))
+        matrix = ranking.features(texts)
+        for model in models:
+            orders = [
+                simulation.replay(matrix, y, classifier=model, seed=seed) for seed in range(seeds)
+            ]
+            lines.append(row(name, y, f"**{model}**", outcomes(orders, every)))
+            print(lines[-1], file=sys.stderr)
+        if asreview is not None:
+            label, orders = asreview_runs(asreview, name, y, seeds)
+            lines.append(row(name, y, label, outcomes(orders, every)))
             print(lines[-1], file=sys.stderr)
         print(f"{name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return "\n".join(lines)
@@ -232,13 +199,13 @@ def scale_child(size: int, classifier: str) -> dict:
     }
 
 
-def scale(size: int) -> str:
+def scale(size: int, models: list[str]) -> str:
     lines = [
         "| texts | classifier | terms | features, wall (CPU) | train + score, wall (CPU) "
         "| peak RSS (of which texts + interpreter) |",
         "|---:|---|---:|---:|---:|---:|",
     ]
-    for classifier in ranking.CLASSIFIERS:
+    for classifier in models:
         command = [sys.executable, __file__, "--child", str(size), classifier]
         result = json.loads(subprocess.run(command, check=True, capture_output=True).stdout)
         lines.append(
@@ -264,6 +231,24 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10, help="prior seeds per set and model")
     parser.add_argument("--scale", type=int, default=100_000, help="synthetic texts (0: skip)")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    parser.add_argument(
+        "--models",
+        default=",".join(ranking.CLASSIFIERS),
+        help="our classifiers, comma-separated (default: all)",
+    )
+    parser.add_argument(
+        "--asreview",
+        metavar="VERSION",
+        nargs="?",
+        const=ASREVIEW_VERSION,
+        help=f"also run ASReview LAB (default version {ASREVIEW_VERSION}) in a throwaway venv",
+    )
+    parser.add_argument(
+        "--asreview-venv",
+        type=Path,
+        default=Path("/tmp/evident-bench-asreview"),
+        help="where that venv lives (made and filled with pip when missing)",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -272,8 +257,13 @@ def main() -> None:
 
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     where = machine()
-    body = accuracy(args.seeds)
-    cost = scale(args.scale) if args.scale else ""
+    models = [m for m in args.models.split(",") if m]
+    unknown = sorted(set(models) - set(ranking.CLASSIFIERS))
+    if unknown:
+        parser.error(f"unknown model {', '.join(unknown)}; choose from {ranking.CLASSIFIERS}")
+    asreview = asreview_python(args.asreview_venv, args.asreview) if args.asreview else None
+    body = accuracy(args.seeds, models, asreview)
+    cost = scale(args.scale, models) if args.scale else ""
     print(body)
     print(cost)
     if not args.no_write:
@@ -290,7 +280,11 @@ Run: `{command}` (method and metrics in the script's docstring).
 Data: two SYNERGY sets in `bench/data/screening/` (provenance in its SOURCES.md), with their
 final labels (`label_included`). Prioritised rows: mean of {seeds} runs, each from a different
 prior (one include and one exclude drawn by seed), retrained on the app's schedule
-(`screening.ranking.retrain_step`).
+(`screening.ranking.retrain_step`); ASReview's rows from the same priors, retrained after
+every record as ASReview does. Stopping columns: the hypergeometric criterion
+(`screening/stopping.py`, {TARGET:.0%} recall at {TARGET:.0%} confidence) checked every
+N/200 records on each run's order; "target met": runs whose recall at the stop reached
+{TARGET:.0%} (a run that never stopped screened everything).
 
 Recorded {when} on {where}.
 

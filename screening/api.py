@@ -268,6 +268,13 @@ class RankingView(APIView):
                 "n_included": serializers.IntegerField(),
                 "n_excluded": serializers.IntegerField(),
                 "n_scored": serializers.IntegerField(),
+                "random": serializers.BooleanField(
+                    help_text="Records come in random order (a sample for the stopping estimate)."
+                ),
+                "failed_at": serializers.DateTimeField(
+                    allow_null=True,
+                    help_text="When training a model last failed, if after the latest model.",
+                ),
             },
         )
     )

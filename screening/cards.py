@@ -9,6 +9,7 @@ from reviews.models import Review
 from screening import selectors
 from screening.agreement_summary import stage_agreement
 from screening.models import Stage
+from screening.stopping_review import stage_stopping, stopping_of
 
 DESCRIPTIONS = {
     Stage.TITLE_ABSTRACT: "Dual, blinded screening of titles and abstracts.",
@@ -44,5 +45,20 @@ def stage_card(review: Review, stage: str) -> StageCard:
             "Conflicts": conflicts,
             "Pending": pending,
             **({"Kappa": f"{kappa:.2f}"} if kappa is not None else {}),
+            **_stopping_counts(review, stage),
         },
     )
+
+
+def _stopping_counts(review: Review, stage: str) -> dict[str, int | str]:
+    """The stopping estimate in brief (screening/stopping.py): includes still unscreened and
+    whether the recall target is reached; or the lead's recorded stop."""
+    stopped = stopping_of(review, stage)
+    if stopped is not None:
+        return {"Stopped": f"after {stopped.n_screened:,} of {stopped.n_total:,}"}
+    found = stage_stopping(review, stage)
+    target = f"{found.target:.0%} recall"
+    return {
+        "Includes left (est.)": f"{found.remaining_estimate} (≤ {found.remaining_upper})",
+        target: f"{'reached' if found.reached else 'not yet'} ({found.confidence:.0%} conf.)",
+    }

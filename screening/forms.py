@@ -32,6 +32,23 @@ class StageSettingsForm(forms.Form):
         help_text="Once one record is settled as included and one as excluded, show the records "
         "most likely to be included first, learnt from the settled decisions.",
     )
+    # Left empty, they keep what they were (older forms and scripts do not send them).
+    recall_target = forms.FloatField(
+        required=False,
+        min_value=0.5,
+        max_value=0.999,
+        label="Recall target",
+        help_text="The share of the includes the stopping estimate asks to have found "
+        "(0.95 = 95%).",
+    )
+    stopping_confidence = forms.FloatField(
+        required=False,
+        min_value=0.5,
+        max_value=0.999,
+        label="Stopping confidence",
+        help_text="How sure the stopping estimate must be that the recall target is reached "
+        "(0.95 = 95%).",
+    )
     arbiter = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
@@ -39,6 +56,13 @@ class StageSettingsForm(forms.Form):
         empty_label="Leads only",
         help_text="A reviewer who may resolve this stage's conflicts too (leads always can).",
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("recall_target", "stopping_confidence"):
+            if cleaned.get(field) is None:
+                cleaned.pop(field, None)
+        return cleaned
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)

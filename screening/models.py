@@ -47,6 +47,17 @@ class StageSettings(models.Model):
     exclude_terms = models.JSONField(default=list, blank=True)
     # Records most likely to be included come first once the model has examples of both.
     prioritise = models.BooleanField(default=True)
+    # Records come in random order instead, for a random sample the stopping estimate can
+    # rely on (screening/stopping.py); the relevance model waits until it is off again.
+    random_order = models.BooleanField(default=False)
+
+    # The stopping estimate's recall target and confidence (screening/stopping.py).
+    recall_target = models.FloatField(
+        default=0.95, validators=[MinValueValidator(0.5), MaxValueValidator(0.999)]
+    )
+    stopping_confidence = models.FloatField(
+        default=0.95, validators=[MinValueValidator(0.5), MaxValueValidator(0.999)]
+    )
     # A reviewer the lead designates to resolve conflicts too (leads always can).
     arbiter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -67,6 +78,11 @@ class StageSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} settings of review {self.review_id}"
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the relevance model orders the records."""
+        return self.prioritise and not self.random_order
 
 
 class Decision(models.Model):
@@ -267,3 +283,36 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"record {self.record_id} ({self.stage}) for {self.reviewer_id} until {self.until}"
+
+
+class StoppingDecision(models.Model):
+    """A lead's decision that screening of a stage may stop, with the stopping estimate as it
+    stood at that moment (the app never stops screening by itself)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    n_screened = models.PositiveIntegerField()
+    n_total = models.PositiveIntegerField()
+    includes_found = models.PositiveIntegerField()
+    remaining_estimate = models.PositiveIntegerField()
+    remaining_upper = models.PositiveIntegerField()
+    recall_target = models.FloatField()
+    confidence = models.FloatField()
+    p_value = models.FloatField()
+    reached = models.BooleanField()
+    method = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "stage"], name="one_stop_per_stage"),
+            models.CheckConstraint(
+                condition=Q(n_screened__lte=F("n_total")), name="stop_screened_within_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"screening of review {self.review_id} ({self.stage}) stopped"

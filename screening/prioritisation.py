@@ -48,7 +48,7 @@ def ranking_due(review: Review, stage: str) -> bool:
     """Whether a new model is worth training: prioritisation is on, both classes have a settled
     record, and enough records have settled since the last model (`ranking.retrain_step`), but
     not sooner than `PAUSE_PER_RECORD` allows."""
-    if not selectors.stage_settings(review, stage).prioritise:
+    if not selectors.stage_settings(review, stage).ranked:
         return False
     current = Ranking.objects.filter(review=review, stage=stage).first()
     return not _pausing(current) and _enough_settled(review, stage, current)
@@ -76,7 +76,7 @@ def ranking_maybe_start(review: Review, stage: str, settings: StageSettings | No
     every settling decision: a model is retrained every 5 % of the settled records, so a few
     seconds late is no loss.
     """
-    if not (settings or selectors.stage_settings(review, stage)).prioritise:
+    if not (settings or selectors.stage_settings(review, stage)).ranked:
         return
     current = Ranking.objects.filter(review=review, stage=stage).first()
     if _pausing(current):
@@ -107,7 +107,7 @@ def ranking_refresh(*, review: Review, stage: str) -> Ranking:
     records. A run that fails gives its claim back, so the next decision queues another.
     """
     current = Ranking.objects.filter(review=review, stage=stage).first()
-    if not selectors.stage_settings(review, stage).prioritise:
+    if not selectors.stage_settings(review, stage).ranked:
         return current or Ranking(review=review, stage=stage)
     if current is None:
         current, _ = Ranking.objects.get_or_create(review=review, stage=stage)

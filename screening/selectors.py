@@ -33,7 +33,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from reviews.models import AuditEvent, DuplicateCluster, Record, Review
+from reviews.models import AuditEvent, DuplicateCluster, Job, Record, Review
 from reviews.selectors import review_records, unique_records
 from screening.models import (
     Choice,
@@ -256,7 +256,8 @@ def next_records(
     unit = Q(record__cluster__isnull=True) | Q(standing__isnull=False)
     open_tallies = Tally.objects.filter(review=review, stage=stage, open=True)
     candidates: list[QuerySet[Tally] | QuerySet[Priority]] = [open_tallies.order_by("record_id")]
-    if settings.prioritise:
+    if settings.prioritise or settings.random_order:
+        # The scores are the model's, or random ones (`stopping_review.random_order_set`).
         # Scores of settled records are deleted as they settle (`tallies.tally_recount`).
         scored = Priority.objects.filter(
             review=review, stage=stage, record__tallies__stage=stage, record__tallies__open=True
@@ -320,7 +321,7 @@ def _next_full_text(
 
 def _first_by_priority(pending: QuerySet[Record], settings: StageSettings) -> Record | None:
     stage = settings.stage
-    if settings.prioritise:
+    if settings.prioritise or settings.random_order:
         score = Priority.objects.filter(record=OuterRef("pk"), stage=stage).values("score")
         pending = pending.annotate(priority=Subquery(score)).order_by(
             F("priority").desc(nulls_last=True), "pk"
@@ -495,8 +496,24 @@ def ranking_status(review: Review, stage: str) -> dict:
     """Whether a stage's records come in order of relevance, and what its latest model learnt
     from (settled records only)."""
     latest = Ranking.objects.filter(review=review, stage=stage, trained_at__isnull=False).first()
+    # A model that failed after the latest one (or before any) leaves the order as it was:
+    # import order, or the last model's scores. Say so, rather than let a reviewer assume the
+    # order is fresh.
+    failed = (
+        Job.objects.filter(
+            review=review, kind="ranking", params__stage=stage, status=Job.Status.FAILED
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+    if failed is not None and latest is not None and latest.trained_at is not None:
+        failed_at = failed.finished_at
+        if failed_at is None or failed_at < latest.trained_at:
+            failed = None
     return {
-        "active": latest is not None and stage_settings(review, stage).prioritise,
+        "failed_at": failed.finished_at if failed else None,
+        "active": latest is not None and stage_settings(review, stage).ranked,
+        "random": stage_settings(review, stage).random_order,
         "trained_at": latest.trained_at if latest else None,
         "n_included": latest.n_included if latest else 0,
         "n_excluded": latest.n_excluded if latest else 0,

@@ -18,6 +18,8 @@ from screening.models import Choice, Claim, Decision, Resolution, Stage, StageSe
 SETTINGS_FIELDS = (
     "reviewers_required",
     "blinded",
+    "recall_target",
+    "stopping_confidence",
     "exclusion_reasons",
     "include_terms",
     "exclude_terms",

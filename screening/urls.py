@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening import views, views_fulltext, views_history
+from screening import views, views_fulltext, views_history, views_stopping
 
 app_name = "screening"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("<str:stage>/settings/", views.stage_settings, name="settings"),
     path("<str:stage>/agreement.csv", views.agreement_csv, name="agreement_csv"),
     path("<str:stage>/conflicts/<int:record_id>/resolve/", views.resolve, name="resolve"),
+    path("<str:stage>/stopping/", views_stopping.panel, name="stopping"),
+    path("<str:stage>/stopping/stop/", views_stopping.stop, name="stop"),
+    path("<str:stage>/stopping/resume/", views_stopping.resume, name="resume"),
+    path("<str:stage>/stopping/order/", views_stopping.order, name="stopping_order"),
     path("fulltext/<int:record_id>/upload/", views_fulltext.upload, name="fulltext_upload"),
     path(
         "fulltext/<int:record_id>/not-retrieved/",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from reviews.access import review_for_user
 from screening.prisma import prisma_counts
 from screening.prisma_diagram import prisma_png, prisma_svg
+from screening.stopping_review import stopping_sentences
 
 
 def _download(content: str | bytes, content_type: str, review_id: int, suffix: str):
@@ -26,7 +27,12 @@ def prisma_page(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id)
     counts = prisma_counts(review)
     # prisma_svg escapes every text it draws, so its output is safe to inline.
-    context = {"review": review, "counts": counts, "svg": mark_safe(prisma_svg(counts))}
+    context = {
+        "review": review,
+        "counts": counts,
+        "svg": mark_safe(prisma_svg(counts)),
+        "stopping": stopping_sentences(review),
+    }
     return render(request, "screening/prisma.html", context)
 
 

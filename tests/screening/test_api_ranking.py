@@ -47,6 +47,8 @@ def test_before_any_model_the_order_is_not_by_relevance(api_as, reviewer, review
         "n_included": 0,
         "n_excluded": 0,
         "n_scored": 0,
+        "random": False,
+        "failed_at": None,
     }
 
 

@@ -435,7 +435,9 @@ def test_no_count_while_the_model_pauses(
 
 def test_status_before_and_after_a_ranking(review, reviewer, records, one_reviewer):
     assert selectors.ranking_status(review, TA) == {
+        "failed_at": None,
         "active": False,
+        "random": False,
         "trained_at": None,
         "n_included": 0,
         "n_excluded": 0,

@@ -1,0 +1,240 @@
+"""The stopping estimate of a review's screening stage (the test is `screening.stopping`), and
+a lead's recorded decision to stop.
+
+The test reads the records screened in the order they were screened. With blinding on, only
+settled records count (agreed by every required reviewer, or resolved), in the order they
+settled: a count that moved with one reviewer's pending vote would hint at it to a lead who
+also screens. With blinding off, a record counts from its first decision, as an include when
+it is settled as one or, while unsettled, when anyone said include or maybe (counting a
+doubtful record as an include can only make the estimate screen on longer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from reviews.audit import audit_record
+from reviews.models import Review
+from screening import prioritisation, selectors, stopping
+from screening.access import access_of
+from screening.models import (
+    Decision,
+    Priority,
+    Ranking,
+    Resolution,
+    Stage,
+    StageSettings,
+    StoppingDecision,
+    Tally,
+)
+
+BATCH_SIZE = 5_000
+CACHE_SECONDS = 600
+
+
+def screened_labels(review: Review, stage: str) -> tuple[list[int], int]:
+    """(1 or 0 per screened record in the order screened, the number of records screened at
+    the stage in all)."""
+    units = set(selectors.screening_units(review, stage).values_list("pk", flat=True))
+    included = set(selectors.included(review, stage).values_list("pk", flat=True))
+    excluded = set(selectors.excluded(review, stage).values_list("pk", flat=True))
+    labels = dict.fromkeys(included, 1) | dict.fromkeys(excluded, 0)
+    if not selectors.stage_settings(review, stage).blinded:
+        touched = Tally.objects.filter(review=review, stage=stage, n_decisions__gt=0)
+        for pk, n_decisions, n_exclude in touched.values_list(
+            "record_id", "n_decisions", "n_exclude"
+        ):
+            # Unsettled: an include or a maybe among its decisions makes it a possible include.
+            labels.setdefault(pk, int(n_exclude < n_decisions))
+    when = dict(
+        Decision.objects.filter(review=review, stage=stage)
+        .values("record_id")
+        .annotate(last=Max("updated_at"))
+        .values_list("record_id", "last")
+    )
+    when.update(
+        Resolution.objects.filter(review=review, stage=stage).values_list(
+            "record_id", "resolved_at"
+        )
+    )
+    order = sorted(
+        (pk for pk in labels if pk in units and pk in when), key=lambda pk: (when[pk], pk)
+    )
+    return [labels[pk] for pk in order], len(units)
+
+
+def stage_stopping(review: Review, stage: str) -> stopping.StoppingEstimate:
+    """The stopping test for the stage now, at the target and confidence a lead set."""
+    settings = selectors.stage_settings(review, stage)
+    labels, n_total = screened_labels(review, stage)
+    target, confidence = settings.recall_target, settings.stopping_confidence
+    # The test takes seconds at tens of thousands of records screened, and the dashboard and
+    # the panel ask every half minute: keep each answer until another record is screened.
+    digest = hashlib.sha256(bytes(labels)).hexdigest()
+    key = f"stopping:{n_total}:{target}:{confidence}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = stopping.stopping_estimate(labels, n_total, target=target, confidence=confidence)
+        cache.set(key, found, timeout=CACHE_SECONDS)
+    return found
+
+
+def stopping_of(review: Review, stage: str) -> StoppingDecision | None:
+    return StoppingDecision.objects.filter(review=review, stage=stage).first()
+
+
+@transaction.atomic
+def stopping_record(*, lead: User, review: Review, stage: str) -> StoppingDecision:
+    """Record a lead's decision to stop screening the stage, with the estimate at this moment
+    (whether or not it reached the target: the decision is the lead's)."""
+    if not access_of(lead, review, stage).can_configure:
+        raise PermissionDenied("Only a lead of this review can decide that screening stops.")
+    if stopping_of(review, stage) is not None:
+        raise ValidationError(f"{Stage(stage).label} screening is already recorded as stopped.")
+    found = stage_stopping(review, stage)
+    try:
+        with transaction.atomic():
+            decision = StoppingDecision.objects.create(
+                review=review,
+                stage=stage,
+                decided_by=lead,
+                n_screened=found.n_screened,
+                n_total=found.n_total,
+                includes_found=found.includes_found,
+                remaining_estimate=found.remaining_estimate,
+                remaining_upper=found.remaining_upper,
+                recall_target=found.target,
+                confidence=found.confidence,
+                p_value=found.p_value,
+                reached=found.reached,
+                method=stopping.METHOD,
+            )
+    except IntegrityError as exc:  # another lead's click got there first
+        raise ValidationError(
+            f"{Stage(stage).label} screening is already recorded as stopped."
+        ) from exc
+    audit_record(
+        actor=lead,
+        review=review,
+        action="screening.stopped",
+        obj=decision,
+        changes={
+            "stage": [None, stage],
+            "screened": [None, found.n_screened],
+            "records": [None, found.n_total],
+            "includes_found": [None, found.includes_found],
+            "remaining_estimate": [None, found.remaining_estimate],
+            "remaining_upper": [None, found.remaining_upper],
+            "recall_target": [None, found.target],
+            "confidence": [None, found.confidence],
+            "p_value": [None, found.p_value],
+            "target_reached": [None, found.reached],
+            "method": [None, stopping.METHOD],
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def stopping_withdraw(*, lead: User, review: Review, stage: str) -> None:
+    """Take back a decision to stop: screening goes on and the report no longer says it
+    stopped (the audit log keeps both)."""
+    if not access_of(lead, review, stage).can_configure:
+        raise PermissionDenied("Only a lead of this review can take back a decision to stop.")
+    decision = StoppingDecision.objects.select_for_update().filter(review=review, stage=stage)
+    found = decision.first()
+    if found is None:
+        raise ValidationError(f"{Stage(stage).label} screening is not recorded as stopped.")
+    audit_record(
+        actor=lead,
+        review=review,
+        action="screening.stop_withdrawn",
+        obj=found,
+        changes={"stage": [stage, None], "screened": [found.n_screened, None]},
+    )
+    found.delete()
+
+
+def stopping_sentence(decision: StoppingDecision) -> str:
+    """The methods text for a stop: what was screened and what the estimate said."""
+    stage = Stage(decision.stage).label.lower()
+    target, confidence = f"{decision.recall_target:.0%}", f"{decision.confidence:.0%}"
+    said = (
+        f"the estimated recall had reached {target} with {confidence} confidence"
+        if decision.reached
+        else f"the estimate had not shown {target} recall with {confidence} confidence"
+    )
+    return (
+        f"{stage.capitalize()} screening stopped after "
+        f"{decision.n_screened:,} of {decision.n_total:,} records, when {said} "
+        f"({decision.includes_found} includes found; at most {decision.remaining_upper} "
+        f"estimated still unscreened, point estimate {decision.remaining_estimate}; "
+        f"p = {decision.p_value:.3f}), by the hypergeometric stopping criterion of Callaghan "
+        f"and Müller-Hansen (Syst Rev 2020;9:273)."
+    )
+
+
+def stopping_sentences(review: Review) -> list[str]:
+    """The methods text of every stage whose screening a lead recorded as stopped."""
+    stops = StoppingDecision.objects.filter(review=review).order_by("-stage")
+    return [stopping_sentence(decision) for decision in stops]
+
+
+def random_order_set(*, lead: User, review: Review, stage: str, on: bool) -> StageSettings:
+    """Switch the stage to random order (a random sample of the unscreened records, which the
+    stopping test can rely on) or back to the relevance model's order.
+
+    Random order is a fresh random score for every open record, in the scores the next-record
+    query already walks. Switching back drops them and asks for a new model; until it is
+    trained the records come in import order.
+    """
+    if not access_of(lead, review, stage).can_configure:
+        raise PermissionDenied("Only a lead of this review can change the order of screening.")
+    with transaction.atomic():
+        current, _ = StageSettings.objects.select_for_update().get_or_create(
+            review=review, stage=stage
+        )
+        if current.random_order == on:
+            return current
+        current.random_order = on
+        current.save(update_fields=["random_order"])
+        selectors.stage_settings_forget(review)
+        Priority.objects.filter(review=review, stage=stage).delete()
+        if on:
+            _random_scores(review, stage)
+        else:
+            Ranking.objects.filter(review=review, stage=stage).update(
+                trained_on=0, trained_at=None, n_included=0, n_excluded=0, n_scored=0
+            )
+        audit_record(
+            actor=lead,
+            review=review,
+            action="screening.random_order",
+            obj=current,
+            changes={"stage": [stage, stage], "random_order": [not on, on]},
+        )
+    if not on:
+        prioritisation.ranking_maybe_start(review, stage)
+    return current
+
+
+def _random_scores(review: Review, stage: str) -> None:
+    closed = Tally.objects.filter(review=review, stage=stage, open=False).values("record_id")
+    units = selectors.screening_units(review, stage).exclude(pk__in=closed)
+    ids = list(units.values_list("pk", flat=True))
+    # Not seeded: the order must be unpredictable to anyone who could steer it.
+    scores = np.random.default_rng().random(len(ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        Priority.objects.bulk_create(
+            Priority(review=review, record_id=pk, stage=stage, score=float(score))
+            for pk, score in zip(
+                ids[start : start + BATCH_SIZE], scores[start : start + BATCH_SIZE], strict=True
+            )
+        )
