@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
 
@@ -24,4 +25,7 @@ def font_family() -> list[str]:
             with contextlib.suppress(Exception):  # a file FreeType cannot read is skipped
                 manager.addfont(path)
     installed = {f.name for f in manager.ttflist}
+    # The CJK fallbacks come in one weight: matplotlib says so ("Failed to find font weight
+    # bold") each time a bold label falls back to one, which tells an operator nothing.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     return ["DejaVu Sans", *(name for name in CJK_FONTS if name in installed), "sans-serif"]
