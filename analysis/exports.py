@@ -215,6 +215,13 @@ def methods_paragraph(results: Mapping[str, Any]) -> str:
     return " ".join(text)
 
 
+def _participants(results: dict[str, Any]) -> str:
+    """As GRADE tables write it: "357,347 (13 studies)"."""
+    n, k = results["participants"], results["k"]
+    studies = f"{k} stud{'y' if k == 1 else 'ies'}"
+    return f"{n:,} ({studies})" if isinstance(n, int) else f"— ({studies})"
+
+
 def sof_rows(items: list[dict[str, Any]]) -> list[list[str]]:
     """The summary-of-findings table as text cells, one row per outcome."""
     header = [
@@ -240,7 +247,7 @@ def sof_rows(items: list[dict[str, Any]]) -> list[list[str]]:
         rows.append(
             [
                 item["label"],
-                f"{r['participants']} ({r['k']})",
+                _participants(r),
                 f"{r['measure']} {fmt(shown['estimate'])} ({fmt(shown['ci_low'])} to "
                 f"{fmt(shown['ci_high'])})",
                 control,

@@ -1,10 +1,11 @@
 """Analysis pages: defaults from the outcome types, a queued run's page following progress
 with htmx, a failed run's message, downloads and two runs side by side."""
 
+import csv
 import json
 
 from analysis import services
-from analysis.demo_bcg import bcg_run_here
+from analysis.demo_bcg import BCG_CSV, bcg_run_here
 from analysis.models import AnalysisPlan
 from reviews.jobs import job_execute
 from reviews.models import Job
@@ -57,3 +58,14 @@ def test_downloads_and_compare(web_as, viewer, lead, plan):
     page = client.get(f"{base}compare/?a={first.pk}&b={second.pk}").content.decode()
     assert "REML" in page and "DL" in page and 'class="differs"' in page
     assert json.loads(second.results)["method"] == "DL"
+
+
+def test_the_summary_of_findings_counts_participants_as_grade_tables_write_them(
+    web_as, viewer, lead, plan
+):
+    bcg_run_here(lead=lead, plan=plan)
+    with open(BCG_CSV, newline="") as handle:
+        trials = list(csv.DictReader(handle))
+    participants = sum(int(t["n_t"]) + int(t["n_c"]) for t in trials)
+    page = web_as(viewer).get(f"/reviews/{plan.review_id}/analysis/summary-of-findings/")
+    assert f"{participants:,} ({len(trials)} studies)" in page.content.decode()
