@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -366,7 +366,7 @@ def _accept_one(
 
 @transaction.atomic
 def consensus_accept(
-    *, user: AbstractBaseUser, study: Study, item: str, extraction_id: int
+    *, user: User, study: Study, item: str, extraction_id: int
 ) -> ConsensusDecision:
     """Take one item of the consensus from one extraction (its value, or its absence)."""
     consensus = consensus_open(study)
@@ -396,7 +396,7 @@ def consensus_accept(
 
 
 @transaction.atomic
-def consensus_accept_agreeing(*, user: AbstractBaseUser, study: Study) -> int:
+def consensus_accept_agreeing(*, user: User, study: Study) -> int:
     """Take every item on which all extractions agree and that has no decision yet (with one
     extractor: everything). Returns how many."""
     consensus = consensus_open(study)
@@ -429,7 +429,7 @@ def consensus_accept_agreeing(*, user: AbstractBaseUser, study: Study) -> int:
 
 
 @transaction.atomic
-def consensus_complete(*, user: AbstractBaseUser, study: Study) -> Extraction:
+def consensus_complete(*, user: User, study: Study) -> Extraction:
     consensus = consensus_open(study)
     found = comparison(study)
     problems = [
@@ -462,7 +462,7 @@ def consensus_complete(*, user: AbstractBaseUser, study: Study) -> Extraction:
 
 
 @transaction.atomic
-def consensus_reopen(*, user: AbstractBaseUser, study: Study) -> Extraction:
+def consensus_reopen(*, user: User, study: Study) -> Extraction:
     extraction_guard(study.review)
     consensus = Extraction.objects.filter(study=study, extractor__isnull=True).first()
     if consensus is None or consensus.status != Extraction.Status.DONE:
