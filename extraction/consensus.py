@@ -172,9 +172,13 @@ def comparison(study: Study) -> Comparison:
 
     positions = sorted({arm.position for d in data for arm in d.arms})
     for position in positions:
-        sides = [next((a for a in d.arms if a.position == position), None) for d in data]
-        mine = next((a for a in agreed.arms if a.position == position), None) if agreed else None
-        items.append(_item(f"arm:{position}", "arm", f"Arm {position}", sides, mine, decisions))
+        arms = [next((a for a in d.arms if a.position == position), None) for d in data]
+        agreed_arm = (
+            next((a for a in agreed.arms if a.position == position), None) if agreed else None
+        )
+        items.append(
+            _item(f"arm:{position}", "arm", f"Arm {position}", arms, agreed_arm, decisions)
+        )
 
     order = {o["key"]: (i, o) for i, o in enumerate(definition["outcomes"])}
     keys = sorted(
@@ -186,19 +190,19 @@ def comparison(study: Study) -> Comparison:
             k[2] if k[2] is not None else 999,
         ),
     )
-    for outcome, timepoint, position in keys:
+    for outcome, timepoint, arm_position in keys:
         spec = outcome_of(definition, outcome)
         name = spec["name"] if spec else outcome
-        where = f"arm {position}" if position is not None else "within-person"
-        sides = [d.values.get((outcome, timepoint, position)) for d in data]
-        mine = agreed.values.get((outcome, timepoint, position)) if agreed else None
+        where = f"arm {arm_position}" if arm_position is not None else "within-person"
+        values = [d.values.get((outcome, timepoint, arm_position)) for d in data]
+        agreed_value = agreed.values.get((outcome, timepoint, arm_position)) if agreed else None
         items.append(
             _item(
-                item_of(outcome, timepoint, position),
+                item_of(outcome, timepoint, arm_position),
                 "outcome",
                 f"{name} at {timepoint} · {where}",
-                sides,
-                mine,
+                values,
+                agreed_value,
                 decisions,
             )
         )
@@ -300,21 +304,21 @@ def _copy(user, consensus: Extraction, kind: str, key: str, source: Extraction |
             )
     else:
         outcome, timepoint, where = key.split(":", 1)[1].split("|")
-        position = None if where == "paired" else int(where)
+        arm_position = None if where == "paired" else int(where)
         arm = None
-        if position is not None:
-            arm = Arm.objects.filter(extraction=consensus, position=position).first()
+        if arm_position is not None:
+            arm = Arm.objects.filter(extraction=consensus, position=arm_position).first()
             if arm is None and row is not None:
                 # The value needs its arm: take the arm from the same side.
                 _accept_one(
-                    user, consensus.study, consensus, f"arm:{position}", "arm", source, row.arm
+                    user, consensus.study, consensus, f"arm:{arm_position}", "arm", source, row.arm
                 )
-                arm = Arm.objects.get(extraction=consensus, position=position)
+                arm = Arm.objects.get(extraction=consensus, position=arm_position)
         existing = OutcomeValue.objects.filter(
             extraction=consensus, outcome=outcome, timepoint=timepoint, arm=arm
         )
         if row is None:
-            if position is None or arm is not None:
+            if arm_position is None or arm is not None:
                 existing.delete()
             return
         fields = (
@@ -380,6 +384,8 @@ def consensus_accept(
             {"extraction": f"Extraction {extraction_id} is not a finished one of {study.label}."}
         )
     source = found.extractions[index]
+    # The comparison holds extractors' finished extractions only, never the consensus.
+    assert source.extractor is not None
     _accept_one(user, study, consensus, item, target.kind, source, target.sides[index])
     audit_record(
         actor=user,

@@ -224,7 +224,7 @@ def extraction_data(extraction: Extraction) -> ExtractionData:
     }
     arms = list(Arm.objects.filter(extraction=extraction).order_by("position"))
     values = {
-        (v.outcome, v.timepoint, v.arm.position if v.arm_id else None): v
+        (v.outcome, v.timepoint, v.arm.position if v.arm else None): v
         for v in OutcomeValue.objects.filter(extraction=extraction).select_related(
             "arm", "form_version", "updated_by"
         )

@@ -46,7 +46,7 @@ def settings_update(
         obj=settings,
         changes={
             "assessors_required": settings.assessors_required,
-            "arbiter": settings.arbiter.get_username() if settings.arbiter_id else None,
+            "arbiter": settings.arbiter.get_username() if settings.arbiter else None,
         },
     )
     return settings
@@ -344,8 +344,8 @@ def consensus_start(*, user: User, assignment: Assignment) -> Assessment:
         notes: dict[str, dict[str, str]] = {}
         for question in (*domain.preliminary, *domain.questions):
             values = {d.answers.get(domain.id, {}).get(question.id) for d in data}
-            answers = {v.answer if v else None for v in values}
-            if len(answers) == 1 and None not in answers:
+            answers = {v.answer for v in values if v is not None}
+            if len(answers) == 1 and None not in values:
                 agreed[question.id] = answers.pop()
                 first = data[0].answers[domain.id][question.id]
                 notes[question.id] = {"quote": first.quote, "page": first.page}
