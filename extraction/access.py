@@ -7,7 +7,7 @@ to every member once the study's consensus is complete. Until then it does not e
 (404), like a record they may not see.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -15,11 +15,9 @@ from extraction import consensus, selectors
 from extraction.models import Extraction, Snapshot, Study
 from reviews.access import review_for_user
 
-User = AbstractBaseUser | AnonymousUser
-
 
 def study_for_user(
-    user: User,
+    user: User | AnonymousUser,
     review_id: int | str,
     study_id: int | str,
     *,
@@ -35,7 +33,9 @@ def study_for_user(
     return study
 
 
-def consensus_study_for_user(user: User, review_id: int | str, study_id: int | str) -> Study:
+def consensus_study_for_user(
+    user: User | AnonymousUser, review_id: int | str, study_id: int | str
+) -> Study:
     """A study whose consensus the user may build: a lead, or the arbiter."""
     study = study_for_user(user, review_id, study_id, write=True)
     settings = selectors.extraction_settings(study.review)
@@ -45,7 +45,11 @@ def consensus_study_for_user(user: User, review_id: int | str, study_id: int | s
 
 
 def extraction_for_user(
-    user: User, review_id: int | str, extraction_id: int | str, *, write: bool = False
+    user: User | AnonymousUser,
+    review_id: int | str,
+    extraction_id: int | str,
+    *,
+    write: bool = False,
 ) -> Extraction:
     review = review_for_user(user, review_id, write=write)
     try:
@@ -82,7 +86,9 @@ def extraction_for_user(
     raise Http404("No such extraction in this review.")
 
 
-def snapshot_for_user(user: User, review_id: int | str, version: int | str) -> Snapshot:
+def snapshot_for_user(
+    user: User | AnonymousUser, review_id: int | str, version: int | str
+) -> Snapshot:
     review = review_for_user(user, review_id)
     try:
         snapshot = Snapshot.objects.select_related("created_by").get(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -172,9 +172,13 @@ def comparison(study: Study) -> Comparison:
 
     positions = sorted({arm.position for d in data for arm in d.arms})
     for position in positions:
-        sides = [next((a for a in d.arms if a.position == position), None) for d in data]
-        mine = next((a for a in agreed.arms if a.position == position), None) if agreed else None
-        items.append(_item(f"arm:{position}", "arm", f"Arm {position}", sides, mine, decisions))
+        arms = [next((a for a in d.arms if a.position == position), None) for d in data]
+        agreed_arm = (
+            next((a for a in agreed.arms if a.position == position), None) if agreed else None
+        )
+        items.append(
+            _item(f"arm:{position}", "arm", f"Arm {position}", arms, agreed_arm, decisions)
+        )
 
     order = {o["key"]: (i, o) for i, o in enumerate(definition["outcomes"])}
     keys = sorted(
@@ -186,19 +190,19 @@ def comparison(study: Study) -> Comparison:
             k[2] if k[2] is not None else 999,
         ),
     )
-    for outcome, timepoint, position in keys:
+    for outcome, timepoint, arm_position in keys:
         spec = outcome_of(definition, outcome)
         name = spec["name"] if spec else outcome
-        where = f"arm {position}" if position is not None else "within-person"
-        sides = [d.values.get((outcome, timepoint, position)) for d in data]
-        mine = agreed.values.get((outcome, timepoint, position)) if agreed else None
+        where = f"arm {arm_position}" if arm_position is not None else "within-person"
+        values = [d.values.get((outcome, timepoint, arm_position)) for d in data]
+        agreed_value = agreed.values.get((outcome, timepoint, arm_position)) if agreed else None
         items.append(
             _item(
-                item_of(outcome, timepoint, position),
+                item_of(outcome, timepoint, arm_position),
                 "outcome",
                 f"{name} at {timepoint} · {where}",
-                sides,
-                mine,
+                values,
+                agreed_value,
                 decisions,
             )
         )
@@ -300,21 +304,21 @@ def _copy(user, consensus: Extraction, kind: str, key: str, source: Extraction |
             )
     else:
         outcome, timepoint, where = key.split(":", 1)[1].split("|")
-        position = None if where == "paired" else int(where)
+        arm_position = None if where == "paired" else int(where)
         arm = None
-        if position is not None:
-            arm = Arm.objects.filter(extraction=consensus, position=position).first()
+        if arm_position is not None:
+            arm = Arm.objects.filter(extraction=consensus, position=arm_position).first()
             if arm is None and row is not None:
                 # The value needs its arm: take the arm from the same side.
                 _accept_one(
-                    user, consensus.study, consensus, f"arm:{position}", "arm", source, row.arm
+                    user, consensus.study, consensus, f"arm:{arm_position}", "arm", source, row.arm
                 )
-                arm = Arm.objects.get(extraction=consensus, position=position)
+                arm = Arm.objects.get(extraction=consensus, position=arm_position)
         existing = OutcomeValue.objects.filter(
             extraction=consensus, outcome=outcome, timepoint=timepoint, arm=arm
         )
         if row is None:
-            if position is None or arm is not None:
+            if arm_position is None or arm is not None:
                 existing.delete()
             return
         fields = (
@@ -366,7 +370,7 @@ def _accept_one(
 
 @transaction.atomic
 def consensus_accept(
-    *, user: AbstractBaseUser, study: Study, item: str, extraction_id: int
+    *, user: User, study: Study, item: str, extraction_id: int
 ) -> ConsensusDecision:
     """Take one item of the consensus from one extraction (its value, or its absence)."""
     consensus = consensus_open(study)
@@ -380,6 +384,8 @@ def consensus_accept(
             {"extraction": f"Extraction {extraction_id} is not a finished one of {study.label}."}
         )
     source = found.extractions[index]
+    # The comparison holds extractors' finished extractions only, never the consensus.
+    assert source.extractor is not None
     _accept_one(user, study, consensus, item, target.kind, source, target.sides[index])
     audit_record(
         actor=user,
@@ -396,7 +402,7 @@ def consensus_accept(
 
 
 @transaction.atomic
-def consensus_accept_agreeing(*, user: AbstractBaseUser, study: Study) -> int:
+def consensus_accept_agreeing(*, user: User, study: Study) -> int:
     """Take every item on which all extractions agree and that has no decision yet (with one
     extractor: everything). Returns how many."""
     consensus = consensus_open(study)
@@ -429,7 +435,7 @@ def consensus_accept_agreeing(*, user: AbstractBaseUser, study: Study) -> int:
 
 
 @transaction.atomic
-def consensus_complete(*, user: AbstractBaseUser, study: Study) -> Extraction:
+def consensus_complete(*, user: User, study: Study) -> Extraction:
     consensus = consensus_open(study)
     found = comparison(study)
     problems = [
@@ -462,7 +468,7 @@ def consensus_complete(*, user: AbstractBaseUser, study: Study) -> Extraction:
 
 
 @transaction.atomic
-def consensus_reopen(*, user: AbstractBaseUser, study: Study) -> Extraction:
+def consensus_reopen(*, user: User, study: Study) -> Extraction:
     extraction_guard(study.review)
     consensus = Extraction.objects.filter(study=study, extractor__isnull=True).first()
     if consensus is None or consensus.status != Extraction.Status.DONE:

@@ -116,7 +116,8 @@ def definition_clean(definition: Any) -> dict[str, Any]:
     outcomes_in = definition.get("outcomes") or []
     if not isinstance(fields_in, list) or not isinstance(outcomes_in, list):
         raise ValidationError("“fields” and “outcomes” must be lists.")
-    fields, outcomes, keys = [], [], set()
+    fields, outcomes = [], []
+    keys: set[str] = set()
     for i, item in enumerate(fields_in, start=1):
         if not isinstance(item, dict):
             raise ValidationError(f"Field {i} must be an object.")

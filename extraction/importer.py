@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -572,7 +572,7 @@ def _cells(plan: PlannedStudy):
 @transaction.atomic
 def extraction_import(
     *,
-    lead: AbstractBaseUser,
+    lead: User,
     review: Review,
     file_name: str,
     content: bytes,

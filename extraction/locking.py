@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -49,7 +49,7 @@ def lock_blockers(review: Review) -> list[str]:
 
 
 @transaction.atomic
-def extraction_lock(*, lead: AbstractBaseUser, review: Review, reason: str = "") -> Snapshot:
+def extraction_lock(*, lead: User, review: Review, reason: str = "") -> Snapshot:
     """Lock extraction and write the next snapshot of the consensus data. Refused, with the
     list of what is missing, until every study's consensus is complete."""
     services.studies_sync(review=review)
@@ -86,7 +86,7 @@ def extraction_lock(*, lead: AbstractBaseUser, review: Review, reason: str = "")
 
 
 @transaction.atomic
-def extraction_unlock(*, lead: AbstractBaseUser, review: Review, reason: str) -> None:
+def extraction_unlock(*, lead: User, review: Review, reason: str) -> None:
     """Unlock extraction, for a reason the audit log keeps. Snapshots stay as they are; the
     next lock writes a new version."""
     reason = (reason or "").strip()

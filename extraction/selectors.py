@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -128,7 +128,7 @@ class StudyRow:
     def done_extractions(self) -> int:
         return sum(1 for e in self.extractions if e.status == Extraction.Status.DONE)
 
-    def mine(self, user: AbstractBaseUser) -> Extraction | None:
+    def mine(self, user: User) -> Extraction | None:
         return next((e for e in self.extractions if e.extractor_id == user.pk), None)
 
 
@@ -224,7 +224,7 @@ def extraction_data(extraction: Extraction) -> ExtractionData:
     }
     arms = list(Arm.objects.filter(extraction=extraction).order_by("position"))
     values = {
-        (v.outcome, v.timepoint, v.arm.position if v.arm_id else None): v
+        (v.outcome, v.timepoint, v.arm.position if v.arm else None): v
         for v in OutcomeValue.objects.filter(extraction=extraction).select_related(
             "arm", "form_version", "updated_by"
         )

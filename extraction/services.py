@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -73,9 +73,7 @@ def _settings_values(settings: ExtractionSettings) -> dict[str, Any]:
 
 
 @transaction.atomic
-def settings_update(
-    *, lead: AbstractBaseUser, review: Review, data: dict[str, Any]
-) -> ExtractionSettings:
+def settings_update(*, lead: User, review: Review, data: dict[str, Any]) -> ExtractionSettings:
     settings = extraction_guard(review)
     before = _settings_values(settings)
     if data.get("arbiter") is not None:
@@ -186,7 +184,7 @@ def _check_design(design: str) -> str:
 @transaction.atomic
 def study_create(
     *,
-    lead: AbstractBaseUser,
+    lead: User,
     review: Review,
     label: str,
     citation: str = "",
@@ -219,7 +217,7 @@ STUDY_FIELDS = ("label", "design", "citation")
 
 
 @transaction.atomic
-def study_update(*, lead: AbstractBaseUser, study: Study, data: dict[str, str]) -> Study:
+def study_update(*, lead: User, study: Study, data: dict[str, str]) -> Study:
     extraction_guard(study.review)
     before = {f: getattr(study, f) for f in STUDY_FIELDS}
     if "label" in data:
@@ -242,7 +240,7 @@ def study_update(*, lead: AbstractBaseUser, study: Study, data: dict[str, str]) 
 
 
 @transaction.atomic
-def study_delete(*, lead: AbstractBaseUser, study: Study) -> None:
+def study_delete(*, lead: User, study: Study) -> None:
     """Remove a study (added by mistake, or whose reports are no longer included) with its
     extractions. Its reports, if still included, become studies of their own again."""
     review = study.review
@@ -258,7 +256,7 @@ def study_delete(*, lead: AbstractBaseUser, study: Study) -> None:
 
 
 @transaction.atomic
-def report_link(*, lead: AbstractBaseUser, study: Study, record_id: int) -> StudyReport:
+def report_link(*, lead: User, study: Study, record_id: int) -> StudyReport:
     """Make an included record a report of `study` (a trial's protocol, main paper and
     follow-up are one study). The study the record came from goes if that leaves it with no
     report and no extraction; otherwise it stays, flagged, for the lead to settle."""
@@ -290,7 +288,7 @@ def report_link(*, lead: AbstractBaseUser, study: Study, record_id: int) -> Stud
 
 
 @transaction.atomic
-def report_unlink(*, lead: AbstractBaseUser, study: Study, record_id: int) -> Study:
+def report_unlink(*, lead: User, study: Study, record_id: int) -> Study:
     """Separate a report from its study: it becomes a study of its own."""
     review = study.review
     extraction_guard(review)
@@ -338,7 +336,7 @@ def form_current_or_create(review: Review) -> FormVersion:
 
 
 @transaction.atomic
-def form_save(*, lead: AbstractBaseUser, review: Review, definition: Any) -> FormVersion:
+def form_save(*, lead: User, review: Review, definition: Any) -> FormVersion:
     """Save the form. Before anyone has started extracting, the latest version changes in
     place; afterwards every change is a new version, so answers keep the version they were
     entered under."""
@@ -385,7 +383,7 @@ def _form_changes(before: dict | None, after: dict) -> dict[str, list]:
 
 
 @transaction.atomic
-def extraction_start(*, extractor: AbstractBaseUser, study: Study) -> Extraction:
+def extraction_start(*, extractor: User, study: Study) -> Extraction:
     """The extractor's extraction of the study, started now if it was not. Refused when the
     study already has as many extractors as the review asks for."""
     review = study.review
@@ -475,7 +473,7 @@ NOTES = ("source", "quote", "flag")
 @transaction.atomic
 def field_save(
     *,
-    user: AbstractBaseUser,
+    user: User,
     extraction: Extraction,
     key: str,
     value: Any,
@@ -521,7 +519,7 @@ def field_save(
 @transaction.atomic
 def arm_save(
     *,
-    user: AbstractBaseUser,
+    user: User,
     extraction: Extraction,
     position: int,
     label: str,
@@ -578,7 +576,7 @@ def arm_save(
 
 
 @transaction.atomic
-def arm_delete(*, user: AbstractBaseUser, extraction: Extraction, position: int) -> None:
+def arm_delete(*, user: User, extraction: Extraction, position: int) -> None:
     """Remove an arm and its outcome values."""
     _editable(extraction)
     arm = Arm.objects.filter(extraction=extraction, position=position).first()
@@ -614,7 +612,7 @@ def _outcome_target(extraction: Extraction, version: FormVersion, outcome: str, 
 @transaction.atomic
 def outcome_row_save(
     *,
-    user: AbstractBaseUser,
+    user: User,
     extraction: Extraction,
     outcome: str,
     timepoint: str,
@@ -718,7 +716,7 @@ def item_of(outcome: str, timepoint: str, position: int | None) -> str:
 
 
 @transaction.atomic
-def extraction_done(*, user: AbstractBaseUser, extraction: Extraction) -> Extraction:
+def extraction_done(*, user: User, extraction: Extraction) -> Extraction:
     """Mark an extractor's extraction finished: every value complete and valid, every required
     field answered. Its values then feed the comparison."""
     if extraction.is_consensus:
@@ -742,7 +740,7 @@ def extraction_done(*, user: AbstractBaseUser, extraction: Extraction) -> Extrac
 
 
 @transaction.atomic
-def extraction_reopen(*, user: AbstractBaseUser, extraction: Extraction) -> Extraction:
+def extraction_reopen(*, user: User, extraction: Extraction) -> Extraction:
     """Reopen a finished extraction (refused once the study's consensus is complete)."""
     extraction_guard(extraction.review)
     if extraction.status != Extraction.Status.DONE:

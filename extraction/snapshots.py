@@ -101,7 +101,8 @@ def snapshot_build(review: Review, version: FormVersion) -> tuple[dict, dict]:
     (`locking.lock_blockers`) first."""
     settings = selectors.extraction_settings(review)
     definition = version.definition
-    studies, index = [], {}
+    studies: list[dict[str, Any]] = []
+    index: dict[str, dict[str, Any]] = {}
     for row in selectors.study_rows(review):
         study = row.study
         consensus = row.consensus
@@ -110,7 +111,7 @@ def snapshot_build(review: Review, version: FormVersion) -> tuple[dict, dict]:
             (_report(r.record) for r in row.reports),
             key=lambda r: (r["year"] or 0, r["title"], r["doi"]),
         )
-        entry = {
+        entry: dict[str, Any] = {
             "label": study.label,
             "design": study.design,
             "provenance": study.provenance,

@@ -114,7 +114,7 @@ def outcome_row_clean(
     """Check one arm's numbers (or, with `fmt="paired"`, a paired design's arm-less row)."""
     if fmt == PAIRED_FORMAT:
         needed: tuple[str, ...] = ()
-        allowed = PAIRED_INPUTS
+        allowed: tuple[str, ...] = PAIRED_INPUTS
     else:
         formats = formats_for(outcome_type)
         if fmt not in formats:

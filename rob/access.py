@@ -7,7 +7,7 @@ comparison and consensus), and to every member once the consensus is complete. U
 does not exist for them (404).
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -15,11 +15,9 @@ from reviews.access import review_for_user
 from rob import selectors
 from rob.models import Assessment, Assignment
 
-User = AbstractBaseUser | AnonymousUser
-
 
 def assignment_for_user(
-    user: User,
+    user: User | AnonymousUser,
     review_id: int | str,
     assignment_id: int | str,
     *,
@@ -38,7 +36,9 @@ def assignment_for_user(
     return assignment
 
 
-def comparison_for_user(user: User, review_id: int | str, assignment_id: int | str) -> Assignment:
+def comparison_for_user(
+    user: User | AnonymousUser, review_id: int | str, assignment_id: int | str
+) -> Assignment:
     """An assignment whose assessments the user may compare: a lead or the arbiter once the
     required assessments are done; every member once the consensus is complete."""
     assignment = assignment_for_user(user, review_id, assignment_id)
@@ -55,7 +55,7 @@ def comparison_for_user(user: User, review_id: int | str, assignment_id: int | s
 
 
 def consensus_assignment_for_user(
-    user: User, review_id: int | str, assignment_id: int | str
+    user: User | AnonymousUser, review_id: int | str, assignment_id: int | str
 ) -> Assignment:
     """An assignment whose consensus the user may build."""
     assignment = assignment_for_user(user, review_id, assignment_id, write=True)
@@ -68,7 +68,11 @@ def consensus_assignment_for_user(
 
 
 def assessment_for_user(
-    user: User, review_id: int | str, assessment_id: int | str, *, write: bool = False
+    user: User | AnonymousUser,
+    review_id: int | str,
+    assessment_id: int | str,
+    *,
+    write: bool = False,
 ) -> Assessment:
     review = review_for_user(user, review_id, write=write)
     try:

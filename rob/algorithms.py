@@ -44,6 +44,8 @@ def _decision_table(domain: Domain, answers: Mapping[str, str]) -> str:
     decision diagram; exactly one rule of each part fits a complete set of answers, and the
     domain takes the least favourable of its parts (RoB 2 domain 2, effect of assignment, has
     two parts; the other domains one)."""
+    # propose_domain turns a domain without an algorithm away before it gets here.
+    assert domain.algorithm is not None
     found = []
     for number, part in enumerate(domain.algorithm["parts"], start=1):
         fitting = [rule["then"] for rule in part["rules"] if holds(rule["if"], answers)]

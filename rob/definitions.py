@@ -139,6 +139,8 @@ class Domain:
             else:
                 raw = given.get(question.id)
                 if raw is not None and raw.strip().upper() != NOT_ASKED:
+                    # Only a question with a condition goes unasked.
+                    assert question.asked_if is not None
                     problems[question.id] = (
                         f"question {question.id} is not asked here: it is asked only if "
                         f"{describe(question.asked_if)} ({_current(question.asked_if, resolved)})"

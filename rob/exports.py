@@ -71,9 +71,7 @@ def rows(review: Review, user) -> list[dict]:
             "study": assignment.study.label,
             "tool": tool.id,
             "result": assignment.result,
-            "assessor": assessment.assessor.get_username()
-            if assessment.assessor_id
-            else "consensus",
+            "assessor": assessment.assessor.get_username() if assessment.assessor else "consensus",
             "status": assessment.status,
         }
         answers = {(a.domain, a.question): a for a in assessment.answers.all()}

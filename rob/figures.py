@@ -65,6 +65,7 @@ def _participants(review: Review) -> dict[int, float]:
     for study_id, design, n in arms.values_list(
         "extraction__study_id", "extraction__study__design", "n"
     ):
+        assert n is not None  # arms without n are filtered out above
         sizes.setdefault(study_id, []).append(n)
         designs[study_id] = design
     return {

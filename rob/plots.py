@@ -28,6 +28,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
@@ -126,7 +127,8 @@ def assessments(
         if weighted:
             w = study.get("weight")
             try:
-                weight = float(w)  # a Decimal from the database is welcome too
+                # a Decimal from the database is welcome too
+                weight = math.nan if w is None else float(w)
             except (TypeError, ValueError):
                 weight = math.nan
             if not math.isfinite(weight) or weight <= 0:
@@ -158,7 +160,12 @@ def traffic_light_plot(
     the grid."""
     data = assessments(tool=tool, domains=domains, studies=studies)
     family = font_family()
-    text_kw = {"fontfamily": family, "parse_math": False, "va": "center", "fontsize": FONT}
+    text_kw: dict[str, Any] = {
+        "fontfamily": family,
+        "parse_math": False,
+        "va": "center",
+        "fontsize": FONT,
+    }
     row_h, cell_w, diameter = 0.3, 0.36, 17.0
     labels = [shorten(label, 3.0, FONT) for label in data.labels]
     label_w = max(text_width(s, FONT) for s in [*labels, "Study"])
@@ -285,7 +292,7 @@ def summary_plot(
     data = assessments(tool=tool, domains=domains, studies=studies, weighted=weighted)
     shares = summary_shares(data)
     family = font_family()
-    text_kw = {"fontfamily": family, "parse_math": False}
+    text_kw: dict[str, Any] = {"fontfamily": family, "parse_math": False}
     names = [
         wrap(name or d, 3.2, FONT, "bold" if d == OVERALL else "normal") for d, name in data.domains
     ]

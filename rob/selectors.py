@@ -15,7 +15,7 @@ from rob.definitions import Tool
 from rob.models import Answer, Assessment, Assignment, DomainJudgement, RobSettings
 
 # The tool a study's design suggests (the lead may choose another: NOS for a cohort).
-DEFAULT_TOOLS = {
+DEFAULT_TOOLS: dict[str, str] = {
     Design.PARALLEL: "rob2-parallel-assignment",
     Design.WITHIN_PERSON: "rob2-crossover-assignment",
     Design.CROSSOVER: "rob2-crossover-assignment",
@@ -115,10 +115,9 @@ def assessor_progress(review: Review) -> list[dict]:
     counts: dict[str, dict] = {}
     assessments = Assessment.objects.filter(review=review, assessor__isnull=False)
     for assessment in assessments.select_related("assessor"):
-        row = counts.setdefault(
-            assessment.assessor.get_username(),
-            {"assessor": assessment.assessor.get_username(), "started": 0, "done": 0},
-        )
+        assert assessment.assessor is not None  # filtered on assessor__isnull=False
+        name = assessment.assessor.get_username()
+        row = counts.setdefault(name, {"assessor": name, "started": 0, "done": 0})
         row["started"] += 1
         row["done"] += assessment.status == Assessment.Status.DONE
     return sorted(counts.values(), key=lambda row: row["assessor"])
@@ -166,7 +165,7 @@ def assessment_json(assessment: Assessment) -> dict:
     return {
         "id": assessment.pk,
         "assignment": assessment.assignment_id,
-        "assessor": assessment.assessor.get_username() if assessment.assessor_id else None,
+        "assessor": assessment.assessor.get_username() if assessment.assessor else None,
         "status": assessment.status,
         "domains": domains,
         "overall_proposed": assessment.overall_proposed,
@@ -194,7 +193,7 @@ def comparison(assignment: Assignment) -> tuple[list[Assessment], list[Differenc
     for domain in tool.domains:
         for question in (*domain.preliminary, *domain.questions):
             values = [
-                d.answers.get(domain.id, {}).get(question.id).answer
+                d.answers.get(domain.id, {})[question.id].answer
                 if question.id in d.answers.get(domain.id, {})
                 else "NA"
                 for d in data

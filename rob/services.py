@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +26,7 @@ _UNSET = object()
 @transaction.atomic
 def settings_update(
     *,
-    lead: AbstractBaseUser,
+    lead: User,
     review: Review,
     assessors_required: int | None = None,
     arbiter=_UNSET,
@@ -46,16 +46,14 @@ def settings_update(
         obj=settings,
         changes={
             "assessors_required": settings.assessors_required,
-            "arbiter": settings.arbiter.get_username() if settings.arbiter_id else None,
+            "arbiter": settings.arbiter.get_username() if settings.arbiter else None,
         },
     )
     return settings
 
 
 @transaction.atomic
-def assignment_create(
-    *, lead: AbstractBaseUser, study: Study, tool: str = "", result: str = ""
-) -> Assignment:
+def assignment_create(*, lead: User, study: Study, tool: str = "", result: str = "") -> Assignment:
     """Assess ``study`` with ``tool`` (default: the one its design suggests). RoB 2 assesses a
     result, which must be named."""
     tool = tool or selectors.default_tool(study.design)
@@ -82,7 +80,7 @@ def assignment_create(
 
 
 @transaction.atomic
-def assignment_delete(*, lead: AbstractBaseUser, assignment: Assignment) -> None:
+def assignment_delete(*, lead: User, assignment: Assignment) -> None:
     if assignment.assessments.exists():
         raise ValidationError("Assessments of it have started; it cannot be removed.")
     audit_record(
@@ -96,7 +94,7 @@ def assignment_delete(*, lead: AbstractBaseUser, assignment: Assignment) -> None
 
 
 @transaction.atomic
-def assessment_start(*, assessor: AbstractBaseUser, assignment: Assignment) -> Assessment:
+def assessment_start(*, assessor: User, assignment: Assignment) -> Assessment:
     """The assessor's assessment of the assignment, started if need be."""
     if selectors.consensus_done(assignment):
         raise ValidationError("The consensus of this assessment is complete.")
@@ -142,7 +140,7 @@ def _editable(assessment: Assessment) -> None:
 @transaction.atomic
 def domain_save(
     *,
-    user: AbstractBaseUser,
+    user: User,
     assessment: Assessment,
     domain_id: str,
     answers: Mapping[str, str],
@@ -217,7 +215,7 @@ def domain_save(
     return row
 
 
-def _overall_refresh(assessment: Assessment, tool: Tool, user: AbstractBaseUser) -> None:
+def _overall_refresh(assessment: Assessment, tool: Tool, user: User) -> None:
     judged = {j.domain: j.judgement for j in DomainJudgement.objects.filter(assessment=assessment)}
     proposed = ""
     if all(judged.get(d.id) for d in tool.domains):
@@ -234,7 +232,7 @@ def _overall_refresh(assessment: Assessment, tool: Tool, user: AbstractBaseUser)
 
 @transaction.atomic
 def overall_save(
-    *, user: AbstractBaseUser, assessment: Assessment, judgement: str, justification: str = ""
+    *, user: User, assessment: Assessment, judgement: str, justification: str = ""
 ) -> Assessment:
     """Override the proposed overall judgement (RoB 2: raise it to high when several domains
     raise some concerns), with a justification; "" drops the override."""
@@ -291,7 +289,7 @@ def assessment_problems(assessment: Assessment) -> list[str]:
 
 
 @transaction.atomic
-def assessment_done(*, user: AbstractBaseUser, assessment: Assessment) -> Assessment:
+def assessment_done(*, user: User, assessment: Assessment) -> Assessment:
     """Mark the assessment (or consensus) done; marking a done one again changes nothing."""
     if assessment.status == Assessment.Status.DONE:
         return assessment
@@ -315,7 +313,7 @@ def assessment_done(*, user: AbstractBaseUser, assessment: Assessment) -> Assess
 
 
 @transaction.atomic
-def assessment_reopen(*, user: AbstractBaseUser, assessment: Assessment) -> Assessment:
+def assessment_reopen(*, user: User, assessment: Assessment) -> Assessment:
     if not assessment.is_consensus and selectors.consensus_done(assessment.assignment):
         raise ValidationError("The consensus of this assessment is complete.")
     assessment.status = Assessment.Status.IN_PROGRESS
@@ -327,7 +325,7 @@ def assessment_reopen(*, user: AbstractBaseUser, assessment: Assessment) -> Asse
 
 
 @transaction.atomic
-def consensus_start(*, user: AbstractBaseUser, assignment: Assignment) -> Assessment:
+def consensus_start(*, user: User, assignment: Assignment) -> Assessment:
     """The consensus of the assignment, started with what the assessors agree on: answers
     given alike by all, and judgements they share (overrides and reasons included)."""
     existing = selectors.consensus_of(assignment)
@@ -346,8 +344,8 @@ def consensus_start(*, user: AbstractBaseUser, assignment: Assignment) -> Assess
         notes: dict[str, dict[str, str]] = {}
         for question in (*domain.preliminary, *domain.questions):
             values = {d.answers.get(domain.id, {}).get(question.id) for d in data}
-            answers = {v.answer if v else None for v in values}
-            if len(answers) == 1 and None not in answers:
+            answers = {v.answer for v in values if v is not None}
+            if len(answers) == 1 and None not in values:
                 agreed[question.id] = answers.pop()
                 first = data[0].answers[domain.id][question.id]
                 notes[question.id] = {"quote": first.quote, "page": first.page}

@@ -51,7 +51,7 @@ class _ToolReader:
             self.question(q, f"preliminary {q.get('id')}", answer_labels, earlier=())
             for q in data.get("preliminary", [])
         )
-        domains = []
+        domains: list[Domain] = []
         for raw in self.get(data, "domains"):
             domain = self.domain(raw, tool_id, kind, answer_labels, judgement_labels, preliminary)
             if any(d.id == domain.id for d in domains):

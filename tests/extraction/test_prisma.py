@@ -32,7 +32,9 @@ def test_the_diagram_shows_both_lines(client, review, lead, studies):
 def test_the_dashboard_card_follows_extraction(client, review, lead, ready_to_lock):
     client.force_login(lead)
     html = client.get(f"/reviews/{review.pk}/").content.decode()
-    heading = f'<h3><a href="/reviews/{review.pk}/extraction/">Extraction</a></h3>'
+    heading = (
+        f'<h3><a href="/reviews/{review.pk}/extraction/" class="stage-link">Extraction</a></h3>'
+    )
     assert heading in html
     locking.extraction_lock(lead=lead, review=review)
     html = client.get(f"/reviews/{review.pk}/").content.decode()
