@@ -142,3 +142,47 @@ def test_a_rob2_assessment_by_keyboard_consensus_and_the_traffic_light_plot(
         page.locator(".rob-figure").first.get_by_role("link", name="PNG").click()
     assert download.value.suggested_filename.endswith(".png")
     assert page.external_requests == [] and page.csp_violations == []
+
+
+NOS_KEYS = {
+    # Newcastle-Ottawa cohort items answered by option number: the n-th option is key n.
+    "selection": [("S1", "1", "a"), ("S2", "1", "a"), ("S3", "3", "c"), ("S4", "1", "a")],
+    "comparability": [("C1a", "1", "yes"), ("C1b", "2", "no")],
+    "outcome": [("O1", "2", "b"), ("O2", "1", "a"), ("O3", "4", "d")],
+}
+
+
+def test_a_newcastle_ottawa_assessment_by_number_keys(page, log_in, assignment):
+    """A cohort study scored with NOS by number keys: stars per category as the proposal,
+    then good/fair/poor overall (3, 1 and 2 stars: good by the AHRQ thresholds)."""
+    review = assignment.review
+    lead = UserFactory._meta.model.objects.get(username="lead")
+    study = extraction_services.study_create(
+        lead=lead, review=review, label="Cho 2019", citation="Cho 2019. Synthetic.", design="cohort"
+    )
+    nos = services.assignment_create(lead=lead, study=study, tool="nos-cohort")
+    log_in("rita")
+    page.goto(f"/reviews/{review.pk}/rob/")
+    page.locator("tr", has_text="Cho 2019").get_by_role("button", name="Assess").click()
+    for category, items in NOS_KEYS.items():
+        form = page.locator("#domain-form")
+        expect(form).to_have_attribute("data-domain", category)
+        settled(page)
+        for item, key, option in items:
+            assert current_question(page) == item
+            page.keyboard.press(key)
+            expect(page.locator("#domain-form:not([aria-busy])")).to_have_count(1)
+            box = form.locator(f'fieldset.rob-question[data-question="{item}"]')
+            expect(box.locator(f'input[value="{option}"]')).to_be_checked()
+        stars = {"selection": "3", "comparability": "1", "outcome": "2"}[category]
+        expect(page.locator("#proposed")).to_have_attribute("data-proposed", stars)
+        if category == "selection":
+            shot(page, "nos-domain")
+        page.keyboard.press("]")
+    expect(page.locator("#overall-proposed")).to_have_text("good")
+    shot(page, "nos-overall")
+    page.keyboard.press("d")
+    page.wait_for_url(f"**/reviews/{review.pk}/rob/")
+    rita = Assessment.objects.get(assessor__username="rita", assignment=nos)
+    assert (rita.status, rita.overall_judgement) == ("done", "good")
+    assert page.external_requests == [] and page.csp_violations == []
