@@ -186,3 +186,34 @@ def test_a_newcastle_ottawa_assessment_by_number_keys(page, log_in, assignment):
     rita = Assessment.objects.get(assessor__username="rita", assignment=nos)
     assert (rita.status, rita.overall_judgement) == ("done", "good")
     assert page.external_requests == [] and page.csp_violations == []
+
+
+def test_robins_i_asks_the_effect_of_interest_once(page, log_in, assignment):
+    """The effect of interest is answered on the first screen (key 2: starting and adhering);
+    domain 4 then shows it, without asking again, and asks 4.3 rather than 4.1."""
+    review = assignment.review
+    lead = UserFactory._meta.model.objects.get(username="lead")
+    study = extraction_services.study_create(
+        lead=lead, review=review, label="Cho 2019", citation="Cho 2019. Synthetic.", design="cohort"
+    )
+    services.assignment_create(lead=lead, study=study, tool="robins-i-2016")
+    log_in("rita")
+    page.goto(f"/reviews/{review.pk}/rob/")
+    page.locator("tr", has_text="Cho 2019").get_by_role("button", name="Assess").click()
+    expect(page.locator("#domain-form")).to_have_attribute("data-domain", "D1")
+    settled(page)
+    assert current_question(page) == "effect"
+    page.keyboard.press("2")
+    settled(page)
+    expect(page.locator('input[name="q-effect"][value="adhering"]')).to_be_checked()
+    for domain in ("D2", "D3", "D4"):
+        page.keyboard.press("]")
+        expect(page.locator("#domain-form")).to_have_attribute("data-domain", domain)
+    expect(page.locator('input[name="q-effect"]')).to_have_count(0)
+    expect(page.locator('.rob-preliminary[data-question="effect"]')).to_contain_text(
+        "Effect of starting and adhering to intervention"
+    )
+    expect(page.locator('fieldset.rob-question[data-question="4.3"]')).to_have_count(1)
+    expect(page.locator('fieldset.rob-question[data-question="4.1"]')).to_have_count(0)
+    shot(page, "robins-preliminary")
+    assert page.external_requests == [] and page.csp_violations == []
