@@ -2,6 +2,9 @@
 before the domains, so an assessment keeps one answer, asked on the first screen, and every
 domain reads it (domain 4 asks 4.1-4.2 or 4.3-4.6 by it)."""
 
+import csv
+import io
+
 import pytest
 
 from extraction import services as extraction_services
@@ -107,3 +110,16 @@ def test_comparison_lists_a_different_effect_once(review, lead, reviewer, assess
     assert [(d.domain, d.values) for d in differences if d.item == "effect"] == [
         ("D1", ["adhering", "assignment"])
     ]
+
+
+def test_the_export_has_one_row_for_the_effect(client, assessment, lead):
+    services.domain_save(
+        user=lead, assessment=assessment, domain_id="D1", answers={"effect": "adhering"}
+    )
+    services.domain_save(user=lead, assessment=assessment, domain_id="D4", answers={"4.3": "Y"})
+    client.force_login(lead)
+    text = client.get(f"/reviews/{assessment.review_id}/rob/export.csv").content.decode()
+    found = list(csv.DictReader(io.StringIO(text)))
+    effect = [(r["domain"], r["answer"]) for r in found if r.get("item") == "effect"]
+    assert effect == [(PRELIMINARY, "adhering")]
+    assert ("D4", "4.3", "Y") in {(r["domain"], r.get("item"), r.get("answer")) for r in found}
