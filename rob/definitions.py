@@ -15,6 +15,10 @@ from typing import Any
 
 NOT_ASKED = "NA"
 
+PRELIMINARY = "preliminary"
+"""Where answers to a tool's preliminary questions are kept (the ``domain`` of their rows):
+the tool asks them once per assessment, before the domains, and every domain reads them."""
+
 
 class RobError(ValueError):
     """A tool, domain, question, answer or judgement that does not exist or does not fit."""

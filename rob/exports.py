@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from reviews.models import Review
 from rob import selectors
 from rob.catalogue import get_tool
+from rob.definitions import PRELIMINARY
 from rob.models import Assessment
 
 COLUMNS = [
@@ -76,26 +77,31 @@ def rows(review: Review, user) -> list[dict]:
         }
         answers = {(a.domain, a.question): a for a in assessment.answers.all()}
         judgements = {d.domain: d for d in assessment.domains.all()}
-        for domain in tool.domains:
-            for question in (*domain.preliminary, *domain.questions):
-                answer = answers.get((domain.id, question.id))
+        # The preliminary questions have one answer per assessment: one row, domain
+        # "preliminary" (older assessments kept it per domain: those rows still come below).
+        places = [(PRELIMINARY, tool.preliminary)] + [
+            (domain.id, (*domain.preliminary, *domain.questions)) for domain in tool.domains
+        ]
+        for place, questions in places:
+            for question in questions:
+                answer = answers.get((place, question.id))
                 if answer is not None:
                     found.append(
                         {
                             **base,
-                            "domain": domain.id,
+                            "domain": place,
                             "item": question.id,
                             "answer": answer.answer,
                             "quote": answer.quote,
                             "page": answer.page,
                         }
                     )
-            judged = judgements.get(domain.id)
+            judged = judgements.get(place)
             if judged is not None:
                 found.append(
                     {
                         **base,
-                        "domain": domain.id,
+                        "domain": place,
                         "item": "judgement",
                         "proposed": judged.proposed,
                         "judgement": judged.judgement,

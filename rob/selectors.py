@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from extraction.models import Design, Study
 from reviews.models import Membership, Review
 from rob.catalogue import get_tool
-from rob.definitions import Tool
+from rob.definitions import PRELIMINARY, Tool
 from rob.models import Answer, Assessment, Assignment, DomainJudgement, RobSettings
 
 # The tool a study's design suggests (the lead may choose another: NOS for a cohort).
@@ -133,6 +133,13 @@ def assessment_data(assessment: Assessment) -> AssessmentData:
     answers: dict[str, dict[str, Answer]] = {}
     for answer in Answer.objects.filter(assessment=assessment):
         answers.setdefault(answer.domain, {})[answer.question] = answer
+    # The preliminary answers are kept once; each domain that depends on them reads them as
+    # its own, so the screens, comparison and consensus see the one answer everywhere.
+    preliminary = answers.pop(PRELIMINARY, {})
+    if preliminary:
+        for domain in get_tool(assessment.assignment.tool).domains:
+            if domain.preliminary:
+                answers.setdefault(domain.id, {}).update(preliminary)
     judgements = {d.domain: d for d in DomainJudgement.objects.filter(assessment=assessment)}
     return AssessmentData(answers, judgements)
 
@@ -190,8 +197,10 @@ def comparison(assignment: Assignment) -> tuple[list[Assessment], list[Differenc
     data = [assessment_data(a) for a in assessments]
     differences: list[Difference] = []
     compared = 0
-    for domain in tool.domains:
-        for question in (*domain.preliminary, *domain.questions):
+    for index, domain in enumerate(tool.domains):
+        # The preliminary questions are one answer per assessment: compared once.
+        preliminary = domain.preliminary if index == 0 else ()
+        for question in (*preliminary, *domain.questions):
             values = [
                 d.answers.get(domain.id, {})[question.id].answer
                 if question.id in d.answers.get(domain.id, {})

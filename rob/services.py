@@ -17,7 +17,7 @@ from reviews.models import Review
 from rob import selectors
 from rob.algorithms import propose_domain, propose_overall
 from rob.catalogue import get_tool, tool_ids
-from rob.definitions import Domain, Question, RobError, Tool
+from rob.definitions import PRELIMINARY, Domain, Question, RobError, Tool
 from rob.models import Answer, Assessment, Assignment, DomainJudgement, RobSettings
 
 _UNSET = object()
@@ -130,6 +130,44 @@ def _asked_only(domain: Domain, answers: Mapping[str, str]) -> dict[str, str]:
     return kept
 
 
+def _preliminary_given(domain: Domain, given: Mapping[str, str]) -> list[str]:
+    """The preliminary questions (their ids) that ``given`` answers."""
+    keys = {str(k).strip().lower() for k in given}
+    return [q.id for q in domain.preliminary if q.id.lower() in keys]
+
+
+def _answers_replace(assessment, domain_key: str, question_ids, resolved, notes) -> None:
+    Answer.objects.filter(
+        assessment=assessment, domain=domain_key, question__in=list(question_ids)
+    ).delete()
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment,
+            domain=domain_key,
+            question=question_id,
+            answer=resolved[question_id],
+            quote=str(notes.get(question_id, {}).get("quote", "")).strip(),
+            page=str(notes.get(question_id, {}).get("page", "")).strip()[:40],
+        )
+        for question_id in question_ids
+    )
+
+
+def _drop_no_longer_asked(assessment: Assessment, tool: Tool, changed_in: Domain) -> None:
+    """After a preliminary answer changes, the other domains' answers to questions it no
+    longer asks are dropped (they become NA), as the form hides them. Only ROBINS-I has a
+    preliminary question, and it publishes no domain algorithm, so no proposal changes."""
+    data = selectors.assessment_data(assessment)
+    for domain in tool.domains:
+        if domain.id == changed_in.id or not domain.preliminary:
+            continue
+        saved = {q: a.answer for q, a in data.answers.get(domain.id, {}).items()}
+        kept = _asked_only(domain, saved)
+        Answer.objects.filter(assessment=assessment, domain=domain.id).exclude(
+            question__in=list(kept)
+        ).delete()
+
+
 def _editable(assessment: Assessment) -> None:
     if assessment.status == Assessment.Status.DONE:
         raise ValidationError("This assessment is marked done: reopen it to change it.")
@@ -157,26 +195,34 @@ def domain_save(
     Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
     _editable(assessment)
     tool = get_tool(assessment.assignment.tool)
+    notes = notes or {}
     try:
         domain = tool.domain(domain_id)
-        given = _asked_only(domain, answers) if drop_not_asked else dict(answers)
-        given = {k: v for k, v in given.items() if v not in (None, "")}
+        given = {k: v for k, v in answers.items() if v not in (None, "")}
+        preliminary_given = _preliminary_given(domain, given)
+        # A preliminary question left out keeps the assessment's one answer to it.
+        stored = {
+            a.question: a.answer
+            for a in Answer.objects.filter(assessment=assessment, domain=PRELIMINARY)
+        }
+        given = {**{k: v for k, v in stored.items() if k not in preliminary_given}, **given}
+        given = _asked_only(domain, given) if drop_not_asked else given
         resolved, _ = domain.resolve(given, complete=False)
     except RobError as exc:
         raise ValidationError({"answers": str(exc)}) from None
-    notes = notes or {}
+    preliminary_ids = {q.id for q in domain.preliminary}
+    if preliminary_given:
+        changed = any(stored.get(q) != resolved.get(q) for q in preliminary_given)
+        _answers_replace(assessment, PRELIMINARY, preliminary_given, resolved, notes)
+        if changed:
+            _drop_no_longer_asked(assessment, tool, domain)
     Answer.objects.filter(assessment=assessment, domain=domain.id).delete()
-    Answer.objects.bulk_create(
-        Answer(
-            assessment=assessment,
-            domain=domain.id,
-            question=question_id,
-            answer=answer,
-            quote=str(notes.get(question_id, {}).get("quote", "")).strip(),
-            page=str(notes.get(question_id, {}).get("page", "")).strip()[:40],
-        )
-        for question_id, answer in resolved.items()
-        if answer != "NA"
+    _answers_replace(
+        assessment,
+        domain.id,
+        [q for q in resolved if q not in preliminary_ids and resolved[q] != "NA"],
+        resolved,
+        notes,
     )
     proposed = ""
     if domain.algorithm is not None:

@@ -63,7 +63,12 @@ def _domain_context(assessment, tool, domain, *, posted=None, error=""):
         resolved, asked = domain.resolve(given, complete=False)
     except RobError:
         resolved, asked = given, []
-    asked_ids = {q.id for q in asked} | {q.id for q in domain.preliminary}
+    # The preliminary questions are asked once, on the tool's first screen; the others show
+    # the answer and where to change it.
+    first = tool.domains[0]
+    elsewhere = first.id if domain.id != first.id else ""
+    preliminary_ids = {q.id for q in domain.preliminary}
+    asked_ids = {q.id for q in asked} | (set() if elsewhere else preliminary_ids)
     questions = []
     for question in (*domain.preliminary, *domain.questions):
         answer = saved.get(question.id)
@@ -71,6 +76,13 @@ def _domain_context(assessment, tool, domain, *, posted=None, error=""):
             {
                 "q": question,
                 "asked": question.id in asked_ids,
+                "elsewhere": elsewhere if question.id in preliminary_ids else "",
+                "elsewhere_url": reverse(
+                    "rob:assess", args=[assessment.review_id, assessment.pk, first.id]
+                ),
+                "answer_text": next(
+                    (o.text for o in question.options if answer and o.id == answer.answer), ""
+                ),
                 "waiting": question.id not in asked_ids and question.id not in resolved,
                 "condition": describe(question.asked_if) if question.asked_if else "",
                 "answer": answer.answer if answer else "",

@@ -142,3 +142,81 @@ def test_a_rob2_assessment_by_keyboard_consensus_and_the_traffic_light_plot(
         page.locator(".rob-figure").first.get_by_role("link", name="PNG").click()
     assert download.value.suggested_filename.endswith(".png")
     assert page.external_requests == [] and page.csp_violations == []
+
+
+NOS_KEYS = {
+    # Newcastle-Ottawa cohort items answered by option number: the n-th option is key n.
+    "selection": [("S1", "1", "a"), ("S2", "1", "a"), ("S3", "3", "c"), ("S4", "1", "a")],
+    "comparability": [("C1a", "1", "yes"), ("C1b", "2", "no")],
+    "outcome": [("O1", "2", "b"), ("O2", "1", "a"), ("O3", "4", "d")],
+}
+
+
+def test_a_newcastle_ottawa_assessment_by_number_keys(page, log_in, assignment):
+    """A cohort study scored with NOS by number keys: stars per category as the proposal,
+    then good/fair/poor overall (3, 1 and 2 stars: good by the AHRQ thresholds)."""
+    review = assignment.review
+    lead = UserFactory._meta.model.objects.get(username="lead")
+    study = extraction_services.study_create(
+        lead=lead, review=review, label="Cho 2019", citation="Cho 2019. Synthetic.", design="cohort"
+    )
+    nos = services.assignment_create(lead=lead, study=study, tool="nos-cohort")
+    log_in("rita")
+    page.goto(f"/reviews/{review.pk}/rob/")
+    page.locator("tr", has_text="Cho 2019").get_by_role("button", name="Assess").click()
+    for category, items in NOS_KEYS.items():
+        form = page.locator("#domain-form")
+        expect(form).to_have_attribute("data-domain", category)
+        settled(page)
+        for item, key, option in items:
+            # The screen has moved on to the next item by itself.
+            expect(
+                form.locator(f'fieldset.rob-question.current[data-question="{item}"]')
+            ).to_have_count(1)
+            page.keyboard.press(key)
+            settled(page)
+            box = form.locator(f'fieldset.rob-question[data-question="{item}"]')
+            expect(box.locator(f'input[value="{option}"]')).to_be_checked()
+        stars = {"selection": "3", "comparability": "1", "outcome": "2"}[category]
+        expect(page.locator("#proposed")).to_have_attribute("data-proposed", stars)
+        if category == "selection":
+            shot(page, "nos-domain")
+        page.keyboard.press("]")
+    expect(page.locator("#overall-proposed")).to_have_text("good")
+    shot(page, "nos-overall")
+    page.keyboard.press("d")
+    page.wait_for_url(f"**/reviews/{review.pk}/rob/")
+    rita = Assessment.objects.get(assessor__username="rita", assignment=nos)
+    assert (rita.status, rita.overall_judgement) == ("done", "good")
+    assert page.external_requests == [] and page.csp_violations == []
+
+
+def test_robins_i_asks_the_effect_of_interest_once(page, log_in, assignment):
+    """The effect of interest is answered on the first screen (key 2: starting and adhering);
+    domain 4 then shows it, without asking again, and asks 4.3 rather than 4.1."""
+    review = assignment.review
+    lead = UserFactory._meta.model.objects.get(username="lead")
+    study = extraction_services.study_create(
+        lead=lead, review=review, label="Cho 2019", citation="Cho 2019. Synthetic.", design="cohort"
+    )
+    services.assignment_create(lead=lead, study=study, tool="robins-i-2016")
+    log_in("rita")
+    page.goto(f"/reviews/{review.pk}/rob/")
+    page.locator("tr", has_text="Cho 2019").get_by_role("button", name="Assess").click()
+    expect(page.locator("#domain-form")).to_have_attribute("data-domain", "D1")
+    settled(page)
+    expect(page.locator('fieldset.rob-question.current[data-question="effect"]')).to_have_count(1)
+    page.keyboard.press("2")
+    settled(page)
+    expect(page.locator('input[name="q-effect"][value="adhering"]')).to_be_checked()
+    for domain in ("D2", "D3", "D4"):
+        page.keyboard.press("]")
+        expect(page.locator("#domain-form")).to_have_attribute("data-domain", domain)
+    expect(page.locator('input[name="q-effect"]')).to_have_count(0)
+    expect(page.locator('.rob-preliminary[data-question="effect"]')).to_contain_text(
+        "Effect of starting and adhering to intervention"
+    )
+    expect(page.locator('fieldset.rob-question[data-question="4.3"]')).to_have_count(1)
+    expect(page.locator('fieldset.rob-question[data-question="4.1"]')).to_have_count(0)
+    shot(page, "robins-preliminary")
+    assert page.external_requests == [] and page.csp_violations == []

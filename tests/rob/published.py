@@ -10,8 +10,8 @@ it exactly once.
 Sources: Higgins JPT, Savović J, Page MJ, Sterne JAC. RoB 2 full guidance document and template,
 22 August 2019 (riskofbias.info), the algorithm figure of each domain; crossover trials: Higgins
 JPT, Li T, Sterne JAC, additional considerations for crossover trials, 18 March 2021. The
-crossover rows for domain S and question 5.4 are those the tool file states it has not yet
-checked against the primary document.
+crossover rows for domain S and question 5.4 could not be checked against the primary document
+(rob/tools/SOURCES.md says what they were compared with).
 """
 
 # Domain 1, "Algorithm for suggested judgement of risk of bias arising from the randomization

@@ -51,6 +51,13 @@ def answers_on(draw, tool_id: str, domain_id: str, path: dict[str, set[str]]):
     return answers
 
 
+def cite(tool_id: str, domain_id: str, row: int, answers: dict[str, str]) -> str:
+    """The decision-table row a failure is about, numbered from 1 as in tests/rob/published.py
+    (one row per end point of the guidance's diagram for the domain)."""
+    path, judgement = TABLES[tool_id, domain_id][row]
+    return f"{tool_id} {domain_id}, row {row + 1}: {path} -> {judgement}; answers {answers}"
+
+
 def test_every_rob2_domain_has_a_published_table():
     domains = {(t, d.id) for t in ROB2_TOOLS for d in get_tool(t).domains}
     assert domains == set(TABLES)
@@ -60,9 +67,10 @@ def test_every_rob2_domain_has_a_published_table():
 @SETTINGS
 @given(data=st.data())
 def test_an_end_point_of_the_diagram_whatever_the_answers_off_its_path(tool, domain, data):
-    path, judgement = data.draw(st.sampled_from(TABLES[tool, domain]))
+    row = data.draw(st.sampled_from(range(len(TABLES[tool, domain]))))
+    path, judgement = TABLES[tool, domain][row]
     answers = data.draw(answers_on(tool, domain, groups(path)))
-    assert propose_domain(tool, domain, answers) == judgement
+    assert propose_domain(tool, domain, answers) == judgement, cite(tool, domain, row, answers)
 
 
 @pytest.mark.parametrize(("tool", "domain"), DOMAINS)
@@ -74,7 +82,9 @@ def test_every_combination_of_answers_takes_exactly_one_published_path(tool, dom
     for answers in every_answer_set(tool, domain):
         reached = [index for index, (path, _) in enumerate(rows) if on_path(path, answers)]
         assert len(reached) == 1, (answers, reached)
-        assert propose_domain(tool, domain, answers) == rows[reached[0]][1], answers
+        assert propose_domain(tool, domain, answers) == rows[reached[0]][1], cite(
+            tool, domain, reached[0], answers
+        )
         reached_rows.add(reached[0])
     assert reached_rows == set(range(len(rows)))
 
