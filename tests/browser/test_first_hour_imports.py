@@ -71,7 +71,7 @@ def test_an_error_names_the_file_once(page, log_in, review, tmp_path, console):
     row.locator("select[name=database]").select_option("cinahl")
     row.get_by_role("button", name="Upload and preview").click()
     row.get_by_role("button", name="Import all records").click()
-    expect(row.get_by_role("alert")).to_contain_text("Record 2 (line 4): no title", timeout=20_000)
+    expect(row.get_by_role("alert")).to_contain_text("record 2 (line 4): no title", timeout=20_000)
     status = row.locator(".import-status").inner_text()
     assert status.count("broken.ris") == 1, status
     page.screenshot(path=str(ARTIFACTS / "first-hour-imports-error.png"), full_page=True)
