@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from analysis import exports, selectors, services
 from analysis.access import analysis_review_for_user, plan_for_user, run_for_user
 from analysis.figures import LABELS
-from analysis.forms import PlanForm
+from analysis.forms import PlanForm, filter_initial
 from analysis.jobs import plot_png
 from analysis.models import RunPlot
 from extraction import selectors as extraction_selectors
@@ -105,6 +105,7 @@ def _plan_form(request: HttpRequest, review, plan=None) -> HttpResponse:
                 },
                 "outcome_timepoint": f"{plan.outcome}|{plan.timepoint}",
                 "r_values": ", ".join(f"{r:g}" for r in plan.r_values),
+                **filter_initial(plan.study_filter),
             }
         form = PlanForm(initial=initial or None, **kwargs)
     return render(

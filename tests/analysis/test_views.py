@@ -57,3 +57,39 @@ def test_downloads_and_compare(web_as, viewer, lead, plan):
     page = client.get(f"{base}compare/?a={first.pk}&b={second.pk}").content.decode()
     assert "REML" in page and "DL" in page and 'class="differs"' in page
     assert json.loads(second.results)["method"] == "DL"
+
+
+def test_the_plan_form_sets_the_study_filter_and_the_run_keeps_only_those_studies(
+    web_as, lead, locked
+):
+    import csv
+
+    from analysis.demo_bcg import BCG_CSV, TIMEPOINT
+
+    with BCG_CSV.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    kept = {r["study"] for r in rows if r["allocation"] in ("random", "systematic")}
+    client = web_as(lead)
+    url = f"/reviews/{locked.pk}/analysis/plans/new/"
+    form = {
+        "outcome_timepoint": f"tuberculosis|{TIMEPOINT}",
+        "name": "Random or systematic only",
+        "measure": "RR",
+        "method": "REML",
+        "test": "z",
+        "filter_field": "allocation",
+        "filter_values": "random, systematic",
+    }
+    refused = client.post(url, {**form, "filter_values": " "})
+    assert refused.status_code == 200
+    assert "Give the values of the studies to keep." in refused.content.decode()
+    assert not AnalysisPlan.objects.filter(review=locked).exists()
+
+    assert client.post(url, form).status_code == 302
+    plan = AnalysisPlan.objects.get(review=locked)
+    assert plan.study_filter == {"allocation": ["random", "systematic"]}
+    edit = client.get(f"/reviews/{locked.pk}/analysis/plans/{plan.pk}/").content.decode()
+    assert 'value="random, systematic"' in edit
+    results = json.loads(bcg_run_here(lead=lead, plan=plan).results)
+    assert {s["study"] for s in results["studies"]} == kept
+    assert results["outcome"] == "tuberculosis"
