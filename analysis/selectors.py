@@ -39,13 +39,20 @@ class Outcome:
     name: str
     type: str
     timepoints: tuple[str, ...]
+    unit: str = ""
 
 
 def outcomes(review: Review) -> list[Outcome]:
     """The outcomes of the review's extraction form, in its order."""
     definition = extraction_selectors.form_definition(review)
     return [
-        Outcome(o["key"], o.get("name") or o["key"], o["type"], tuple(o.get("timepoints") or ("",)))
+        Outcome(
+            o["key"],
+            o.get("name") or o["key"],
+            o["type"],
+            tuple(o.get("timepoints") or ("",)),
+            o.get("unit") or "",
+        )
         for o in definition.get("outcomes", [])
     ]
 

@@ -64,6 +64,15 @@ def plans_defaults(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def plans_seed_style(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = analysis_review_for_user(request.user, review_id, write=True)
+    made = services.plans_set_up_seed_style(lead=request.user, review=review)
+    messages.success(request, f"{len(made)} seed-style plan(s) set up.")
+    return redirect("analysis:plans", review.pk)
+
+
+@require_POST
+@login_required
 def runs_all(request: HttpRequest, review_id: int) -> HttpResponse:
     review = analysis_review_for_user(request.user, review_id, write=True)
     try:

@@ -93,3 +93,38 @@ def test_the_plan_form_sets_the_study_filter_and_the_run_keeps_only_those_studie
     results = json.loads(bcg_run_here(lead=lead, plan=plan).results)
     assert {s["study"] for s in results["studies"]} == kept
     assert results["outcome"] == "tuberculosis"
+
+
+def test_seed_style_plans_follow_each_outcomes_type_and_unit(web_as, lead, review):
+    from extraction import services as extraction_services
+    from tests.extraction.conftest import FORM
+
+    form = {**FORM, "outcomes": [*FORM["outcomes"]]}
+    form["outcomes"].append(
+        {
+            "key": "scar_depth",
+            "name": "Scar depth",
+            "type": "continuous",
+            "unit": "mm",
+            "direction": "lower_better",
+            "timepoints": ["6 months"],
+        }
+    )
+    extraction_services.form_save(lead=lead, review=review, definition=form)
+    url = f"/reviews/{review.pk}/analysis/seed-style/"
+    assert web_as(lead).post(url).status_code == 302
+    plans = {
+        (p.outcome, p.timepoint): (p.name, p.measure, p.method, p.subgroup)
+        for p in AnalysisPlan.objects.filter(review=review)
+    }
+    smd = ("Seed style: SMD by intervention type", "SMD", "REML", "field:intervention_type")
+    assert plans == {
+        ("scar_score", "3 months"): smd,
+        ("scar_score", "6 months"): smd,
+        ("response", "6 months"): ("Seed style: RR", "RR", "REML", ""),
+        ("scar_depth", "6 months"): ("Seed style: MD in mm", "MD", "REML", ""),
+    }
+    web_as(lead).post(url)  # again: nothing new
+    assert AnalysisPlan.objects.filter(review=review).count() == 4
+    page = web_as(lead).get(f"/reviews/{review.pk}/analysis/").content.decode()
+    assert "Set up seed-style plans" in page
