@@ -100,3 +100,13 @@ def analysis_card_counts(review: Review) -> dict[str, int]:
         "runs": all_runs.count(),
         "finished": all_runs.filter(job__status=Job.Status.SUCCEEDED).count(),
     }
+
+
+def study_designs(run: AnalysisRun) -> dict[str, str]:
+    """The design of each study the run pooled, from its snapshot (for where GRADE starts)."""
+    pooled = {row["study"] for row in (results(run) or {}).get("studies", [])}
+    return {
+        s["label"]: s.get("design") or ""
+        for s in run.snapshot.data["studies"]
+        if s["label"] in pooled
+    }

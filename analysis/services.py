@@ -28,6 +28,12 @@ GRADE_DOMAINS = (
     ("imprecision", "Imprecision"),
     ("publication_bias", "Publication bias"),
 )
+# Rated up (0 none, 1 or 2 levels) only for evidence that starts low (non-randomised).
+GRADE_UPGRADES = (
+    ("large_effect", "Large effect"),
+    ("dose_response", "Dose–response gradient"),
+    ("plausible_confounding", "Plausible confounding would reduce the effect"),
+)
 FIELDS = (
     "outcome",
     "timepoint",
@@ -304,19 +310,23 @@ def grade_update(*, lead: User, plan: AnalysisPlan, data: dict[str, Any]) -> Gra
                 continue
             setattr(grade, key, value)
     run = selectors.latest_finished_run(plan)
-    proposals = grade_proposals(selectors.results(run) if run else None, mid=grade.mid)
+    proposals = grade_proposals(
+        selectors.results(run) if run else None,
+        mid=grade.mid,
+        designs=selectors.study_designs(run) if run else None,
+    )
     domains = dict(grade.domains)
-    for key, _label in GRADE_DOMAINS:
+    for key, _label in (*GRADE_DOMAINS, *GRADE_UPGRADES):
         given = (data.get("domains") or {}).get(key)
         if given is None:
             continue
         try:
             rating = int(given.get("rating"))
         except (TypeError, ValueError, AttributeError):
-            errors[key] = "Give a rating: 0 not serious, 1 serious, 2 very serious."
+            errors[key] = "Give a rating: 0, 1 or 2 (levels down, or up for upgrading domains)."
             continue
         if rating not in (0, 1, 2):
-            errors[key] = "Give a rating: 0 not serious, 1 serious, 2 very serious."
+            errors[key] = "Give a rating: 0, 1 or 2 (levels down, or up for upgrading domains)."
             continue
         reason = str(given.get("reason", "")).strip()
         proposed = proposals[key]["rating"] if key in proposals else None
