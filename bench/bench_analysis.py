@@ -15,9 +15,9 @@ Each plan runs what a run's job runs (`analysis.jobs.analysis_job` minus the dat
 engine (REML, subgroups, Egger, Begg, trim-and-fill, leave-one-out, the other model) and
 every plot (forest, subgroup forest, funnel, leave-one-out) as SVG (PNGs are drawn on
 request), then the canonical JSON. "1 worker" runs the 20 plans one after another in one
-process; "2 workers" shares them between two processes (as two Celery worker processes would). Printed: wall-clock time and
-CPU time (with 2 workers, including each worker process's start-up). The database writes and
-the broker are not included.
+process; "2 workers" shares them between two processes (as two Celery worker processes
+would). Printed: wall-clock time and CPU time (with 2 workers, including each worker
+process's start-up). The database writes and the broker are not included.
 """
 
 from __future__ import annotations
