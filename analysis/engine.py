@@ -211,6 +211,8 @@ def run_analysis(
         )
     if spec["exclude_high_rob"]:
         sensitivity["excluding_high_rob"] = _without_high_rob(found, spec, judgements)
+    if spec["r_values"] and main.sensitivity is None:
+        sensitivity["correlations"] = {"varied": [], "note": _unvaried_note(table.layout)}
     progress(75)
     arms = found.arm_data
     participants = sum(
@@ -234,6 +236,17 @@ def run_analysis(
         plain_language=plain_language(out, participants),
     )
     return out, main
+
+
+def _unvaried_note(layout: str) -> str:
+    # The plan asked for other correlations but none was assumed, so the results must
+    # not look as if the estimate had survived a sensitivity analysis it never had.
+    if layout in ("paired", "mixed"):
+        return (
+            "nothing was varied: every within-person study reports its own correlation, "
+            "and reported correlations are used as reported"
+        )
+    return "nothing was varied: no study in this analysis is a within-person study"
 
 
 def _without_high_rob(

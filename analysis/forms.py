@@ -16,6 +16,14 @@ class PlanForm(forms.Form):
     )
     test = forms.ChoiceField(choices=AnalysisPlan.Test.choices, initial="z")
     subgroup = forms.ChoiceField(required=False)
+    filter_field = forms.ChoiceField(
+        required=False, label="Only studies whose field", help_text="None: all studies."
+    )
+    filter_values = forms.CharField(
+        required=False,
+        label="is one of",
+        help_text="Values as extracted, separated by commas, e.g. random, alternate",
+    )
     leave_one_out = forms.BooleanField(required=False, initial=True)
     exclude_high_rob = forms.BooleanField(required=False, label="Excluding high risk of bias")
     compare_models = forms.BooleanField(
@@ -44,8 +52,21 @@ class PlanForm(forms.Form):
             *((f"field:{f['key']}", f["label"]) for f in fields),
         ]
 
+        self.fields["filter_field"].choices = [
+            ("", "None"),
+            *((f["key"], f["label"]) for f in fields),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("filter_field") and not _values(data.get("filter_values")):
+            self.add_error("filter_values", "Give the values of the studies to keep.")
+        return data
+
     def plan_data(self) -> dict:
         data = dict(self.cleaned_data)
+        key, values = data.pop("filter_field"), _values(data.pop("filter_values"))
+        data["study_filter"] = {key: values} if key else {}
         outcome, _, timepoint = data.pop("outcome_timepoint").partition("|")
         text = data.pop("r_values") or ""
         parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
@@ -54,3 +75,15 @@ class PlanForm(forms.Form):
         except ValueError:
             data["r_values"] = parts  # the service names the field
         return {**data, "outcome": outcome, "timepoint": timepoint}
+
+
+def _values(text: str | None) -> list[str]:
+    return [v.strip() for v in (text or "").split(",") if v.strip()]
+
+
+def filter_initial(study_filter: dict) -> dict:
+    """The form's two filter fields from a plan's filter (the form sets one field; a filter
+    of several fields, set through the API, shows its first)."""
+    for key, values in study_filter.items():
+        return {"filter_field": key, "filter_values": ", ".join(str(v) for v in values)}
+    return {}

@@ -5,6 +5,7 @@ or overrides each with a reason."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,17 @@ RATINGS = {0: "not serious", 1: "serious", 2: "very serious"}
 HIGH_ROB_SHARE = (0.25, 0.5)
 I2_LIMITS = (50.0, 75.0)
 EGGER_ALPHA = 0.10
+LARGE_RATIO = (2.0, 5.0)
+NON_RANDOMISED = frozenset({"cohort", "case_control", "before_after"})
+DOWNGRADE_KEYS = (
+    "risk_of_bias",
+    "inconsistency",
+    "indirectness",
+    "imprecision",
+    "publication_bias",
+)
+UPGRADE_KEYS = ("large_effect", "dose_response", "plausible_confounding")
+UPGRADE_RATINGS = {0: "none", 1: "up one level", 2: "up two levels"}
 
 
 def _proposal(rating: int | None, why: str) -> dict[str, Any]:
@@ -88,11 +100,65 @@ def _publication_bias(results: Mapping[str, Any]) -> dict[str, Any]:
     return _proposal(rating, why)
 
 
-def grade_proposals(results: Mapping[str, Any] | None, *, mid: float | None) -> dict[str, Any]:
-    """Proposed rating (0, 1, 2 or None: no proposal) and why, per domain."""
+def start_level(designs: Mapping[str, str]) -> dict[str, Any]:
+    """Where the certainty starts (GRADE Handbook 5.1): high for randomised trials, low when
+    the studies pooled are non-randomised (cohort, case-control, before-after)."""
+    found = [d for d in designs.values() if d in NON_RANDOMISED]
+    if designs and len(found) == len(designs):
+        return {"level": 2, "why": "Non-randomised studies only: certainty starts at low."}
+    why = "Randomised trials: certainty starts at high."
+    if found:
+        why = (
+            f"{len(found)} of {len(designs)} studies are non-randomised: certainty starts at "
+            "high; judge their risk of bias (and consider analysing them apart)."
+        )
+    return {"level": 4, "why": why}
+
+
+def _large_effect(results: Mapping[str, Any]) -> dict[str, Any]:
+    # GRADE Handbook 5.2.1: RR above 2 (or below 0.5) large, above 5 (below 0.2) very large.
+    if results["measure"] not in ("RR", "OR") or results.get("estimate") is None:
+        return _proposal(None, "Not a ratio: judge whether the effect is large.")
+    rr = math.exp(abs(results["estimate"]))
+    rating = 2 if rr > LARGE_RATIO[1] else (1 if rr > LARGE_RATIO[0] else 0)
+    shown = math.exp(results["estimate"])
+    return _proposal(
+        rating,
+        f"{results['measure']} {fmt(shown)}: "
+        + ("very large" if rating == 2 else "large" if rating else "not large")
+        + " (more than 2-fold: large; 5-fold: very large).",
+    )
+
+
+def _upgrades(results: Mapping[str, Any], start: int) -> dict[str, Any]:
+    if start == 4:
+        none = _proposal(0, "Evidence that starts high is not rated up.")
+        return dict.fromkeys(UPGRADE_KEYS, none)
+    return {
+        "large_effect": _large_effect(results),
+        "dose_response": _proposal(
+            None, "The pooled data cannot tell; judge from the studies' dose–effect gradients."
+        ),
+        "plausible_confounding": _proposal(
+            None, "Judge whether plausible confounding would reduce the effect seen."
+        ),
+    }
+
+
+def grade_proposals(
+    results: Mapping[str, Any] | None,
+    *,
+    mid: float | None,
+    designs: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Proposed rating (0, 1, 2 or None: no proposal) and why, per domain: levels down for
+    the five domains, levels up for the three upgrading domains (only for evidence that
+    starts low). ``designs``: the design of each pooled study (snapshot), for the start."""
     if results is None:
         return {}
-    return {
+    start = start_level(designs or {})
+    return _upgrades(results, start["level"]) | {
+        "start": start,
         "risk_of_bias": _risk_of_bias(results),
         "inconsistency": _inconsistency(results),
         "indirectness": _proposal(
@@ -103,17 +169,21 @@ def grade_proposals(results: Mapping[str, Any] | None, *, mid: float | None) -> 
     }
 
 
-def certainty(
-    proposals: Mapping[str, Any], judgements: Mapping[str, Any], *, start: int = 4
-) -> dict[str, Any]:
-    """The certainty from the lead's judgements where given, else the proposals. Evidence
-    from randomised trials starts high (4)."""
+def certainty(proposals: Mapping[str, Any], judgements: Mapping[str, Any]) -> dict[str, Any]:
+    """The certainty from the lead's judgements where given, else the proposals: the start
+    (high for randomised trials, low for non-randomised studies), down for each level of
+    concern, up for each upgrading level (only from a low start), between very low and high."""
+    start = proposals.get("start", {"level": 4})["level"]
     ratings = {}
-    for key in proposals:
+    for key in (*DOWNGRADE_KEYS, *UPGRADE_KEYS):
+        if key not in proposals:
+            continue
         given = judgements.get(key)
         ratings[key] = given["rating"] if given is not None else (proposals[key]["rating"] or 0)
-    level = max(1, start - sum(ratings.values()))
-    return {"level": level, "label": LEVELS[level], "ratings": ratings}
+    down = sum(ratings.get(k, 0) for k in DOWNGRADE_KEYS)
+    up = sum(ratings.get(k, 0) for k in UPGRADE_KEYS) if start < 4 else 0
+    level = min(4, max(1, start - down + up))
+    return {"level": level, "label": LEVELS[level], "ratings": ratings, "start": start}
 
 
 def absolute_effects(results: Mapping[str, Any], control_risk: float | None) -> dict[str, Any]:
@@ -122,7 +192,6 @@ def absolute_effects(results: Mapping[str, Any], control_risk: float | None) -> 
     measure = results["measure"]
     if control_risk is None or measure not in ("RR", "OR", "RD"):
         return {}
-    import math
 
     def risk(effect: float | None) -> float | None:
         if effect is None:

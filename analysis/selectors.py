@@ -39,13 +39,20 @@ class Outcome:
     name: str
     type: str
     timepoints: tuple[str, ...]
+    unit: str = ""
 
 
 def outcomes(review: Review) -> list[Outcome]:
     """The outcomes of the review's extraction form, in its order."""
     definition = extraction_selectors.form_definition(review)
     return [
-        Outcome(o["key"], o.get("name") or o["key"], o["type"], tuple(o.get("timepoints") or ("",)))
+        Outcome(
+            o["key"],
+            o.get("name") or o["key"],
+            o["type"],
+            tuple(o.get("timepoints") or ("",)),
+            o.get("unit") or "",
+        )
         for o in definition.get("outcomes", [])
     ]
 
@@ -92,4 +99,14 @@ def analysis_card_counts(review: Review) -> dict[str, int]:
         "plans": AnalysisPlan.objects.filter(review=review).count(),
         "runs": all_runs.count(),
         "finished": all_runs.filter(job__status=Job.Status.SUCCEEDED).count(),
+    }
+
+
+def study_designs(run: AnalysisRun) -> dict[str, str]:
+    """The design of each study the run pooled, from its snapshot (for where GRADE starts)."""
+    pooled = {row["study"] for row in (results(run) or {}).get("studies", [])}
+    return {
+        s["label"]: s.get("design") or ""
+        for s in run.snapshot.data["studies"]
+        if s["label"] in pooled
     }

@@ -28,6 +28,12 @@ GRADE_DOMAINS = (
     ("imprecision", "Imprecision"),
     ("publication_bias", "Publication bias"),
 )
+# Rated up (0 none, 1 or 2 levels) only for evidence that starts low (non-randomised).
+GRADE_UPGRADES = (
+    ("large_effect", "Large effect"),
+    ("dose_response", "Dose–response gradient"),
+    ("plausible_confounding", "Plausible confounding would reduce the effect"),
+)
 FIELDS = (
     "outcome",
     "timepoint",
@@ -181,6 +187,56 @@ def plans_set_up_defaults(*, lead: User, review: Review) -> list[AnalysisPlan]:
     return made
 
 
+# Units that mean "a score on some scale": different studies' scales are pooled as SMD.
+SCALE_UNITS = {"", "point", "points", "score", "scores"}
+
+
+def _intervention_type_field(review: Review) -> str:
+    """The key of a study field naming the type of intervention, or ""."""
+    for field in extraction_selectors.form_definition(review).get("fields", []):
+        words = f"{field['key']} {field.get('label', '')}".lower().replace("_", " ")
+        if "intervention" in words and "type" in words:
+            return field["key"]
+    return ""
+
+
+def seed_style_data(review: Review, outcome: selectors.Outcome, timepoint: str) -> dict[str, Any]:
+    """The plan the seed review used for an outcome of this type: RR for a dichotomous
+    outcome; MD in the outcome's unit for a measured one (mm, days); SMD for a continuous
+    outcome scored on a scale (no unit, or "points": scales differ between studies), with
+    subgroups by the type
+    of intervention when a study field records it. All random effects (REML)."""
+    data: dict[str, Any] = {"outcome": outcome.key, "timepoint": timepoint, "method": "REML"}
+    if outcome.type == "dichotomous":
+        return data | {"measure": "RR", "name": "Seed style: RR"}
+    if outcome.unit.strip().lower() not in SCALE_UNITS:
+        return data | {"measure": "MD", "name": f"Seed style: MD in {outcome.unit}"[:100]}
+    field = _intervention_type_field(review)
+    if field:
+        return data | {
+            "measure": "SMD",
+            "subgroup": f"field:{field}",
+            "name": "Seed style: SMD by intervention type",
+        }
+    return data | {"measure": "SMD", "name": "Seed style: SMD"}
+
+
+@transaction.atomic
+def plans_set_up_seed_style(*, lead: User, review: Review) -> list[AnalysisPlan]:
+    """One seed-style plan (:func:`seed_style_data`) per outcome and time point that has
+    none yet; pressing it again makes nothing new."""
+    made = []
+    for outcome in selectors.outcomes(review):
+        for timepoint in outcome.timepoints:
+            data = seed_style_data(review, outcome, timepoint)
+            if AnalysisPlan.objects.filter(
+                review=review, outcome=outcome.key, timepoint=timepoint, name=data["name"]
+            ).exists():
+                continue
+            made.append(plan_create(lead=lead, review=review, data=data))
+    return made
+
+
 def _locked_snapshot(review: Review):
     lock = extraction_selectors.lock_of(review)
     if lock is None:
@@ -254,19 +310,23 @@ def grade_update(*, lead: User, plan: AnalysisPlan, data: dict[str, Any]) -> Gra
                 continue
             setattr(grade, key, value)
     run = selectors.latest_finished_run(plan)
-    proposals = grade_proposals(selectors.results(run) if run else None, mid=grade.mid)
+    proposals = grade_proposals(
+        selectors.results(run) if run else None,
+        mid=grade.mid,
+        designs=selectors.study_designs(run) if run else None,
+    )
     domains = dict(grade.domains)
-    for key, _label in GRADE_DOMAINS:
+    for key, _label in (*GRADE_DOMAINS, *GRADE_UPGRADES):
         given = (data.get("domains") or {}).get(key)
         if given is None:
             continue
         try:
             rating = int(given.get("rating"))
         except (TypeError, ValueError, AttributeError):
-            errors[key] = "Give a rating: 0 not serious, 1 serious, 2 very serious."
+            errors[key] = "Give a rating: 0, 1 or 2 (levels down, or up for upgrading domains)."
             continue
         if rating not in (0, 1, 2):
-            errors[key] = "Give a rating: 0 not serious, 1 serious, 2 very serious."
+            errors[key] = "Give a rating: 0, 1 or 2 (levels down, or up for upgrading domains)."
             continue
         reason = str(given.get("reason", "")).strip()
         proposed = proposals[key]["rating"] if key in proposals else None

@@ -9,6 +9,7 @@ RUN = "runs/<int:run_id>/"
 urlpatterns = [
     path("", views.plans, name="plans"),
     path("defaults/", views.plans_defaults, name="plans_defaults"),
+    path("seed-style/", views.plans_seed_style, name="plans_seed_style"),
     path("run-all/", views.runs_all, name="runs_all"),
     path("plans/new/", views.plan_new, name="plan_new"),
     path("plans/<int:plan_id>/", views.plan_edit, name="plan_edit"),

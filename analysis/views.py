@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from analysis import exports, selectors, services
 from analysis.access import analysis_review_for_user, plan_for_user, run_for_user
 from analysis.figures import LABELS
-from analysis.forms import PlanForm
+from analysis.forms import PlanForm, filter_initial
 from analysis.jobs import plot_png
 from analysis.models import RunPlot
 from extraction import selectors as extraction_selectors
@@ -64,6 +64,15 @@ def plans_defaults(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def plans_seed_style(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = analysis_review_for_user(request.user, review_id, write=True)
+    made = services.plans_set_up_seed_style(lead=request.user, review=review)
+    messages.success(request, f"{len(made)} seed-style plan(s) set up.")
+    return redirect("analysis:plans", review.pk)
+
+
+@require_POST
+@login_required
 def runs_all(request: HttpRequest, review_id: int) -> HttpResponse:
     review = analysis_review_for_user(request.user, review_id, write=True)
     try:
@@ -105,6 +114,7 @@ def _plan_form(request: HttpRequest, review, plan=None) -> HttpResponse:
                 },
                 "outcome_timepoint": f"{plan.outcome}|{plan.timepoint}",
                 "r_values": ", ".join(f"{r:g}" for r in plan.r_values),
+                **filter_initial(plan.study_filter),
             }
         form = PlanForm(initial=initial or None, **kwargs)
     return render(

@@ -23,7 +23,9 @@ def grade_summary(plan) -> dict[str, Any]:
     assessment = selectors.grade_of(plan)
     run = selectors.latest_finished_run(plan)
     results = selectors.results(run) if run else None
-    proposals = grade.grade_proposals(results, mid=assessment.mid)
+    proposals = grade.grade_proposals(
+        results, mid=assessment.mid, designs=selectors.study_designs(run) if run else None
+    )
     return {
         "plan": plan,
         "run": run,
@@ -53,7 +55,7 @@ def grade_page(request: HttpRequest, review_id: int, plan_id: int) -> HttpRespon
                     "rating": request.POST.get(f"{key}-rating"),
                     "reason": request.POST.get(f"{key}-reason", ""),
                 }
-                for key, _ in services.GRADE_DOMAINS
+                for key, _ in (*services.GRADE_DOMAINS, *services.GRADE_UPGRADES)
                 if request.POST.get(f"{key}-rating", "") != ""
             },
         }
@@ -67,8 +69,18 @@ def grade_page(request: HttpRequest, review_id: int, plan_id: int) -> HttpRespon
             return redirect("analysis:grade", plan.review.pk, plan.pk)
     summary = grade_summary(plan)
     domains = [
-        (key, label, summary["proposals"].get(key), summary["assessment"].domains.get(key))
-        for key, label in services.GRADE_DOMAINS
+        (
+            key,
+            label,
+            summary["proposals"].get(key),
+            summary["assessment"].domains.get(key),
+            ratings,
+        )
+        for group, ratings in (
+            (services.GRADE_DOMAINS, grade.RATINGS),
+            (services.GRADE_UPGRADES, grade.UPGRADE_RATINGS),
+        )
+        for key, label in group
     ]
     context = {"review": plan.review, **summary, "domains": domains, "ratings": grade.RATINGS}
     return render(request, "analysis/grade.html", context)

@@ -7,9 +7,24 @@ from pathlib import Path
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 PNG_DPI = 300  # print quality; a page shows the SVG
 FORMATS = ("svg", "png")
+PAD = 0.1  # inches of white around the content
+
+
+class ExactFigure(Figure):
+    """A figure whose layout was computed to fit all its content (as the forest plots'
+    is): saving it pads the figure's own box instead of a "tight" box, which would draw
+    and measure every text once more just to find the same edges."""
+
+
+def _bbox(fig: Figure) -> str | Bbox:
+    if isinstance(fig, ExactFigure):
+        width, height = fig.get_size_inches()
+        return Bbox.from_extents(-PAD, -PAD, width + PAD, height + PAD)
+    return "tight"
 
 
 def figure_bytes(fig: Figure, fmt: str, *, dpi: int = PNG_DPI) -> bytes:
@@ -26,11 +41,20 @@ def figure_bytes(fig: Figure, fmt: str, *, dpi: int = PNG_DPI) -> bytes:
         # rc_context is the only switch for SVG text; it only touches this render.
         with matplotlib.rc_context({"svg.fonttype": "none"}):
             fig.savefig(
-                buffer, format="svg", bbox_inches="tight", pad_inches=0.1, metadata={"Date": None}
+                buffer,
+                format="svg",
+                bbox_inches=_bbox(fig),
+                pad_inches=PAD,
+                metadata={"Date": None},
             )
     else:
         fig.savefig(
-            buffer, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.1, facecolor="white"
+            buffer,
+            format="png",
+            dpi=dpi,
+            bbox_inches=_bbox(fig),
+            pad_inches=PAD,
+            facecolor="white",
         )
     return buffer.getvalue()
 

@@ -29,11 +29,13 @@ def font(size: float, weight: str = "normal", style: str = "normal") -> FontProp
 
 
 @functools.lru_cache(maxsize=4096)
-def text_width(text: str, size: float, weight: str = "normal") -> float:
+def text_width(text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
     """Width of one line of ``text`` in inches."""
     if not text:
         return 0.0
-    width, _, _ = _renderer().get_text_width_height_descent(text, font(size, weight), ismath=False)
+    width, _, _ = _renderer().get_text_width_height_descent(
+        text, font(size, weight, style), ismath=False
+    )
     return width / 72
 
 

@@ -61,7 +61,8 @@ def import_skip_invalid(*, user: User, search_import: SearchImport, skip: int) -
     the refusal named, so that nobody skips records they were not shown."""
     with transaction.atomic():
         search_import = (
-            SearchImport.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the outer join to the job.
+            SearchImport.objects.select_for_update(of=("self",))
             .select_related("review", "job")
             .get(pk=search_import.pk)
         )

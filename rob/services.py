@@ -192,7 +192,7 @@ def domain_save(
     with an algorithm, one differing from the proposal is an override and needs a
     ``justification``; "" drops an override. Answers to questions not asked raise an error,
     or with ``drop_not_asked`` (the form, where they are hidden) are left out."""
-    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    Assessment.objects.select_for_update(of=("self",)).filter(pk=assessment.pk).first()
     _editable(assessment)
     tool = get_tool(assessment.assignment.tool)
     notes = notes or {}

@@ -17,6 +17,7 @@ from matplotlib.patches import Polygon
 
 from plotting.fonts import font_family
 from plotting.judgements import LOOKS, NOT_ASSESSED, draw_marks, look
+from plotting.output import ExactFigure
 from plotting.text import shorten, text_width, widest, wrap
 
 from .common import set_effect_axis
@@ -105,6 +106,21 @@ def _anchor(col: Column, left: float, width: float) -> tuple[float, str]:
     return (left, "left") if col.align == "left" else (left + width, "right")
 
 
+def _favours(forest: Forest) -> tuple[str, ...]:
+    if not forest.favours:
+        return ()
+    return (f"\u2190 {forest.favours[0]}", f"{forest.favours[1]} \u2192")
+
+
+def _null_fraction(rows: list[Row]) -> float:
+    """Where the null line falls across the effect panel, as :func:`set_effect_axis` will
+    set its limits (so the layout can be made before the axes exist)."""
+    low = min([*(r.lo for r in rows if r.lo is not None), 0.0])
+    high = max([*(r.hi for r in rows if r.hi is not None), 0.0])
+    pad = 0.05 * ((high - low) or 1.0)
+    return (0.0 - (low - pad)) / ((high + pad) - (low - pad))
+
+
 def draw_forest(forest: Forest) -> Figure:
     rows = forest.rows
     family = font_family()
@@ -133,6 +149,13 @@ def draw_forest(forest: Forest) -> Figure:
     )
     x = MARGIN + label_w + GAP
     left_cols, x = _columns(forest.left, rows, "left", x)
+    # The favours labels sit either side of the null line: widen the label column when
+    # the left one would run past the figure's left edge.
+    null_at = _null_fraction(rows) * PANEL
+    favours_w = [text_width(s, SMALL) for s in _favours(forest)]
+    if favours_w and (short := MARGIN + favours_w[0] + 0.06 - (x + null_at)) > 0:
+        label_w += short
+        left_cols, x = _columns(forest.left, rows, "left", MARGIN + label_w + GAP)
     panel_x = x
     x += PANEL + GAP
     right_cols, x = _columns(forest.right, rows, "right", x)
@@ -147,6 +170,17 @@ def draw_forest(forest: Forest) -> Figure:
         rob_right = x
         x += GAP
     width = x + MARGIN - GAP
+    # Every text that is not in a column also fits, so the figure is exactly as large as
+    # its content and saving it needs no second measuring pass (plotting.output).
+    free = [text_width(line, SMALL) for line in forest.footer]
+    free += [
+        0.1 + text_width(row.label, SMALL, style="italic") for row in rows if row.kind == "note"
+    ]
+    if forest.title:
+        free.append(text_width(forest.title, 10, "bold"))
+    if len(favours_w) == 2:
+        free.append(panel_x + null_at + 0.06 + favours_w[1] - MARGIN)
+    width = max([width, *(MARGIN + w + MARGIN for w in free)])
 
     # Vertical layout, in inches from the top edge.
     legend_lines: list[str] = []
@@ -171,7 +205,7 @@ def draw_forest(forest: Forest) -> Figure:
     if forest.rob_domains:
         height += (len(legend_lines) + 2) * LINE + 0.1
 
-    fig = Figure(figsize=(width, height), dpi=100)
+    fig = ExactFigure(figsize=(width, height), dpi=100)
     bg = fig.add_axes((0, 0, 1, 1))
     bg.set_xlim(0, width)
     bg.set_ylim(height, 0)
@@ -274,8 +308,9 @@ def draw_forest(forest: Forest) -> Figure:
     null_x = panel_x + (0.0 - lo_lim) / (hi_lim - lo_lim) * PANEL
     if forest.favours:
         fy = rows_bottom + 0.34
-        text(null_x - 0.06, fy, f"\u2190 {forest.favours[0]}", fontsize=SMALL, ha="right")
-        text(null_x + 0.06, fy, f"{forest.favours[1]} \u2192", fontsize=SMALL, ha="left")
+        left_favours, right_favours = _favours(forest)
+        text(null_x - 0.06, fy, left_favours, fontsize=SMALL, ha="right")
+        text(null_x + 0.06, fy, right_favours, fontsize=SMALL, ha="left")
     for j, line in enumerate(forest.footer):
         text(MARGIN, footer_top + (j + 0.5) * LINE, line, fontsize=SMALL)
     if forest.rob_domains:

@@ -78,3 +78,64 @@ def test_absolute_effects_from_the_assumed_control_risk(results):
     assert absolute["control_per_1000"] == 10
     assert absolute["intervention_per_1000"]["estimate"] == 5  # 0.489 x 10 per 1000
     assert grade.absolute_effects(results, None) == {}
+
+
+def test_randomised_evidence_starts_high_and_is_not_rated_up(results):
+    designs = {row["study"]: "parallel" for row in results["studies"]}
+    proposals = grade.grade_proposals(results, mid=None, designs=designs)
+    assert proposals["start"]["level"] == 4
+    assert {proposals[k]["rating"] for k in grade.UPGRADE_KEYS} == {0}
+    judged = {"dose_response": {"rating": 1, "reason": "x"}}
+    # I2 = 92% (very serious) from high: low, whatever is judged for upgrading.
+    assert grade.certainty(proposals, judged)["label"] == "Low"
+
+
+def test_non_randomised_evidence_starts_low_and_a_large_effect_rates_it_up(results):
+    designs = {row["study"]: "cohort" for row in results["studies"]}
+    proposals = grade.grade_proposals(results, mid=None, designs=designs)
+    assert proposals["start"]["level"] == 2
+    # Pooled RR 0.49: more than a two-fold reduction, less than five-fold.
+    assert proposals["large_effect"]["rating"] == 1
+    assert proposals["dose_response"]["rating"] is None
+    # Low, down two (I2 = 92%), up one: very low (never below).
+    assert grade.certainty(proposals, {})["label"] == "Very low"
+    judged = {
+        "inconsistency": {"rating": 0, "reason": "explained by latitude"},
+        "dose_response": {"rating": 1, "reason": "gradient with latitude"},
+    }
+    assert grade.certainty(proposals, judged)["label"] == "High"  # 2 - 0 + 1 + 1
+
+
+def test_a_mix_of_designs_starts_high_and_says_so(results):
+    studies = [row["study"] for row in results["studies"]]
+    designs = dict.fromkeys(studies, "parallel") | {studies[0]: "case_control"}
+    start = grade.grade_proposals(results, mid=None, designs=designs)["start"]
+    assert start["level"] == 4 and "1 of 13 studies are non-randomised" in start["why"]
+
+
+def test_cohort_studies_in_the_snapshot_start_low_and_upgrades_need_a_reason(review, lead):
+    from analysis.demo_bcg import FORM, bcg_extraction_csv, bcg_plan
+    from analysis.views_grade import grade_summary
+    from extraction import locking
+    from extraction import services as extraction_services
+    from extraction.importer import extraction_import
+
+    extraction_services.form_save(lead=lead, review=review, definition=FORM)
+    content = bcg_extraction_csv().replace(b",parallel,", b",cohort,")
+    extraction_import(lead=lead, review=review, file_name="bcg.csv", content=content)
+    locking.extraction_lock(lead=lead, review=review)
+    plan = bcg_plan(lead=lead, review=review)
+    bcg_run_here(lead=lead, plan=plan)
+    summary = grade_summary(plan)
+    assert summary["proposals"]["start"]["level"] == 2
+    assert summary["certainty"]["start"] == 2
+    with pytest.raises(ValidationError, match="Say why"):
+        services.grade_update(
+            lead=lead, plan=plan, data={"domains": {"large_effect": {"rating": 2}}}
+        )
+    services.grade_update(
+        lead=lead,
+        plan=plan,
+        data={"domains": {"large_effect": {"rating": 2, "reason": "RR 0.2 in most trials"}}},
+    )
+    assert grade_summary(plan)["certainty"]["ratings"]["large_effect"] == 2

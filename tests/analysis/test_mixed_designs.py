@@ -48,3 +48,30 @@ def test_an_assumed_correlation_is_stated_and_varied(review, lead):
     assert (ito["r"], ito["r_source"]) == (0.5, "assumed")
     assert results["r_sensitivity"]["assumed_for"] == ["Ito 2021"]
     assert [fit["r"] for fit in results["r_sensitivity"]["fits"]] == [0.2]
+
+
+def test_other_correlations_with_every_r_reported_say_nothing_was_varied(review, lead, client):
+    extraction_services.form_save(lead=lead, review=review, definition=FORM)
+    # Ito 2021, the one within-person study, reports r = 0.6: nothing is assumed.
+    extraction_import(lead=lead, review=review, file_name="x.csv", content=csv_bytes())
+    locking.extraction_lock(lead=lead, review=review)
+    outcome = next(o for o in services.selectors.outcomes(review) if o.type == "continuous")
+    plan = services.plan_create(
+        lead=lead,
+        review=review,
+        data={
+            "outcome": outcome.key,
+            "timepoint": "3 months",
+            "measure": "SMD",
+            "r_values": [0.2, 0.8],
+        },
+    )
+    run = bcg_run_here(lead=lead, plan=plan)
+    results = json.loads(run.results)
+    assert "r_sensitivity" not in results
+    note = results["sensitivity"]["correlations"]
+    assert note["varied"] == []
+    assert "every within-person study reports its own correlation" in note["note"]
+    client.force_login(lead)
+    page = client.get(f"/reviews/{review.pk}/analysis/runs/{run.pk}/").content.decode()
+    assert "Other within-person correlations: nothing was varied" in page

@@ -13,11 +13,14 @@ from analysis.stats import (
     binary,
     egger_test,
     leave_one_out,
-    mantel_haenszel,
     pool,
     subgroup_analysis,
     trim_and_fill,
 )
+
+# The function, not its module: the package attribute is the submodule once anything has
+# imported analysis.stats.mantel_haenszel (the package loads its names lazily).
+from analysis.stats.mantel_haenszel import mantel_haenszel
 from analysis.stats.tabular import read_table
 from tests.analysis.test_metaanalyze_command import BCG
 from tests.figures import (
@@ -432,3 +435,25 @@ def test_funnel_of_a_ratio_measure_is_labelled_in_ratios(bcg):
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert "1" in labels
     assert ax.get_xlabel() == "Risk ratio (log scale)"
+
+
+# Forest plots are saved with their own box (no "tight" measuring pass), so nothing may
+# stick out of it: short labels under a long title, footer and favours labels.
+@pytest.mark.parametrize("k", [1, 3, 50])
+def test_forest_figures_contain_all_their_text(k):
+    fit = generic_fit(k, [f"S{i}" for i in range(k)])
+    figures = [
+        forest_plot(
+            fit,
+            title="A long title for a small plot of very few short-named studies indeed",
+            favours=("Favours the new long-named treatment", "Favours the usual control care"),
+        ),
+    ]
+    if k >= 2:
+        figures.append(leave_one_out_plot(leave_one_out(fit), fit))
+    for fig in figures:
+        fig.canvas.draw()
+        box = fig.get_tightbbox()
+        width, height = fig.get_size_inches()
+        assert box.x0 >= -1e-6 and box.y0 >= -1e-6
+        assert box.x1 <= width + 1e-6 and box.y1 <= height + 1e-6

@@ -186,3 +186,34 @@ def test_consensus_judgements_of_the_rob_app_reach_a_run(plan, lead, reviewer):
     assert results["rob"]["Aronson 1948"] == "high"
     assert results["rob"]["Hart & Sutherland 1977"] is None
     assert results["sensitivity"]["excluding_high_rob"]["excluded"] == ["Aronson 1948"]
+
+
+def _keys_reversed(value):
+    """The same JSON with every object's keys in reverse order (PostgreSQL's jsonb gives keys
+    back in its own order, SQLite in the order written)."""
+    if isinstance(value, dict):
+        return {k: _keys_reversed(value[k]) for k in reversed(list(value))}
+    if isinstance(value, list):
+        return [_keys_reversed(v) for v in value]
+    return value
+
+
+def test_results_bytes_are_the_engines_on_the_snapshot_as_stored_whatever_its_key_order(plan, lead):
+    from analysis import selectors
+    from extraction.models import Snapshot
+    from extraction.snapshots import sha256_of
+
+    run = bcg_run_here(lead=lead, plan=plan)
+    stored = Snapshot.objects.get(pk=run.snapshot_id)  # as this database gives it back
+    spec = AnalysisRun.objects.get(pk=run.pk).plan_spec
+    judgements = selectors.rob_by_label(plan.review, stored)
+    expected, _ = engine.run_analysis(stored, spec, judgements)
+    assert run.results.encode() == engine.results_json(expected).encode()
+
+    reordered = Snapshot(
+        pk=stored.pk, data=_keys_reversed(stored.data), index={}, sha256=stored.sha256, version=1
+    )
+    assert list(reordered.data) != list(stored.data)
+    assert sha256_of(reordered.data) == stored.sha256 == run.snapshot_sha256
+    again, _ = engine.run_analysis(reordered, _keys_reversed(spec), judgements)
+    assert engine.results_json(again).encode() == run.results.encode()

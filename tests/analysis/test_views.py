@@ -69,3 +69,72 @@ def test_the_summary_of_findings_counts_participants_as_grade_tables_write_them(
     participants = sum(int(t["n_t"]) + int(t["n_c"]) for t in trials)
     page = web_as(viewer).get(f"/reviews/{plan.review_id}/analysis/summary-of-findings/")
     assert f"{participants:,} ({len(trials)} studies)" in page.content.decode()
+
+
+def test_the_plan_form_sets_the_study_filter_and_the_run_keeps_only_those_studies(
+    web_as, lead, locked
+):
+    from analysis.demo_bcg import TIMEPOINT
+
+    with BCG_CSV.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    kept = {r["study"] for r in rows if r["allocation"] in ("random", "systematic")}
+    client = web_as(lead)
+    url = f"/reviews/{locked.pk}/analysis/plans/new/"
+    form = {
+        "outcome_timepoint": f"tuberculosis|{TIMEPOINT}",
+        "name": "Random or systematic only",
+        "measure": "RR",
+        "method": "REML",
+        "test": "z",
+        "filter_field": "allocation",
+        "filter_values": "random, systematic",
+    }
+    refused = client.post(url, {**form, "filter_values": " "})
+    assert refused.status_code == 200
+    assert "Give the values of the studies to keep." in refused.content.decode()
+    assert not AnalysisPlan.objects.filter(review=locked).exists()
+
+    assert client.post(url, form).status_code == 302
+    plan = AnalysisPlan.objects.get(review=locked)
+    assert plan.study_filter == {"allocation": ["random", "systematic"]}
+    edit = client.get(f"/reviews/{locked.pk}/analysis/plans/{plan.pk}/").content.decode()
+    assert 'value="random, systematic"' in edit
+    results = json.loads(bcg_run_here(lead=lead, plan=plan).results)
+    assert {s["study"] for s in results["studies"]} == kept
+    assert results["outcome"] == "tuberculosis"
+
+
+def test_seed_style_plans_follow_each_outcomes_type_and_unit(web_as, lead, review):
+    from extraction import services as extraction_services
+    from tests.extraction.conftest import FORM
+
+    form = {**FORM, "outcomes": [*FORM["outcomes"]]}
+    form["outcomes"].append(
+        {
+            "key": "scar_depth",
+            "name": "Scar depth",
+            "type": "continuous",
+            "unit": "mm",
+            "direction": "lower_better",
+            "timepoints": ["6 months"],
+        }
+    )
+    extraction_services.form_save(lead=lead, review=review, definition=form)
+    url = f"/reviews/{review.pk}/analysis/seed-style/"
+    assert web_as(lead).post(url).status_code == 302
+    plans = {
+        (p.outcome, p.timepoint): (p.name, p.measure, p.method, p.subgroup)
+        for p in AnalysisPlan.objects.filter(review=review)
+    }
+    smd = ("Seed style: SMD by intervention type", "SMD", "REML", "field:intervention_type")
+    assert plans == {
+        ("scar_score", "3 months"): smd,
+        ("scar_score", "6 months"): smd,
+        ("response", "6 months"): ("Seed style: RR", "RR", "REML", ""),
+        ("scar_depth", "6 months"): ("Seed style: MD in mm", "MD", "REML", ""),
+    }
+    web_as(lead).post(url)  # again: nothing new
+    assert AnalysisPlan.objects.filter(review=review).count() == 4
+    page = web_as(lead).get(f"/reviews/{review.pk}/analysis/").content.decode()
+    assert "Set up seed-style plans" in page

@@ -938,6 +938,7 @@ AP = "/reviews/{review}/analysis/"
 ANALYSIS_PAGES = [
     ("get", AP, None, "viewer", 200),
     ("post", AP + "defaults/", {}, "lead", 302),
+    ("post", AP + "seed-style/", {}, "lead", 302),
     ("post", AP + "run-all/", {}, "lead", 302),
     ("get", AP + "plans/new/", None, "lead", 200),
     ("get", AP + "plans/{plan}/", None, "lead", 200),
