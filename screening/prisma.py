@@ -4,7 +4,7 @@ from reviews import hooks
 from reviews.models import Review
 from reviews.selectors import duplicates_removed_by_database, import_notes, imported_counts
 from screening import selectors
-from screening.models import Decision, Resolution, Stage
+from screening.models import Decision, Resolution, Stage, StoppingDecision
 
 
 def prisma_counts(review: Review) -> dict:
@@ -50,6 +50,14 @@ def prisma_counts(review: Review) -> dict:
             Stage.FULL_TEXT.value: stage_progress(review, Stage.FULL_TEXT),
         },
         "notes": import_notes(review),
+        # A lead's recorded stop: the records screened then and those left unscreened.
+        "stopped": {
+            stop.stage: {
+                "screened": stop.n_screened,
+                "not_screened": stop.n_total - stop.n_screened,
+            }
+            for stop in StoppingDecision.objects.filter(review=review)
+        },
     }
 
 

@@ -9,6 +9,8 @@ from reviews.jobs import job_create, job_execute
 from reviews.models import AuditEvent, Job
 from screening import prioritisation, selectors, stopping
 from screening.models import Priority, StageSettings, StoppingDecision
+from screening.prisma import prisma_counts
+from screening.prisma_diagram import prisma_svg
 from screening.services import decision_record, stage_settings_update
 from screening.stopping_review import (
     random_order_set,
@@ -20,6 +22,7 @@ from screening.stopping_review import (
 )
 from tests.reviews.dedup_data import make_import
 from tests.screening.data import TA
+from tests.screening.test_prisma_diagram import boxes
 
 # Synthetic: 30 made-up titles.
 N = 30
@@ -129,6 +132,11 @@ def test_stop_shows_on_prisma_page_and_dashboard(review, lead, reviewer, records
     prisma = web_as(lead).get(f"/reviews/{review.pk}/prisma/").content.decode()
     assert "Title/abstract screening stopped after 20 of 30 records" in prisma
     assert "Callaghan and Müller-Hansen" in prisma
+    assert prisma_counts(review)["stopped"] == {TA: {"screened": 20, "not_screened": 10}}
+    diagram = boxes(prisma_svg(prisma_counts(review)))
+    assert " ".join(diagram["records-screened"]) == (
+        "Records screened (n = 20) Not screened: stopped early (n = 10)"
+    )
     dashboard = web_as(lead).get(f"/reviews/{review.pk}/").content.decode()
     assert "after 20 of 30" in dashboard
 
