@@ -50,13 +50,22 @@ def prisma_counts(review: Review) -> dict:
             Stage.FULL_TEXT.value: stage_progress(review, Stage.FULL_TEXT),
         },
         "notes": import_notes(review),
-        # A lead's recorded stop: the records screened then and those left unscreened.
+    }
+
+
+def prisma_diagram_counts(review: Review) -> dict:
+    """The counts the diagram draws: `prisma_counts` and, for a stage a lead recorded as
+    stopped, the records screened then and those left unscreened (the JSON download and the
+    API keep their documented shape)."""
+    stops = StoppingDecision.objects.filter(review=review)
+    return {
+        **prisma_counts(review),
         "stopped": {
             stop.stage: {
                 "screened": stop.n_screened,
                 "not_screened": stop.n_total - stop.n_screened,
             }
-            for stop in StoppingDecision.objects.filter(review=review)
+            for stop in stops
         },
     }
 

@@ -9,7 +9,7 @@ from reviews.jobs import job_create, job_execute
 from reviews.models import AuditEvent, Job
 from screening import prioritisation, selectors, stopping
 from screening.models import Priority, StageSettings, StoppingDecision
-from screening.prisma import prisma_counts
+from screening.prisma import prisma_diagram_counts
 from screening.prisma_diagram import prisma_svg
 from screening.services import decision_record, stage_settings_update
 from screening.stopping_review import (
@@ -132,8 +132,8 @@ def test_stop_shows_on_prisma_page_and_dashboard(review, lead, reviewer, records
     prisma = web_as(lead).get(f"/reviews/{review.pk}/prisma/").content.decode()
     assert "Title/abstract screening stopped after 20 of 30 records" in prisma
     assert "Callaghan and Müller-Hansen" in prisma
-    assert prisma_counts(review)["stopped"] == {TA: {"screened": 20, "not_screened": 10}}
-    diagram = boxes(prisma_svg(prisma_counts(review)))
+    assert prisma_diagram_counts(review)["stopped"] == {TA: {"screened": 20, "not_screened": 10}}
+    diagram = boxes(prisma_svg(prisma_diagram_counts(review)))
     assert " ".join(diagram["records-screened"]) == (
         "Records screened (n = 20) Not screened: stopped early (n = 10)"
     )
