@@ -57,6 +57,7 @@ def test_lead_sees_the_estimate_and_records_the_stop(page, log_in):
     )
     expect(page.locator(".stopping-methods")).to_contain_text("random-sampling")
     expect(page.locator(".records-screened")).to_contain_text("stopped early")
+    expect(page.get_by_role("status").filter(has_text="stopped early")).to_have_count(1)
     page.screenshot(path=str(ARTIFACTS / "stopping_prisma.png"), full_page=True)
 
     page.goto(f"/reviews/{review.pk}/")
