@@ -138,8 +138,10 @@ def accuracy(seeds: int, models: list[str], asreview: Path | None) -> str:
         texts, y = load(name)
         every = max(1, len(y) // 200)
         started = time.perf_counter()
-        rng = np.random.default_rng(0)
-        randoms = outcomes([rng.permutation(y) for _ in range(RANDOM_RUNS)], every)
+        # Random order: the app's random-sampling test over the records screened (issue #17).
+        randoms = simulation.random_runs(
+            y, runs=RANDOM_RUNS, seed=0, target=TARGET, confidence=TARGET, check_every=every
+        )
         lines.append(row(name, y, f"random ({RANDOM_RUNS} runs)", randoms))
         matrix = ranking.features(texts)
         for model in models:

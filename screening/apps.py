@@ -17,6 +17,7 @@ class ScreeningConfig(AppConfig):
         from screening.selectors import audit_events_visible_to
 
         job_kind_register(JobKind("ranking", "Relevance model", _ranking_job, time_limit=600))
+        job_kind_register(JobKind("stopping", "Stopping estimate", _stopping_job, time_limit=300))
         for order, stage, tab in (
             (30, Stage.TITLE_ABSTRACT, "Screen"),
             (40, Stage.FULL_TEXT, "Full text"),
@@ -47,6 +48,12 @@ def _ranking_job(job):
     from screening.prioritisation import ranking_job
 
     return ranking_job(job)
+
+
+def _stopping_job(job):
+    from screening.stopping_review import stopping_job
+
+    return stopping_job(job)
 
 
 def _screen_url(review, stage: str) -> str:

@@ -9,7 +9,7 @@ from reviews.models import Review
 from screening import selectors
 from screening.agreement_summary import stage_agreement
 from screening.models import Stage
-from screening.stopping_review import stage_stopping, stopping_of
+from screening.stopping_review import stage_stopping_cached, stopping_of
 
 DESCRIPTIONS = {
     Stage.TITLE_ABSTRACT: "Dual, blinded screening of titles and abstracts.",
@@ -52,11 +52,15 @@ def stage_card(review: Review, stage: str) -> StageCard:
 
 def _stopping_counts(review: Review, stage: str) -> dict[str, int | str]:
     """The stopping estimate in brief (screening/stopping.py): includes still unscreened and
-    whether the recall target is reached; or the lead's recorded stop."""
+    whether the recall target is reached; or the lead's recorded stop. Only an estimate
+    already counted is shown: the dashboard never runs the test."""
     stopped = stopping_of(review, stage)
     if stopped is not None:
         return {"Stopped": f"after {stopped.n_screened:,} of {stopped.n_total:,}"}
-    found = stage_stopping(review, stage)
+    found = stage_stopping_cached(review, stage)
+    if found is None:
+        # Counting it takes seconds at tens of thousands of records: a job does it.
+        return {"Includes left (est.)": "estimate being computed"}
     target = f"{found.target:.0%} recall"
     return {
         "Includes left (est.)": f"{found.remaining_estimate} (≤ {found.remaining_upper})",

@@ -50,6 +50,8 @@ class StageSettings(models.Model):
     # Records come in random order instead, for a random sample the stopping estimate can
     # rely on (screening/stopping.py); the relevance model waits until it is off again.
     random_order = models.BooleanField(default=False)
+    # When random order was last switched on: records first decided since then are the sample.
+    random_since = models.DateTimeField(null=True, blank=True)
 
     # The stopping estimate's recall target and confidence (screening/stopping.py).
     recall_target = models.FloatField(

@@ -4,7 +4,7 @@ from reviews import hooks
 from reviews.models import Review
 from reviews.selectors import duplicates_removed_by_database, import_notes, imported_counts
 from screening import selectors
-from screening.models import Decision, Resolution, Stage
+from screening.models import Decision, Resolution, Stage, StoppingDecision
 
 
 def prisma_counts(review: Review) -> dict:
@@ -50,6 +50,23 @@ def prisma_counts(review: Review) -> dict:
             Stage.FULL_TEXT.value: stage_progress(review, Stage.FULL_TEXT),
         },
         "notes": import_notes(review),
+    }
+
+
+def prisma_diagram_counts(review: Review) -> dict:
+    """The counts the diagram draws: `prisma_counts` and, for a stage a lead recorded as
+    stopped, the records screened then and those left unscreened (the JSON download and the
+    API keep their documented shape)."""
+    stops = StoppingDecision.objects.filter(review=review)
+    return {
+        **prisma_counts(review),
+        "stopped": {
+            stop.stage: {
+                "screened": stop.n_screened,
+                "not_screened": stop.n_total - stop.n_screened,
+            }
+            for stop in stops
+        },
     }
 
 

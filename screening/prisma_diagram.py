@@ -149,8 +149,20 @@ def _layout(counts: dict) -> Layout:
     identified = {k: v for k, v in counts["identified"].items() if k != "total"}
     excluded = counts["reports_excluded"]
     reasons = sorted(excluded["reasons"].items(), key=lambda item: (-item[1], item[0]))
-    title_abstract = unfinished(counts, "title_abstract")
+    stopped = counts.get("stopped", {}).get("title_abstract")
+    # Stopped early by a lead's decision: final boxes, with the records left unscreened in the
+    # screened box as PRISMA 2020 asks of records not screened because screening stopped.
+    title_abstract = None if stopped else unfinished(counts, "title_abstract")
     full_text = None if title_abstract else unfinished(counts, "full_text")
+    if stopped:
+        screened_box = [
+            (f"Records screened {_n(stopped['screened'])}", 0),
+            (f"Not screened: stopped early {_n(stopped['not_screened'])}", INDENT),
+        ]
+    elif title_abstract:
+        screened_box = _so_far("Records screened", title_abstract)
+    else:
+        screened_box = [(f"Records screened {_n(counts['records_screened'])}", 0)]
     reports_excluded = (
         [("Reports excluded:", 0), *((f"{r} {_n(n)}", INDENT) for r, n in reasons)]
         if reasons
@@ -172,9 +184,7 @@ def _layout(counts: dict) -> Layout:
         ),
         (
             "records-screened",
-            _so_far("Records screened", title_abstract)
-            if title_abstract
-            else [(f"Records screened {_n(counts['records_screened'])}", 0)],
+            screened_box,
             "records-excluded",
             [
                 (

@@ -82,29 +82,48 @@ def replay(matrix, y: np.ndarray, *, classifier: str, seed: int) -> np.ndarray:
 
 
 def stop_point(
-    labels: np.ndarray, *, target: float, confidence: float, check_every: int
+    labels: np.ndarray,
+    *,
+    target: float,
+    confidence: float,
+    check_every: int,
+    random_from: int | None = None,
 ) -> int | None:
     """The first number of records screened, among multiples of `check_every`, at which the
-    stopping test says the target is reached."""
+    stopping test says the target is reached. `random_from`: the records from that position on
+    came in random order, so from there the app uses the random-sampling test over them."""
     n = len(labels)
     alpha = 1 - confidence
     for screened in range(check_every, n + 1, check_every):
         seen = labels[:screened]
         found = int(seen.sum())
-        if stopping.min_p(seen, n, stopping.h0_remaining(found, target)) < alpha:
+        sampled = None if random_from is None else max(0, screened - random_from)
+        if stopping.min_p(seen, n, stopping.h0_remaining(found, target), sampled) < alpha:
             return screened
     return None
 
 
 def outcome(
-    labels: np.ndarray, *, seed: int, target: float, confidence: float, check_every: int
+    labels: np.ndarray,
+    *,
+    seed: int,
+    target: float,
+    confidence: float,
+    check_every: int,
+    random_from: int | None = None,
 ) -> Run:
     n, total = len(labels), int(labels.sum())
     found = np.cumsum(labels)
     n95 = int(np.searchsorted(found, -(-total * 95 // 100))) + 1
     n100 = int(np.searchsorted(found, total)) + 1
     recall = [float(found[-(-n * p // 100) - 1] / total) for p in (10, 25, 50)]
-    stop_at = stop_point(labels, target=target, confidence=confidence, check_every=check_every)
+    stop_at = stop_point(
+        labels,
+        target=target,
+        confidence=confidence,
+        check_every=check_every,
+        random_from=random_from,
+    )
     at_stop = float(found[(stop_at or n) - 1] / total)
     return Run(
         seed=seed,
@@ -157,6 +176,25 @@ def simulate(
         "mean": summary(runs),
         "runs": [asdict(run) for run in runs],
     }
+
+
+def random_runs(
+    y: np.ndarray, *, runs: int, seed: int, target: float, confidence: float, check_every: int
+) -> list[Run]:
+    """Runs in random order from the first record (`runs` permutations drawn from `seed`): the
+    random-sampling test over every record screened, as the app's random order gives it."""
+    rng = np.random.default_rng(seed)
+    return [
+        outcome(
+            rng.permutation(y),
+            seed=k,
+            target=target,
+            confidence=confidence,
+            check_every=check_every,
+            random_from=0,
+        )
+        for k in range(runs)
+    ]
 
 
 def summary(runs: list[Run]) -> dict:

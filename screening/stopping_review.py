@@ -18,10 +18,12 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Min
+from django.utils import timezone
 
 from reviews.audit import audit_record
-from reviews.models import Review
+from reviews.jobs import job_start
+from reviews.models import Job, Review
 from screening import prioritisation, selectors, stopping
 from screening.access import access_of
 from screening.models import (
@@ -36,54 +38,116 @@ from screening.models import (
 )
 
 BATCH_SIZE = 5_000
-CACHE_SECONDS = 600
+# The cache key holds the state of the screening, so an answer stays right as long as it is kept.
+CACHE_SECONDS = 24 * 3600
+QUEUED_SECONDS = 600
 
 
-def screened_labels(review: Review, stage: str) -> tuple[list[int], int]:
+def screened_labels(review: Review, stage: str) -> tuple[list[int], int, int | None]:
     """(1 or 0 per screened record in the order screened, the number of records screened at
-    the stage in all)."""
+    the stage in all, and while the stage is in random order how many of the last labels are
+    the random sample: records first decided since random order was switched on)."""
+    settings = selectors.stage_settings(review, stage)
     units = set(selectors.screening_units(review, stage).values_list("pk", flat=True))
     included = set(selectors.included(review, stage).values_list("pk", flat=True))
     excluded = set(selectors.excluded(review, stage).values_list("pk", flat=True))
     labels = dict.fromkeys(included, 1) | dict.fromkeys(excluded, 0)
-    if not selectors.stage_settings(review, stage).blinded:
+    if not settings.blinded:
         touched = Tally.objects.filter(review=review, stage=stage, n_decisions__gt=0)
         for pk, n_decisions, n_exclude in touched.values_list(
             "record_id", "n_decisions", "n_exclude"
         ):
             # Unsettled: an include or a maybe among its decisions makes it a possible include.
             labels.setdefault(pk, int(n_exclude < n_decisions))
-    when = dict(
+    decided = (
         Decision.objects.filter(review=review, stage=stage)
         .values("record_id")
-        .annotate(last=Max("updated_at"))
-        .values_list("record_id", "last")
+        .annotate(first=Min("created_at"), last=Max("updated_at"))
     )
+    when, first = {}, {}
+    for row in decided:
+        when[row["record_id"]], first[row["record_id"]] = row["last"], row["first"]
     when.update(
         Resolution.objects.filter(review=review, stage=stage).values_list(
             "record_id", "resolved_at"
         )
     )
+    since = settings.random_since if settings.random_order else None
+
+    def sampled(pk: int) -> bool:
+        # A record a reviewer had opened before the switch was chosen by the model, not drawn.
+        return since is not None and pk in first and first[pk] >= since
+
     order = sorted(
-        (pk for pk in labels if pk in units and pk in when), key=lambda pk: (when[pk], pk)
+        (pk for pk in labels if pk in units and pk in when),
+        key=lambda pk: (sampled(pk), when[pk], pk),
     )
-    return [labels[pk] for pk in order], len(units)
+    n_sampled = sum(map(sampled, order)) if since is not None else None
+    return [labels[pk] for pk in order], len(units), n_sampled
+
+
+def _cache_key(review: Review, stage: str) -> str:
+    """What the estimate depends on, in a few aggregate queries (not the labels themselves,
+    which take seconds to read at tens of thousands of records): any decision made, changed
+    or taken back, any resolution, the records and the stage's settings change the key."""
+    settings = selectors.stage_settings(review, stage)
+    decisions = Decision.objects.filter(review=review, stage=stage).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    resolutions = Resolution.objects.filter(review=review, stage=stage).aggregate(
+        n=Count("pk"), last=Max("resolved_at")
+    )
+    state = (
+        selectors.screening_units(review, stage).count(),
+        decisions["n"],
+        decisions["last"],
+        resolutions["n"],
+        resolutions["last"],
+        settings.blinded,
+        settings.reviewers_required,
+        settings.recall_target,
+        settings.stopping_confidence,
+        settings.random_order and settings.random_since,
+    )
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()
+    return f"stopping:{review.pk}:{stage}:{digest}"
 
 
 def stage_stopping(review: Review, stage: str) -> stopping.StoppingEstimate:
     """The stopping test for the stage now, at the target and confidence a lead set."""
-    settings = selectors.stage_settings(review, stage)
-    labels, n_total = screened_labels(review, stage)
-    target, confidence = settings.recall_target, settings.stopping_confidence
-    # The test takes seconds at tens of thousands of records screened, and the dashboard and
-    # the panel ask every half minute: keep each answer until another record is screened.
-    digest = hashlib.sha256(bytes(labels)).hexdigest()
-    key = f"stopping:{n_total}:{target}:{confidence}:{digest}"
+    # The test takes seconds at tens of thousands of records screened, and the panel asks
+    # every minute: keep each answer until the screening changes.
+    key = _cache_key(review, stage)
     found = cache.get(key)
     if found is None:
-        found = stopping.stopping_estimate(labels, n_total, target=target, confidence=confidence)
+        settings = selectors.stage_settings(review, stage)
+        labels, n_total, sampled = screened_labels(review, stage)
+        found = stopping.stopping_estimate(
+            labels,
+            n_total,
+            target=settings.recall_target,
+            confidence=settings.stopping_confidence,
+            sampled=sampled,
+        )
         cache.set(key, found, timeout=CACHE_SECONDS)
     return found
+
+
+def stage_stopping_cached(review: Review, stage: str) -> stopping.StoppingEstimate | None:
+    """The estimate if it is already counted for the screening as it stands, else None, and
+    a "stopping" job queued to count it (at most one every `CACHE_SECONDS` per state): for
+    the dashboard, which must never run the test itself."""
+    key = _cache_key(review, stage)
+    found = cache.get(key)
+    if found is None and cache.add(f"{key}:queued", True, timeout=QUEUED_SECONDS):
+        job_start(kind="stopping", review=review, user=None, params={"stage": stage})
+    return found
+
+
+def stopping_job(job: Job) -> dict[str, object]:
+    """The "stopping" job: count the estimate into the cache (a repeat finds it there)."""
+    found = stage_stopping(job.review, job.params["stage"])
+    return {"stage": job.params["stage"], "screened": found.n_screened, "reached": found.reached}
 
 
 def stopping_of(review: Review, stage: str) -> StoppingDecision | None:
@@ -114,7 +178,7 @@ def stopping_record(*, lead: User, review: Review, stage: str) -> StoppingDecisi
                 confidence=found.confidence,
                 p_value=found.p_value,
                 reached=found.reached,
-                method=stopping.METHOD,
+                method=found.method,
             )
     except IntegrityError as exc:  # another lead's click got there first
         raise ValidationError(
@@ -136,7 +200,7 @@ def stopping_record(*, lead: User, review: Review, stage: str) -> StoppingDecisi
             "confidence": [None, found.confidence],
             "p_value": [None, found.p_value],
             "target_reached": [None, found.reached],
-            "method": [None, stopping.METHOD],
+            "method": [None, found.method],
         },
     )
     return decision
@@ -166,6 +230,11 @@ def stopping_sentence(decision: StoppingDecision) -> str:
     """The methods text for a stop: what was screened and what the estimate said."""
     stage = Stage(decision.stage).label.lower()
     target, confidence = f"{decision.recall_target:.0%}", f"{decision.confidence:.0%}"
+    test = (
+        "random-sampling stopping criterion (on records screened in random order)"
+        if decision.method == stopping.RANDOM_METHOD
+        else "stopping criterion"
+    )
     said = (
         f"the estimated recall had reached {target} with {confidence} confidence"
         if decision.reached
@@ -176,7 +245,7 @@ def stopping_sentence(decision: StoppingDecision) -> str:
         f"{decision.n_screened:,} of {decision.n_total:,} records, when {said} "
         f"({decision.includes_found} includes found; at most {decision.remaining_upper} "
         f"estimated still unscreened, point estimate {decision.remaining_estimate}; "
-        f"p = {decision.p_value:.3f}), by the hypergeometric stopping criterion of Callaghan "
+        f"p = {decision.p_value:.3f}), by the hypergeometric {test} of Callaghan "
         f"and Müller-Hansen (Syst Rev 2020;9:273)."
     )
 
@@ -204,7 +273,8 @@ def random_order_set(*, lead: User, review: Review, stage: str, on: bool) -> Sta
         if current.random_order == on:
             return current
         current.random_order = on
-        current.save(update_fields=["random_order"])
+        current.random_since = timezone.now() if on else None
+        current.save(update_fields=["random_order", "random_since"])
         selectors.stage_settings_forget(review)
         Priority.objects.filter(review=review, stage=stage).delete()
         if on:

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from reviews.access import review_for_user
-from screening.prisma import prisma_counts
+from screening.prisma import prisma_counts, prisma_diagram_counts
 from screening.prisma_diagram import prisma_png, prisma_svg
 from screening.stopping_review import stopping_sentences
 
@@ -25,7 +25,7 @@ def _download(content: str | bytes, content_type: str, review_id: int, suffix: s
 @login_required
 def prisma_page(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id)
-    counts = prisma_counts(review)
+    counts = prisma_diagram_counts(review)
     # prisma_svg escapes every text it draws, so its output is safe to inline.
     context = {
         "review": review,
@@ -40,7 +40,7 @@ def prisma_page(request: HttpRequest, review_id: int) -> HttpResponse:
 @login_required
 def prisma_svg_download(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id)
-    svg = prisma_svg(prisma_counts(review))
+    svg = prisma_svg(prisma_diagram_counts(review))
     return _download(svg, "image/svg+xml; charset=utf-8", review.pk, "svg")
 
 
@@ -48,7 +48,7 @@ def prisma_svg_download(request: HttpRequest, review_id: int) -> HttpResponse:
 @login_required
 def prisma_png_download(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id)
-    return _download(prisma_png(prisma_counts(review)), "image/png", review.pk, "png")
+    return _download(prisma_png(prisma_diagram_counts(review)), "image/png", review.pk, "png")
 
 
 @require_GET

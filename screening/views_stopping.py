@@ -21,14 +21,15 @@ from screening.stopping_review import (
 
 def _panel(request: HttpRequest, access, error: str = "") -> HttpResponse:
     review, stage = access.review, access.stage
+    estimate = stage_stopping(review, stage)
     context = {
         "review": review,
         "stage": stage,
-        "estimate": stage_stopping(review, stage),
+        "estimate": estimate,
         "stopped": stopping_of(review, stage),
         "blinded": access.settings.blinded,
         "random_order": access.settings.random_order,
-        "method": stopping.METHOD,
+        "method": estimate.method,
         "citation": stopping.CITATION,
         "error": error,
     }

@@ -201,3 +201,19 @@ def test_the_png_draws_chinese_and_dollar_signs_as_plain_text():
     # `make fonts` installs a CJK font.
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert missing == []
+
+
+def test_a_stop_shows_records_screened_before_it_and_those_left_unscreened():
+    progress = {"status": "in_progress", "screened": 120, "awaiting": 80, "conflicts": 0}
+    counts = {
+        **COUNTS,
+        "progress": {"title_abstract": progress},
+        "stopped": {"title_abstract": {"screened": 120, "not_screened": 80}},
+    }
+    found = boxes(prisma_svg(counts))
+    assert " ".join(found["records-screened"]) == (
+        "Records screened (n = 120) Not screened: stopped early (n = 80)"
+    )
+    # The stage counts as finished: no "so far", and the full-text boxes follow.
+    assert found["records-excluded"] == ["Records excluded (n = 170)"]
+    assert "reports-sought" in found

@@ -123,3 +123,28 @@ def test_long_sequences_test_a_log_spaced_subset_of_windows():
     tested = windows(60_000)
     assert list(tested[:100]) == list(range(1, 101)) and tested[-1] == 60_000
     assert len(tested) <= 160
+
+
+def test_random_sample_uses_the_one_window_of_the_sample_by_hand():
+    # 20 records: 5 screened in relevance order (3 includes), then random order, and 8 drawn
+    # at random, none an include; 7 unscreened. Target 75%: H0 puts 2 includes among the 15
+    # records unscreened when the sample began. No include among 8 of them:
+    # C(13,8)/C(15,8) = 7*6 / (15*14) = 0.2.
+    labels = [1, 1, 0, 1, 0] + [0] * 8
+    assert _cdf(0, 15, 2, 8) == pytest.approx(0.2)
+    found = stopping_estimate(labels, 20, target=0.75, sampled=8)
+    assert found.p_value == pytest.approx(0.2)
+    assert found.sampled == 8 and found.method.startswith("Hypergeometric random-sampling")
+    # The ranked test would also try the last 9 records (a relevance-order exclude among
+    # them): C(14,9)/C(16,9) = 7*6 / (16*15) = 0.175, a smaller p-value the sample cannot give.
+    ranked = stopping_estimate(labels, 20, target=0.75)
+    assert ranked.p_value <= _cdf(0, 16, 2, 9) == pytest.approx(0.175)
+    assert ranked.sampled is None and "random-sampling" not in ranked.method
+
+
+def test_random_sample_of_none_yet_says_nothing():
+    found = stopping_estimate([1, 0, 0], 50, sampled=0)
+    assert found.p_value == 1.0 and not found.reached
+    assert found.remaining_upper == 47  # every unscreened record may be an include
+    with pytest.raises(ValueError, match="4 records sampled but only 3 screened"):
+        stopping_estimate([1, 0, 0], 50, sampled=4)

@@ -6,19 +6,23 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from reviews.jobs import job_create, job_execute
-from reviews.models import AuditEvent
+from reviews.models import AuditEvent, Job
 from screening import prioritisation, selectors, stopping
 from screening.models import Priority, StageSettings, StoppingDecision
+from screening.prisma import prisma_diagram_counts
+from screening.prisma_diagram import prisma_svg
 from screening.services import decision_record, stage_settings_update
 from screening.stopping_review import (
     random_order_set,
     screened_labels,
     stage_stopping,
+    stage_stopping_cached,
     stopping_record,
     stopping_withdraw,
 )
 from tests.reviews.dedup_data import make_import
 from tests.screening.data import TA
+from tests.screening.test_prisma_diagram import boxes
 
 # Synthetic: 30 made-up titles.
 N = 30
@@ -44,11 +48,11 @@ def test_blinded_stage_counts_settled_records_only(review, lead, reviewer, revie
     decide(reviewer, review, records[0], "include")  # pending: reviewer2 has not decided
     decide(reviewer, review, records[1], "exclude")
     decide(reviewer2, review, records[1], "exclude")  # settled
-    assert screened_labels(review, TA) == ([0], N)
+    assert screened_labels(review, TA) == ([0], N, None)
 
     stage_settings_update(lead=lead, review=review, stage=TA, data={"blinded": False})
     # Unblinded, a record counts from its first decision, an include if anyone said include.
-    labels, total = screened_labels(review, TA)
+    labels, total, _ = screened_labels(review, TA)
     assert sorted(labels) == [0, 1] and total == N
 
 
@@ -58,7 +62,7 @@ def test_records_count_in_the_order_they_settled(review, reviewer, records):
         records[5:9], ["exclude", "include", "exclude", "exclude"], strict=True
     ):
         decide(reviewer, review, record, decision)
-    assert screened_labels(review, TA) == ([0, 1, 0, 0], N)
+    assert screened_labels(review, TA) == ([0, 1, 0, 0], N, None)
     found = stage_stopping(review, TA)
     assert found.n_screened == 4 and found.includes_found == 1 and found.n_total == N
     assert found == stopping.stopping_estimate([0, 1, 0, 0], N)
@@ -119,6 +123,7 @@ def test_stop_shows_on_prisma_page_and_dashboard(review, lead, reviewer, records
     one_reviewer(review)
     for i, record in enumerate(records[:20]):
         decide(reviewer, review, record, "include" if i < 2 else "exclude")
+    stage_stopping(review, TA)  # counted, as the panel or the job does
     dashboard = web_as(lead).get(f"/reviews/{review.pk}/").content.decode()
     assert "Includes left (est.)" in dashboard and "95% recall" in dashboard
 
@@ -127,8 +132,35 @@ def test_stop_shows_on_prisma_page_and_dashboard(review, lead, reviewer, records
     prisma = web_as(lead).get(f"/reviews/{review.pk}/prisma/").content.decode()
     assert "Title/abstract screening stopped after 20 of 30 records" in prisma
     assert "Callaghan and Müller-Hansen" in prisma
+    assert prisma_diagram_counts(review)["stopped"] == {TA: {"screened": 20, "not_screened": 10}}
+    diagram = boxes(prisma_svg(prisma_diagram_counts(review)))
+    assert " ".join(diagram["records-screened"]) == (
+        "Records screened (n = 20) Not screened: stopped early (n = 10)"
+    )
     dashboard = web_as(lead).get(f"/reviews/{review.pk}/").content.decode()
     assert "after 20 of 30" in dashboard
+
+
+def test_dashboard_never_counts_the_estimate_itself(review, lead, reviewer, records, web_as):
+    one_reviewer(review)
+    for i, record in enumerate(records[:20]):
+        decide(reviewer, review, record, "include" if i < 2 else "exclude")
+    for _ in range(2):  # a refresh neither counts it nor queues a second job
+        dashboard = web_as(lead).get(f"/reviews/{review.pk}/").content.decode()
+        assert "estimate being computed" in dashboard and "95% recall" not in dashboard
+    jobs = Job.objects.filter(review=review, kind="stopping")
+    assert jobs.count() == 1 and jobs.get().status == "queued"
+    assert stage_stopping_cached(review, TA) is None  # nothing was counted into the cache
+
+    job_execute(jobs.get().pk)
+    dashboard = web_as(lead).get(f"/reviews/{review.pk}/").content.decode()
+    assert "95% recall" in dashboard and "estimate being computed" not in dashboard
+    assert stage_stopping_cached(review, TA) == stopping.stopping_estimate([1, 1] + [0] * 18, N)
+    # A new decision is a new state: the dashboard waits for a new count again.
+    decide(reviewer, review, records[20], "exclude")
+    dashboard = web_as(lead).get(f"/reviews/{review.pk}/").content.decode()
+    assert "estimate being computed" in dashboard
+    assert jobs.count() == 2
 
 
 def test_lead_sets_target_and_confidence(review, lead, records):
