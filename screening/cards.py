@@ -9,7 +9,6 @@ from reviews.models import Review
 from screening import selectors
 from screening.agreement_summary import stage_agreement
 from screening.models import Stage
-from screening.stopping_review import stage_stopping_cached, stopping_of
 
 DESCRIPTIONS = {
     Stage.TITLE_ABSTRACT: "Dual, blinded screening of titles and abstracts.",
@@ -54,6 +53,10 @@ def _stopping_counts(review: Review, stage: str) -> dict[str, int | str]:
     """The stopping estimate in brief (screening/stopping.py): includes still unscreened and
     whether the recall target is reached; or the lead's recorded stop. Only an estimate
     already counted is shown: the dashboard never runs the test."""
+    # Imported here: the estimate's scipy stack would add half a second to the start of every
+    # command and worker process, most of which never draw a dashboard.
+    from screening.stopping_review import stage_stopping_cached, stopping_of
+
     stopped = stopping_of(review, stage)
     if stopped is not None:
         return {"Stopped": f"after {stopped.n_screened:,} of {stopped.n_total:,}"}
