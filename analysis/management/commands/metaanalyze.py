@@ -71,6 +71,11 @@ def _correlations(text: str) -> tuple[float, ...]:
 
 
 class Command(BaseCommand):
+    # A scripting command skips the system checks: they import every view (and with them
+    # the plotting and statistics stack) to check the URLs, about a second per call;
+    # `manage.py check`, `migrate` and the servers still run them.
+    requires_system_checks: list[str] = []
+
     help = (
         "Meta-analyse a CSV of study results (effect sizes, pooling, heterogeneity, bias)."
         + COLUMNS_HELP

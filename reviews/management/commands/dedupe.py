@@ -7,6 +7,11 @@ from reviews.models import Review
 
 
 class Command(BaseCommand):
+    # A scripting command skips the system checks: they import every view (and with them
+    # the plotting and statistics stack) to check the URLs, about a second per call;
+    # `manage.py check`, `migrate` and the servers still run them.
+    requires_system_checks: list[str] = []
+
     help = (
         "Find and merge duplicate records in a review now (not through a worker). Prints "
         '{"records", "clusters", "auto_merged", "needs_review", "unique_after"}.'

@@ -17,6 +17,11 @@ from reviews.models import Database, Membership, Review, Role
 
 
 class Command(BaseCommand):
+    # A scripting command skips the system checks: they import every view (and with them
+    # the plotting and statistics stack) to check the URLs, about a second per call;
+    # `manage.py check`, `migrate` and the servers still run them.
+    requires_system_checks: list[str] = []
+
     help = (
         "Import one search export into a review, all records or none. Prints a summary line, "
         "or JSON with --json; exits non-zero with the reason on bad input."
