@@ -23,6 +23,9 @@ def test_loaddemo_makes_the_bcg_review_complete(settings, tmp_path):
     lock = ExtractionLock.objects.select_related("snapshot").get(review=review)
     aronson = next(s for s in lock.snapshot.data["studies"] if s["label"] == "Aronson 1948")
     assert aronson["fields"] == {"allocation": "random", "latitude": 44, "year": 1948}
+    # Each trial points at the meta-analysis that compiled it, not at a made-up reference.
+    citation = Study.objects.get(review=review, label="Aronson 1948").citation
+    assert citation.startswith("Aronson 1948: trial as compiled in Colditz GA")
     run = AnalysisRun.objects.get(review=review)
     assert run.job.status == Job.Status.SUCCEEDED
     assert run.snapshot_id == lock.snapshot_id
