@@ -62,7 +62,7 @@ def test_lead_runs_the_bcg_analysis_and_sees_the_forest_plot_and_sof(page, log_i
     page.goto(f"/reviews/{review.pk}/analysis/summary-of-findings/")
     table = page.locator("table.sof")
     expect(table).to_contain_text("Tuberculosis (end of follow-up)")
-    expect(table).to_contain_text("357347 (13)")
+    expect(table).to_contain_text("357,347 (13 studies)")
     expect(table).to_contain_text("10 per 1000")
     shot(page, "sof")
     page.goto(f"/reviews/{review.pk}/analysis/plans/new/")
