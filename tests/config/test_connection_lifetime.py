@@ -55,6 +55,9 @@ def _environment(tmp_path: Path, settings_module: str) -> dict[str, str]:
         EVIDENT_VAR_DIR=str(tmp_path),
         SECRET_KEY="test-key-not-secret",
         SECURE_SSL_REDIRECT="0",
+        # The production settings refuse the folder broker unless told it is meant; these
+        # servers queue nothing, and the test is about database connections.
+        EVIDENT_ALLOW_EMBEDDED="1",
     )
     return env
 
