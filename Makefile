@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
 
-.PHONY: run test lint format setup browser fonts bench clean
+.PHONY: run test lint format setup browser fonts messages bench clean
 
 setup: $(STAMP)
 
@@ -66,6 +66,13 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Refresh the catalogues under locale/ from the marked strings; translators then fill them in.
+MAKEMESSAGES := $(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location=file \
+	-i ".venv/*" -i "tests/*" -i "bench/*" -i "var/*"
+messages: setup
+	$(MAKEMESSAGES)
+	$(MAKEMESSAGES) -d djangojs -i "static/vendor/*" -i "var/*"
 
 # Benchmarks are run by hand on a quiet machine, never as tests; see bench/RESULTS.md.
 bench: setup

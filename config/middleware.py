@@ -5,7 +5,13 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render, resolve_url
+from django.utils import translation
+from django.utils.translation.trans_real import (
+    get_supported_language_variant,
+    parse_accept_lang_header,
+)
 
 from config import errors
 
@@ -26,6 +32,45 @@ class ServerTimingMiddleware:
         elapsed_ms = (time.perf_counter() - started) * 1000
         response["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
         return response
+
+
+# The session holds a signed-in person's chosen language (copied from their account settings
+# when they log in), so choosing it costs no query per request.
+LANGUAGE_SESSION_KEY = "evident_language"
+
+
+class UserLanguageMiddleware(LocaleMiddleware):
+    """Activate the language a person chose, else the one their browser asks for.
+
+    A script talking to the API says what it wants with Accept-Language, which then wins over
+    the account's choice; pages follow the account, then Django's language cookie (set by the
+    switch in the header before logging in), then Accept-Language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = None
+        if request.path.startswith("/api/"):
+            language = _language_from_header(request)
+        if language is None:
+            chosen = request.session.get(LANGUAGE_SESSION_KEY)
+            if chosen and translation.check_for_language(chosen):
+                language = chosen
+        if language is None:
+            language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def _language_from_header(request: HttpRequest) -> str | None:
+    """The first supported language of Accept-Language, ignoring the cookie Django reads first."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
 
 
 class ContentSecurityPolicyMiddleware:

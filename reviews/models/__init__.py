@@ -1,3 +1,4 @@
+from reviews.models.account import AccountSettings
 from reviews.models.audit import AuditEvent
 from reviews.models.dedup import DedupRun, DuplicateCluster, DuplicatePair
 from reviews.models.invitations import Invitation
@@ -16,6 +17,7 @@ __all__ = [
     "CITATION_FIELDS",
     "REVIEW_DETAILS",
     "REVIEW_SETTINGS",
+    "AccountSettings",
     "AuditEvent",
     "Database",
     "DedupRun",
