@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -34,8 +36,14 @@ def _summarise(errors: dict) -> str:
     parts = []
     for place, messages in _flatten(errors):
         text = " ".join(messages)
-        parts.append(text if place == "non_field_errors" else f"{place}: {text}")
-    return "; ".join(parts)
+        parts.append(
+            text
+            if place == "non_field_errors"
+            # Translators: a field's name (kept in English: it is the API's) and its errors.
+            else _("%(field)s: %(errors)s") % {"field": place, "errors": text}
+        )
+    # Translators: separates the errors of different fields in one summary line.
+    return _("; ").join(parts)
 
 
 def _flatten(errors: dict, prefix: str = ""):
@@ -61,30 +69,30 @@ def _is_api(request: HttpRequest) -> bool:
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "errors/404.html", status=404)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else ""
     if _is_api(request):
-        return JsonResponse({"detail": message or "You do not have permission."}, status=403)
+        return JsonResponse({"detail": message or _("You do not have permission.")}, status=403)
     if request.headers.get("HX-Request"):
-        message = message or "Your role in this review does not allow this."
+        message = message or _("Your role in this review does not allow this.")
         return render(request, "errors/_fragment.html", {"message": message}, status=403)
     return render(request, "errors/403.html", {"message": message}, status=403)
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": "Bad request."}, status=400)
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
     return render(request, "errors/400.html", status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse(
-            {"detail": "Internal server error; the administrators have the details in the log."},
+            {"detail": _("Internal server error; the administrators have the details in the log.")},
             status=500,
         )
     # Rendered without the request: a context processor may be what failed.
@@ -92,12 +100,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    message = (
+    message = _(
         "The form was missing its security token or the token had expired. "
         "Go back, reload the page and try again."
     )
     if _is_api(request):
-        return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=403)
+        return JsonResponse(
+            # Translators: the reason comes from Django, in English.
+            {"detail": _("CSRF check failed: %(reason)s") % {"reason": reason}},
+            status=403,
+        )
     if request.headers.get("HX-Request"):
         return render(request, "errors/_fragment.html", {"message": message}, status=403)
     return render(request, "errors/403.html", {"message": message}, status=403)
@@ -107,10 +119,13 @@ def login_locked_out(request: HttpRequest, credentials: dict | None = None) -> H
     """django-axes' answer once a username has failed too often from an address
     (`AXES_LOCKOUT_CALLABLE`): JSON under /api/, the login page's message elsewhere."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = (
-        f"Too many failed logins for this username from your address: try again in "
-        f"{minutes} minutes."
-    )
+    message = ngettext(
+        "Too many failed logins for this username from your address: try again in "
+        "%(minutes)d minute.",
+        "Too many failed logins for this username from your address: try again in "
+        "%(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     return render(request, "registration/locked_out.html", {"message": message}, status=429)

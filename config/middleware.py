@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render, resolve_url
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import (
     get_supported_language_variant,
     parse_accept_lang_header,
@@ -112,17 +113,28 @@ class RequestSizeLimitMiddleware:
             length = 0
         limit = settings.MAX_UPLOAD_SIZE
         if length > limit:
-            message = (
-                f"The upload is {length / 1048576:.1f} MB; the limit on this server is "
-                f"{limit / 1048576:.0f} MB (setting MAX_UPLOAD_MB)."
-            )
+            # This runs before the session and UserLanguageMiddleware: answer in the language
+            # the request asks for (Accept-Language, or the language cookie for pages).
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=413)
-            if request.headers.get("HX-Request"):
-                # A fragment for the part of the page that made the request.
-                return render(request, "errors/_fragment.html", {"message": message}, status=413)
-            return render(request, "errors/413.html", {"message": message}, status=413)
+                language = _language_from_header(request)
+            else:
+                language = translation.get_language_from_request(request)
+            with translation.override(language or settings.LANGUAGE_CODE):
+                return self._refuse(request, length, limit)
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, length: int, limit: int) -> HttpResponse:
+        message = _(
+            "The upload is %(size)s MB; the limit on this server is %(limit)s MB "
+            "(setting MAX_UPLOAD_MB)."
+        ) % {"size": f"{length / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=413)
+        if request.headers.get("HX-Request"):
+            # A fragment for the part of the page that made the request.
+            return render(request, "errors/_fragment.html", {"message": message}, status=413)
+        return render(request, "errors/413.html", {"message": message}, status=413)
 
 
 class HtmxSessionMiddleware:

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 
 
@@ -7,7 +8,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     of quietly giving the first page; `last` is not a page number either."""
 
     last_page_strings = ()
-    invalid_page_message = "No page “{page_number}”: {message}."
+    invalid_page_message = _("No page “{page_number}”: {message}.")
 
     def get_page_number(self, request, paginator):
         return request.query_params.get(self.page_query_param, 1)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -7,12 +8,12 @@ def json_kind(value) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true or false"
+        return _("true or false")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "a string"
-    return "an array" if isinstance(value, list) else "an object"
+        return _("a string")
+    return _("an array") if isinstance(value, list) else _("an object")
 
 
 class JSONObjectParser(JSONParser):
@@ -24,6 +25,8 @@ class JSONObjectParser(JSONParser):
         data = super().parse(stream, media_type, parser_context)
         if not isinstance(data, dict):
             raise ParseError(
-                f"The JSON body must be an object of named fields, not {json_kind(data)}."
+                # Translators: the end says what the body is instead, e.g. "an array".
+                _("The JSON body must be an object of named fields, not %(kind)s.")
+                % {"kind": json_kind(data)}
             )
         return data

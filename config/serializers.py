@@ -8,6 +8,7 @@ it: a JSON value of the wrong type is refused (400) with its field named.
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.utils import html
 
@@ -18,19 +19,19 @@ def _expected(field) -> tuple[str, tuple[type, ...]] | None:
     """The JSON type the field takes, by name and as Python types (the booleans come first:
     to Python a bool is an int)."""
     if isinstance(field, serializers.BooleanField):
-        return "true or false", (bool,)
+        return _("true or false"), (bool,)
     if isinstance(field, serializers.IntegerField):
-        return "an integer", (int,)
+        return _("an integer"), (int,)
     if isinstance(field, serializers.FloatField):
-        return "a number", (int, float)
+        return _("a number"), (int, float)
     if isinstance(field, serializers.CharField):
-        return "a string", (str,)
+        return _("a string"), (str,)
     if isinstance(field, serializers.ChoiceField) and all(
         isinstance(choice, str) for choice in field.choices
     ):
-        return "a string", (str,)
+        return _("a string"), (str,)
     if isinstance(field, serializers.ListField):
-        return "an array", (list,)
+        return _("an array"), (list,)
     return None
 
 
@@ -41,7 +42,10 @@ def _type_error(field, value) -> list[str] | dict[str, list[str]] | None:
         return None
     name, types = expected
     if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
-        return [f"Must be {name}, not {json_kind(value)}."]
+        # Translators: e.g. "Must be an integer, not a string."
+        return [
+            _("Must be %(expected)s, not %(kind)s.") % {"expected": name, "kind": json_kind(value)}
+        ]
     if isinstance(field, serializers.ListField):
         items = {str(i): _type_error(field.child, item) for i, item in enumerate(value)}
         return {i: error for i, error in items.items() if error} or None

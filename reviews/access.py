@@ -8,6 +8,7 @@ is too low for the action get 403.
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from reviews.models import (
     DuplicateCluster,
@@ -34,14 +35,14 @@ def review_for_user(
     try:
         review_pk = int(review_id)
     except (TypeError, ValueError):
-        raise Http404("No such review.") from None
+        raise Http404(_("No such review.")) from None
     if not user.is_authenticated:
-        raise Http404("No such review.")
+        raise Http404(_("No such review."))
     membership = (
         Membership.objects.select_related("review").filter(review_id=review_pk, user=user).first()
     )
     if membership is None:
-        raise Http404("No such review.")
+        raise Http404(_("No such review."))
     if lead and not membership.is_lead:
         raise PermissionDenied(refusal(membership, needed="lead"))
     if write and not membership.can_write:
@@ -52,18 +53,29 @@ def review_for_user(
 
 
 def refusal(membership: Membership, *, needed: str) -> str:
-    """Why a member is refused and who can change that: the role needed, the member's own
-    role and the leads to ask (a refused page is otherwise a dead end)."""
+    """Why a member is refused and who can change that: the role needed ("lead" or "reviewer
+    or lead"), the member's own role and the leads to ask (a refused page is otherwise a dead
+    end)."""
     leads = sorted(
         Membership.objects.filter(review_id=membership.review_id, role=Role.LEAD)
         .exclude(user_id=membership.user_id)
         .values_list("user__username", flat=True)
     )
-    ask = f" Ask a lead of the review ({', '.join(leads)}) to change your role." if leads else ""
-    return (
-        f"This needs the {needed} role in this review; you are a "
-        f"{membership.get_role_display().lower()}.{ask}"
-    )
+    role = membership.get_role_display().lower()
+    if needed == "lead":
+        text = _("This needs the lead role in this review; you are a %(role)s.") % {"role": role}
+    else:
+        text = _("This needs the reviewer or lead role in this review; you are a %(role)s.") % {
+            "role": role
+        }
+    if leads:
+        # Translators: %(refusal)s is the sentence saying which role is needed; %(leads)s
+        # lists usernames.
+        text = _("%(refusal)s Ask a lead of the review (%(leads)s) to change your role.") % {
+            "refusal": text,
+            "leads": _(", ").join(leads),
+        }
+    return text
 
 
 def membership_for_user(user: User, review_id: int | str, membership_id: int | str) -> Membership:
@@ -72,7 +84,7 @@ def membership_for_user(user: User, review_id: int | str, membership_id: int | s
     try:
         return Membership.objects.select_related("user").get(pk=int(membership_id), review=review)
     except (Membership.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such member in this review.") from None
+        raise Http404(_("No such member in this review.")) from None
 
 
 def job_for_user(user: User | AnonymousUser, job_id: int | str) -> Job:
@@ -83,14 +95,14 @@ def job_for_user(user: User | AnonymousUser, job_id: int | str) -> Job:
     try:
         job = Job.objects.get(pk=int(job_id))
     except (Job.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such job.") from None
+        raise Http404(_("No such job.")) from None
     if job.review_id is not None:
         try:
             review_for_user(user, job.review_id)
         except Http404:
-            raise Http404("No such job.") from None
+            raise Http404(_("No such job.")) from None
     elif not user.is_authenticated or job.created_by_id != user.pk:
-        raise Http404("No such job.")
+        raise Http404(_("No such job."))
     return job
 
 
@@ -104,7 +116,7 @@ def import_for_user(
             pk=int(import_id), review=review
         )
     except (SearchImport.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such import in this review.") from None
+        raise Http404(_("No such import in this review.")) from None
     search_import.review = review
     return search_import
 
@@ -119,7 +131,7 @@ def pair_for_user(
             pk=int(pair_id), review=review
         )
     except (DuplicatePair.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such candidate pair in this review.") from None
+        raise Http404(_("No such candidate pair in this review.")) from None
     pair.review = review
     return pair
 
@@ -132,6 +144,6 @@ def cluster_for_user(
     try:
         cluster = DuplicateCluster.objects.get(pk=int(cluster_id), review=review)
     except (DuplicateCluster.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such duplicate group in this review.") from None
+        raise Http404(_("No such duplicate group in this review.")) from None
     cluster.review = review
     return cluster

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
@@ -142,11 +143,13 @@ class TokenView(APIView):
         password = request.data.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             raise serializers.ValidationError(
-                {"non_field_errors": ["Send a JSON object with “username” and “password”."]}
+                {"non_field_errors": [_("Send a JSON object with “username” and “password”.")]}
             )
         user = authenticate(request=request._request, username=username, password=password)
         if user is None:
-            raise serializers.ValidationError({"non_field_errors": ["Wrong username or password."]})
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Wrong username or password.")]}
+            )
         # A token is a login: record it as one (last_login, and django-axes clears the
         # username's failed attempts).
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)

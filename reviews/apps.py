@@ -1,11 +1,12 @@
 from dataclasses import replace
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
-    verbose_name = "Reviews"
+    verbose_name = _("Reviews")
 
     def ready(self) -> None:
         from django.conf import settings
@@ -20,14 +21,14 @@ class ReviewsConfig(AppConfig):
 
         _register_dashboard_and_tabs()
 
-        job_kind_register(JobKind("worker_check", "Worker check", worker_check, time_limit=60))
+        job_kind_register(JobKind("worker_check", _("Worker check"), worker_check, time_limit=60))
         job_kind_register(
-            JobKind("import", "Import", _import_job, time_limit=settings.CELERY_TASK_TIME_LIMIT)
+            JobKind("import", _("Import"), _import_job, time_limit=settings.CELERY_TASK_TIME_LIMIT)
         )
         job_kind_register(
             JobKind(
                 "dedup",
-                "Finding duplicates",
+                _("Finding duplicates"),
                 _dedup_job,
                 time_limit=settings.CELERY_TASK_TIME_LIMIT,
             )
@@ -63,12 +64,12 @@ def _register_dashboard_and_tabs() -> None:
         return membership.is_lead
 
     for key, label, order, shown_to in (
-        ("imports", "Import", 10, None),
-        ("dedup", "Duplicates", 20, None),
-        ("records", "Records", 60, None),
-        ("members", "Members", 80, None),
-        ("audit", "Audit log", 90, leads),
-        ("edit", "Settings", 100, leads),
+        ("imports", _("Import"), 10, None),
+        ("dedup", _("Duplicates"), 20, None),
+        ("records", _("Records"), 60, None),
+        ("members", _("Members"), 80, None),
+        ("audit", _("Audit log"), 90, leads),
+        ("edit", _("Settings"), 100, leads),
     ):
         tab = hooks.NavTab(label, order, page(key))
         hooks.tab_register(key, tab if shown_to is None else replace(tab, shown_to=shown_to))

@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from reviews.models import AuditEvent, Record
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from reviews.models import AuditEvent, Record, Review, Role
 
 # (event, title of the record it concerns or "") -> what the actor did, as the rest of a
 # sentence that starts with the actor's name.
@@ -29,8 +33,11 @@ def change(event: AuditEvent, field: str) -> tuple:
     return tuple(value) if isinstance(value, list) and len(value) == 2 else (None, None)
 
 
-def quoted(title: str, fallback: str = "a record") -> str:
-    return f"“{_shorten(title)}”" if title else fallback
+def quoted(title: str, fallback: str | None = None) -> str:
+    """The record's title in quotes, or `fallback` ("a record" unless given) without one."""
+    if title:
+        return _("“%(title)s”") % {"title": _shorten(title)}
+    return _("a record") if fallback is None else fallback
 
 
 def _shorten(text: str, limit: int = 90) -> str:
@@ -74,8 +81,20 @@ def _plain(event: AuditEvent, title: str) -> str:
     return f"{words} ({area}){': ' + subject if subject else ''}"
 
 
+def _field_name(field: str) -> str:
+    try:
+        return str(Review._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field.replace("_", " ")
+
+
 def _fields(event: AuditEvent) -> str:
-    return ", ".join(field.replace("_", " ") for field in event.changes) or "nothing"
+    return _(", ").join(_field_name(field) for field in event.changes) or _("nothing")
+
+
+def _role(value) -> str:
+    """A role in a sentence: "reviewer", in the reader's language."""
+    return Role(value).label.lower() if value in Role.values else str(value)
 
 
 def _member(event: AuditEvent, verb: str) -> str:
@@ -83,39 +102,97 @@ def _member(event: AuditEvent, verb: str) -> str:
     who = event.object_repr.split(" as ")[0]
     old, new = change(event, "role")
     if verb == "changed":
-        return f"made {who} a {new} (was {old})"
+        return _("made %(who)s a %(role)s (was %(old)s)") % {
+            "who": who,
+            "role": _role(new),
+            "old": _role(old),
+        }
     if verb == "added":
-        return f"added {who} to the review as {new}"
-    return f"removed {who} ({old}) from the review"
+        return _("added %(who)s to the review as %(role)s") % {"who": who, "role": _role(new)}
+    return _("removed %(who)s (%(role)s) from the review") % {"who": who, "role": _role(old)}
+
+
+def _invited(event: AuditEvent, title: str) -> str:
+    return _("invited %(who)s as %(role)s") % {
+        "who": event.object_repr.split(" as ")[0],
+        "role": _role(change(event, "role")[1]),
+    }
 
 
 def _import(event: AuditEvent, title: str) -> str:
     count = change(event, "records")[1]
     skipped = change(event, "skipped")[1]
-    skipped_text = f", skipping {skipped}" if skipped else ""
-    return f"imported {count} records from {event.object_repr}{skipped_text}"
+    values = {"count": count, "file": event.object_repr, "skipped": skipped}
+    n = count if isinstance(count, int) else 0
+    if skipped:
+        return (
+            ngettext(
+                "imported %(count)s record from %(file)s, skipping %(skipped)s",
+                "imported %(count)s records from %(file)s, skipping %(skipped)s",
+                n,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "imported %(count)s record from %(file)s", "imported %(count)s records from %(file)s", n
+        )
+        % values
+    )
 
 
 def _records(event: AuditEvent) -> int:
     return len(change(event, "records")[1] or change(event, "records")[0] or [])
 
 
+def _merged(event: AuditEvent, title: str) -> str:
+    n = _records(event)
+    return ngettext(
+        "merged %(n)s record as duplicates", "merged %(n)s records as duplicates", n
+    ) % {"n": n}
+
+
+def _extended(event: AuditEvent, title: str) -> str:
+    return _("added records to a duplicate group (%(n)s now)") % {"n": _records(event)}
+
+
+def _undone(event: AuditEvent, title: str) -> str:
+    n = _records(event)
+    return ngettext(
+        "undid a duplicate group of %(n)s record", "undid a duplicate group of %(n)s records", n
+    ) % {"n": n}
+
+
+def _pair_decided(event: AuditEvent, title: str) -> str:
+    status = str(change(event, "status")[1])
+    words = {
+        "duplicate": _("duplicate"),
+        "not_duplicate": _("not duplicate"),
+        "related": _("related"),
+        "pending": _("pending"),
+        "auto": _("auto"),
+    }
+    return _("marked a candidate pair as %(status)s") % {
+        "status": words.get(status, status.replace("_", " "))
+    }
+
+
 for action, phrase in {
-    "review.created": lambda e, t: f"created the review “{_shorten(e.object_repr)}”",
-    "review.updated": lambda e, t: f"changed the review's {_fields(e)}",
-    "review.deleted": lambda e, t: f"deleted the review “{_shorten(e.object_repr)}”",
+    "review.created": lambda e, t: (
+        _("created the review “%(title)s”") % {"title": _shorten(e.object_repr)}
+    ),
+    "review.updated": lambda e, t: _("changed the review's %(fields)s") % {"fields": _fields(e)},
+    "review.deleted": lambda e, t: (
+        _("deleted the review “%(title)s”") % {"title": _shorten(e.object_repr)}
+    ),
     "member.added": lambda e, t: _member(e, "added"),
     "member.role_changed": lambda e, t: _member(e, "changed"),
     "member.removed": lambda e, t: _member(e, "removed"),
-    "member.invited": lambda e, t: (
-        f"invited {e.object_repr.split(' as ')[0]} as {change(e, 'role')[1]}"
-    ),
+    "member.invited": _invited,
     "import.completed": _import,
-    "dedup.merged": lambda e, t: f"merged {_records(e)} records as duplicates",
-    "dedup.extended": lambda e, t: f"added records to a duplicate group ({_records(e)} now)",
-    "dedup.undone": lambda e, t: f"undid a duplicate group of {_records(e)} records",
-    "dedup.pair_decided": lambda e, t: (
-        f"marked a candidate pair as {str(change(e, 'status')[1]).replace('_', ' ')}"
-    ),
+    "dedup.merged": _merged,
+    "dedup.extended": _extended,
+    "dedup.undone": _undone,
+    "dedup.pair_decided": _pair_decided,
 }.items():
     phrase_register(action, phrase)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from reviews.importers.formats import format_choices
 from reviews.models import REVIEW_DETAILS, REVIEW_SETTINGS, Database, Review, Role
@@ -20,8 +21,12 @@ class LinesField(forms.CharField):
 
 
 class ReviewForm(forms.ModelForm):
-    inclusion_criteria = LinesField(required=False, help_text="One criterion per line.")
-    exclusion_criteria = LinesField(required=False, help_text="One criterion per line.")
+    inclusion_criteria = LinesField(
+        required=False, label=_("Inclusion criteria"), help_text=_("One criterion per line.")
+    )
+    exclusion_criteria = LinesField(
+        required=False, label=_("Exclusion criteria"), help_text=_("One criterion per line.")
+    )
 
     class Meta:
         model = Review
@@ -41,14 +46,14 @@ class ReviewSettingsForm(ReviewForm):
     class Meta(ReviewForm.Meta):
         fields = [*REVIEW_DETAILS, *REVIEW_SETTINGS]
         labels = {
-            "dedup_auto_threshold": "Merge duplicates automatically at score",
-            "dedup_review_threshold": "Ask a person about duplicates from score",
+            "dedup_auto_threshold": _("Merge duplicates automatically at score"),
+            "dedup_review_threshold": _("Ask a person about duplicates from score"),
         }
 
 
 class MemberAddForm(forms.Form):
-    username = forms.CharField(label="Username or email", max_length=254)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)
+    username = forms.CharField(label=_("Username or email"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.REVIEWER)
 
 
 class MemberRoleForm(forms.Form):
@@ -57,28 +62,33 @@ class MemberRoleForm(forms.Form):
 
 class ImportForm(forms.Form):
     # Empty files reach our own check, whose message names the file.
-    file = forms.FileField(label="Export file", allow_empty_file=True)
-    database = forms.ChoiceField(choices=[("", "Choose…"), *Database.choices])
+    file = forms.FileField(label=_("Export file"), allow_empty_file=True)
+    database = forms.ChoiceField(
+        label=_("Database"), choices=[("", _("Choose…")), *Database.choices]
+    )
     interface = forms.CharField(
-        max_length=100, required=False, help_text="e.g. Ovid, Embase.com, EBSCOhost"
+        max_length=100,
+        required=False,
+        label=_("Interface"),
+        help_text=_("e.g. Ovid, Embase.com, EBSCOhost"),
     )
     search_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Date searched"
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Date searched")
     )
     search_string = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Search string"
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Search string")
     )
-    format = forms.ChoiceField(required=False, label="Format")
+    format = forms.ChoiceField(required=False, label=_("Format"))
     encoding = forms.ChoiceField(
         required=False,
-        label="Encoding",
+        label=_("Encoding"),
         choices=[
-            ("", "Detect"),
+            ("", _("Detect")),
             ("utf-8", "UTF-8"),
-            ("utf-8-sig", "UTF-8 with BOM"),
+            ("utf-8-sig", _("UTF-8 with BOM")),
             ("utf-16", "UTF-16"),
-            ("gb18030", "GB18030 / GBK (Chinese)"),
-            ("big5", "Big5 (traditional Chinese)"),
+            ("gb18030", _("GB18030 / GBK (Chinese)")),
+            ("big5", _("Big5 (traditional Chinese)")),
             ("cp1252", "Windows-1252"),
             ("latin-1", "ISO-8859-1"),
         ],
@@ -86,4 +96,4 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["format"].choices = [("", "Detect"), *format_choices()]
+        self.fields["format"].choices = [("", _("Detect")), *format_choices()]

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import AuditEvent, Membership, Record, Review
 
@@ -44,7 +45,15 @@ class StageCard:
 
     @property
     def status_label(self) -> str:
-        return self.status.replace("_", " ").capitalize()
+        return STATUS_LABELS.get(self.status) or self.status.replace("_", " ").capitalize()
+
+
+# A stage card's status in words, in the reader's language.
+STATUS_LABELS = {
+    "not_started": _("Not started"),
+    "in_progress": _("In progress"),
+    "done": _("Done"),
+}
 
 
 @dataclass(frozen=True)

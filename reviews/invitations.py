@@ -14,6 +14,9 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reviews.audit import audit_record
 from reviews.models import Invitation, Membership, Review, Role
@@ -39,9 +42,16 @@ def invitation_create(
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"username": f"“{email}” is not an email address."}) from None
+        raise ValidationError(
+            {"username": _("“%(email)s” is not an email address.") % {"email": email}}
+        ) from None
     if role not in Role.values:
-        raise ValidationError({"role": f"“{role}” is not a role; choose one of {Role.values}."})
+        raise ValidationError(
+            {
+                "role": _("“%(role)s” is not a role; choose one of %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
+        )
     token = secrets.token_urlsafe(32)
     days = settings.INVITATION_VALID_DAYS
     invitation = Invitation.objects.create(
@@ -62,11 +72,26 @@ def invitation_create(
     )
     link = link_for(token)
     if invitation.emailed:
-        subject = f"Invitation to the review “{review.title}”"
+        # Written in the inviting lead's language: the invitee has no account (nor language) yet.
+        values = {
+            "inviter": actor.get_username(),
+            "title": review.title,
+            "role": Role(role).label.lower(),
+            "days": days,
+            "link": link,
+        }
+        subject = _("Invitation to the review “%(title)s”") % values
         body = (
-            f"{actor.get_username()} invites you to join the systematic review "
-            f"“{review.title}” on Evident as {role}.\n\nCreate your account here (the link works "
-            f"once, for {days} days):\n{link}\n"
+            ngettext(
+                "%(inviter)s invites you to join the systematic review “%(title)s” on Evident as "
+                "%(role)s.\n\nCreate your account here (the link works once, for %(days)s day):"
+                "\n%(link)s\n",
+                "%(inviter)s invites you to join the systematic review “%(title)s” on Evident as "
+                "%(role)s.\n\nCreate your account here (the link works once, for %(days)s days):"
+                "\n%(link)s\n",
+                days,
+            )
+            % values
         )
         transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
     return invitation, link
@@ -82,17 +107,23 @@ def invitation_for_token(token: str) -> Invitation:
     )
     if invitation is None:
         raise ValidationError(
-            "This invitation link is not valid. Ask the review's lead for a new one."
+            _("This invitation link is not valid. Ask the review's lead for a new one.")
         )
     if invitation.accepted_at is not None:
         raise ValidationError(
-            "This invitation link has already been used. Log in, or ask "
-            f"{invitation.created_by.get_username()} for a new one."
+            _(
+                "This invitation link has already been used. Log in, or ask %(inviter)s for a "
+                "new one."
+            )
+            % {"inviter": invitation.created_by.get_username()}
         )
     if invitation.expires_at <= timezone.now():
         raise ValidationError(
-            f"This invitation expired on {invitation.expires_at:%d %b %Y}. Ask "
-            f"{invitation.created_by.get_username()} for a new one."
+            _("This invitation expired on %(date)s. Ask %(inviter)s for a new one.")
+            % {
+                "date": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+                "inviter": invitation.created_by.get_username(),
+            }
         )
     return invitation
 
@@ -104,7 +135,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     # Locked, so two sign-ups racing on one link cannot both use it.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation link has already been used.")
+        raise ValidationError(_("This invitation link has already been used."))
     membership, created = Membership.objects.get_or_create(
         review=invitation.review,
         user=user,

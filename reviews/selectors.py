@@ -5,6 +5,8 @@ from dataclasses import replace
 from django.contrib.auth.models import User
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reviews import hooks
 from reviews.hooks import StageCard
@@ -72,21 +74,21 @@ def review_jobs(review: Review) -> QuerySet[Job]:
 def import_card(review: Review) -> StageCard:
     card = StageCard(
         key="import",
-        label="Import",
-        description="Search results from each database, with provenance.",
+        label=_("Import"),
+        description=_("Search results from each database, with provenance."),
         url=reverse("reviews:imports", args=[review.pk]),
     )
     counts = imported_counts(review)
     if not counts:
         return card
-    return replace(card, status="in_progress", counts={**counts, "Total": sum(counts.values())})
+    return replace(card, status="in_progress", counts={**counts, _("Total"): sum(counts.values())})
 
 
 def dedup_card(review: Review) -> StageCard:
     card = StageCard(
         key="dedup",
-        label="Deduplicate",
-        description="Duplicates across databases found and merged.",
+        label=_("Deduplicate"),
+        description=_("Duplicates across databases found and merged."),
         url=reverse("reviews:dedup", args=[review.pk]),
     )
     run = DedupRun.objects.filter(review=review, job__status=Job.Status.SUCCEEDED).first()
@@ -98,9 +100,9 @@ def dedup_card(review: Review) -> StageCard:
         card,
         status="in_progress" if to_review else "done",
         counts={
-            "Removed": removed,
-            "To review": to_review,
-            "Unique": run.counts["records"] - removed,
+            _("Removed"): removed,
+            _("To review"): to_review,
+            _("Unique"): run.counts["records"] - removed,
         },
     )
 
@@ -138,7 +140,7 @@ def imported_counts(review: Review) -> dict[str, int]:
         .order_by("database")
     )
     labels = dict(Database.choices)
-    return {labels[row["database"]]: row["n"] for row in rows}
+    return {str(labels[row["database"]]): row["n"] for row in rows}
 
 
 def import_notes(review: Review) -> list[str]:
@@ -153,12 +155,23 @@ def import_notes(review: Review) -> list[str]:
         reasons: dict[str, int] = {}
         for item in search_import.rejected:
             reasons[item["message"]] = reasons.get(item["message"], 0) + 1
-        counted = "; ".join(f"{n} {why}" for why, n in reasons.items())
+        # The reasons are the importers' own messages, stored with the import (in English).
+        counted = _("; ").join(f"{n} {why}" for why, n in reasons.items())
         n = search_import.rejected_count
         notes.append(
-            f"{n} unusable record{'s' if n > 1 else ''} in {search_import.file_name} "
-            f"({labels[search_import.database]}) skipped at import, not counted as "
-            f"identified ({counted})."
+            ngettext(
+                "%(n)s unusable record in %(file)s (%(database)s) skipped at import, not "
+                "counted as identified (%(reasons)s).",
+                "%(n)s unusable records in %(file)s (%(database)s) skipped at import, not "
+                "counted as identified (%(reasons)s).",
+                n,
+            )
+            % {
+                "n": n,
+                "file": search_import.file_name,
+                "database": labels[search_import.database],
+                "reasons": counted,
+            }
         )
     return notes
 
@@ -215,7 +228,7 @@ def duplicates_removed_by_database(review: Review) -> dict[str, int]:
         .order_by("search_import__database")
     )
     labels = dict(Database.choices)
-    return {labels[row["search_import__database"]]: row["n"] for row in rows}
+    return {str(labels[row["search_import__database"]]): row["n"] for row in rows}
 
 
 def clusters_in_use(review: Review) -> set[int]:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from reviews.audit import audit_record, field_changes
 from reviews.jobs import job_start
@@ -88,7 +89,7 @@ def account_exists(identifier: str) -> bool:
 def _find_user(identifier: str) -> User:
     identifier = identifier.strip()
     if not identifier:
-        raise ValidationError({"username": "Give the username or email address of the person."})
+        raise ValidationError({"username": _("Give the username or email address of the person.")})
     users = get_user_model().objects.filter(
         Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True
     )
@@ -98,18 +99,29 @@ def _find_user(identifier: str) -> User:
     if not matches:
         raise ValidationError(
             {
-                "username": f"No active account has the username or email “{identifier}”. "
-                "To invite someone without an account, enter their email address."
+                "username": _(
+                    "No active account has the username or email “%(identifier)s”. "
+                    "To invite someone without an account, enter their email address."
+                )
+                % {"identifier": identifier}
             }
         )
     raise ValidationError(
-        {"username": f"Several accounts share the email “{identifier}”: use the username."}
+        {
+            "username": _("Several accounts share the email “%(identifier)s”: use the username.")
+            % {"identifier": identifier}
+        }
     )
 
 
 def _check_role(role: str) -> None:
     if role not in Role.values:
-        raise ValidationError({"role": f"“{role}” is not a role; choose one of {Role.values}."})
+        raise ValidationError(
+            {
+                "role": _("“%(role)s” is not a role; choose one of %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
+        )
 
 
 @transaction.atomic
@@ -119,7 +131,10 @@ def member_add(*, actor: User, review: Review, identifier: str, role: str) -> Me
     user = _find_user(identifier)
     if Membership.objects.filter(review=review, user=user).exists():
         raise ValidationError(
-            {"username": f"{user.get_username()} is already a member of this review."}
+            {
+                "username": _("%(username)s is already a member of this review.")
+                % {"username": user.get_username()}
+            }
         )
     membership = Membership.objects.create(review=review, user=user, role=role, added_by=actor)
     audit_record(
@@ -143,12 +158,19 @@ def _lock_leads(review: Review) -> list[int]:
     )
 
 
-def _refuse_if_last_lead(membership: Membership, lead_ids: list[int], doing: str) -> None:
-    if lead_ids == [membership.pk]:
-        raise ValidationError(
-            f"{membership.user.get_username()} is the only lead: make someone else a lead "
-            f"before you {doing}."
+def _refuse_if_last_lead(membership: Membership, lead_ids: list[int], removing: bool) -> None:
+    if lead_ids != [membership.pk]:
+        return
+    username = membership.user.get_username()
+    if removing:
+        message = _(
+            "%(username)s is the only lead: make someone else a lead before you remove them."
         )
+    else:
+        message = _(
+            "%(username)s is the only lead: make someone else a lead before you change this role."
+        )
+    raise ValidationError(message % {"username": username})
 
 
 @transaction.atomic
@@ -158,7 +180,7 @@ def member_change_role(*, actor: User, membership: Membership, role: str) -> Mem
         return membership
     lead_ids = _lock_leads(membership.review)
     if membership.role == Role.LEAD:
-        _refuse_if_last_lead(membership, lead_ids, "change this role")
+        _refuse_if_last_lead(membership, lead_ids, removing=False)
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -176,7 +198,7 @@ def member_change_role(*, actor: User, membership: Membership, role: str) -> Mem
 def member_remove(*, actor: User, membership: Membership) -> None:
     lead_ids = _lock_leads(membership.review)
     if membership.role == Role.LEAD:
-        _refuse_if_last_lead(membership, lead_ids, "remove them")
+        _refuse_if_last_lead(membership, lead_ids, removing=True)
     audit_record(
         actor=actor,
         review=membership.review,

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
-EXPIRED_MESSAGE = "Your API token has expired; get a new one from POST /api/v1/auth/token/"
+EXPIRED_MESSAGE = _("Your API token has expired; get a new one from POST /api/v1/auth/token/")
 
 
 def token_expires_at(token: Token) -> datetime:
@@ -26,7 +27,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
         if token_expires_at(token) <= timezone.now():
-            raise AuthenticationFailed(EXPIRED_MESSAGE)
+            raise AuthenticationFailed(str(EXPIRED_MESSAGE))
         return user, token
 
 

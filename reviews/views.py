@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import audit_text, invitations, selectors, services
@@ -29,6 +30,11 @@ def _form_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _role(value: str) -> str:
+    """A role in a sentence: its label in the reader's language, lower case ("reviewer")."""
+    return Role(value).label.lower()
+
+
 @require_GET
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
@@ -42,7 +48,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         review = services.review_create(user=request.user, data=form.cleaned_data)
-        messages.success(request, "Review created. You are its lead.")
+        messages.success(request, _("Review created. You are its lead."))
         return redirect("lifecycle:dashboard", review_id=review.pk)
     return render(request, "reviews/review_form.html", {"form": form, "review": None})
 
@@ -62,7 +68,7 @@ def review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
         except ValidationError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, "Review details saved.")
+            messages.success(request, _("Review details saved."))
             return redirect("lifecycle:dashboard", review_id=review.pk)
     return render(request, "reviews/review_form.html", {"form": form, "review": review})
 
@@ -75,9 +81,9 @@ def review_delete(request: HttpRequest, review_id: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("confirm_title", "").strip() == review.title.strip():
             services.review_delete(user=request.user, review=review)
-            messages.success(request, f"Review “{review.title}” deleted.")
+            messages.success(request, _("Review “%(title)s” deleted.") % {"title": review.title})
             return redirect("reviews:list")
-        error = "The title you typed does not match; nothing was deleted."
+        error = _("The title you typed does not match; nothing was deleted.")
     return render(request, "reviews/review_delete.html", {"review": review, "error": error})
 
 
@@ -96,7 +102,9 @@ def member_list(request: HttpRequest, review_id: int) -> HttpResponse:
                     actor=request.user, review=review, identifier=identifier, role=role
                 )
                 messages.success(
-                    request, f"{membership.user.get_username()} joined as {membership.role}."
+                    request,
+                    _("%(username)s joined as %(role)s.")
+                    % {"username": membership.user.get_username(), "role": _role(membership.role)},
                 )
         except ValidationError as exc:
             _form_error(form, exc)
@@ -133,7 +141,11 @@ def _invite(request: HttpRequest, review, email: str, role: str) -> None:
         "url": link,
         "emailed": invitation.emailed,
     }
-    messages.success(request, f"{email} has no account yet: an invitation as {role} is ready.")
+    messages.success(
+        request,
+        _("%(email)s has no account yet: an invitation as %(role)s is ready.")
+        % {"email": email, "role": _role(role)},
+    )
 
 
 @require_POST
@@ -142,7 +154,7 @@ def member_role(request: HttpRequest, review_id: int, membership_id: int) -> Htt
     membership = membership_for_user(request.user, review_id, membership_id)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose lead, reviewer or viewer.")
+        messages.error(request, _("Choose lead, reviewer or viewer."))
     else:
         try:
             services.member_change_role(
@@ -151,7 +163,11 @@ def member_role(request: HttpRequest, review_id: int, membership_id: int) -> Htt
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{membership.user.get_username()} is now {membership.role}.")
+            messages.success(
+                request,
+                _("%(username)s is now %(role)s.")
+                % {"username": membership.user.get_username(), "role": _role(membership.role)},
+            )
     return redirect("reviews:members", review_id=membership.review_id)
 
 
@@ -164,7 +180,10 @@ def member_remove(request: HttpRequest, review_id: int, membership_id: int) -> H
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{membership.user.get_username()} left the review.")
+        messages.success(
+            request,
+            _("%(username)s left the review.") % {"username": membership.user.get_username()},
+        )
     return redirect("reviews:members", review_id=membership.review_id)
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reviews.tokens import token_expires_at, token_for_user, tokens_revoke
@@ -26,8 +27,10 @@ def api_tokens_revoke(request: HttpRequest) -> HttpResponse:
     tokens_revoke(user=request.user)
     messages.success(
         request,
-        "Your API tokens were revoked: scripts using them now get 401. "
-        "Get a new token from POST /api/v1/auth/token/.",
+        _(
+            "Your API tokens were revoked: scripts using them now get 401. "
+            "Get a new token from POST /api/v1/auth/token/."
+        ),
     )
     return redirect("password_change")
 

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from reviews.invitations import invitation_accept, invitation_for_token
+from reviews.models import Role
 
 
 class SignUpForm(UserCreationForm):
@@ -32,7 +34,9 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
         if request.user.is_authenticated:
             membership = invitation_accept(token=token, user=request.user)
             messages.success(
-                request, f"You joined “{membership.review.title}” as {membership.role}."
+                request,
+                _("You joined “%(title)s” as %(role)s.")
+                % {"title": membership.review.title, "role": Role(membership.role).label.lower()},
             )
             return redirect("lifecycle:dashboard", review_id=membership.review_id)
         if form is not None and form.is_valid():
@@ -43,7 +47,9 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
                 membership = invitation_accept(token=token, user=user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
-                request, f"Welcome, {user.get_username()}: you joined as {membership.role}."
+                request,
+                _("Welcome, %(username)s: you joined as %(role)s.")
+                % {"username": user.get_username(), "role": Role(membership.role).label.lower()},
             )
             return redirect("lifecycle:dashboard", review_id=membership.review_id)
     context = {"invitation": invitation, "form": form}

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models.jobs import Job
 from reviews.models.review import Review
@@ -10,10 +11,10 @@ class DedupRun(models.Model):
     """One run of the deduplication engine over a review's records, and what it found."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        COMPLETE = "complete", "Complete"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        COMPLETE = "complete", _("Complete")
+        FAILED = "failed", _("Failed")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="dedup_runs")
     auto_only = models.BooleanField(default=False)
@@ -83,11 +84,11 @@ class DuplicatePair(models.Model):
     """A candidate pair the engine scored, and what became of it."""
 
     class Status(models.TextChoices):
-        AUTO = "auto", "Merged automatically"
-        PENDING = "pending", "Needs review"
-        DUPLICATE = "duplicate", "Duplicate (decided)"
-        NOT_DUPLICATE = "not_duplicate", "Not duplicate (decided)"
-        RELATED = "related", "Related (preprint and published version)"
+        AUTO = "auto", _("Merged automatically")
+        PENDING = "pending", _("Needs review")
+        DUPLICATE = "duplicate", _("Duplicate (decided)")
+        NOT_DUPLICATE = "not_duplicate", _("Not duplicate (decided)")
+        RELATED = "related", _("Related (preprint and published version)")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="duplicate_pairs")
     record_a = models.ForeignKey("reviews.Record", on_delete=models.CASCADE, related_name="+")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from reviews.fields import BIBLIOGRAPHIC_FIELDS, CITATION_FIELDS  # noqa: F401  (re-exported)
 from reviews.importers.limits import FIELD_LIMITS
@@ -15,9 +16,9 @@ class Database(models.TextChoices):
     EMBASE = "embase", "Embase"
     CENTRAL = "central", "Cochrane CENTRAL"
     CNKI = "cnki", "CNKI"
-    WANFANG = "wanfang", "Wanfang Data"
-    VIP = "vip", "VIP (CQVIP)"
-    CBM = "cbm", "CBM (SinoMed)"
+    WANFANG = "wanfang", _("Wanfang Data")
+    VIP = "vip", _("VIP (CQVIP)")
+    CBM = "cbm", _("CBM (SinoMed)")
     WOS = "wos", "Web of Science"
     SCOPUS = "scopus", "Scopus"
     CINAHL = "cinahl", "CINAHL"
@@ -27,18 +28,18 @@ class Database(models.TextChoices):
     CLINICALTRIALS = "clinicaltrials", "ClinicalTrials.gov"
     ICTRP = "ictrp", "WHO ICTRP"
     GOOGLE_SCHOLAR = "googlescholar", "Google Scholar"
-    OTHER = "other", "Other source"
+    OTHER = "other", _("Other source")
 
 
 class SearchImport(models.Model):
     """One uploaded export file: where it came from, how it was read, what it added."""
 
     class Status(models.TextChoices):
-        STAGED = "staged", "Awaiting confirmation"
-        QUEUED = "queued", "Queued"
-        IMPORTING = "importing", "Importing"
-        COMPLETE = "complete", "Imported"
-        FAILED = "failed", "Failed"
+        STAGED = "staged", _("Awaiting confirmation")
+        QUEUED = "queued", _("Queued")
+        IMPORTING = "importing", _("Importing")
+        COMPLETE = "complete", _("Imported")
+        FAILED = "failed", _("Failed")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="imports")
     database = models.CharField(max_length=16, choices=Database.choices)

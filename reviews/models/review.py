@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from reviews.dedup.engine import AUTO_THRESHOLD, REVIEW_THRESHOLD
 
@@ -25,27 +26,34 @@ REVIEW_SETTINGS = ("dedup_auto_threshold", "dedup_review_threshold")
 class Review(models.Model):
     """One systematic review: its question, PICO, eligibility criteria and protocol."""
 
-    title = models.CharField(max_length=300)
-    question = models.TextField(blank=True)
-    population = models.TextField(blank=True)
-    intervention = models.TextField(blank=True)
-    comparator = models.TextField(blank=True)
-    outcomes = models.TextField(blank=True)
-    inclusion_criteria = models.JSONField(default=list, blank=True)
-    exclusion_criteria = models.JSONField(default=list, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    question = models.TextField(_("question"), blank=True)
+    population = models.TextField(_("population"), blank=True)
+    intervention = models.TextField(_("intervention"), blank=True)
+    comparator = models.TextField(_("comparator"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    inclusion_criteria = models.JSONField(_("inclusion criteria"), default=list, blank=True)
+    exclusion_criteria = models.JSONField(_("exclusion criteria"), default=list, blank=True)
     protocol_registration = models.CharField(
-        max_length=200, blank=True, help_text="For example a PROSPERO ID: CRD42023123456."
+        _("protocol registration"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example a PROSPERO ID: CRD42023123456."),
     )
     dedup_auto_threshold = models.FloatField(
+        _("automatic merge threshold"),
         default=AUTO_THRESHOLD,
         validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
-        help_text="Candidate duplicates scoring at least this merge without a person.",
+        help_text=_("Candidate duplicates scoring at least this merge without a person."),
     )
     dedup_review_threshold = models.FloatField(
+        _("review-queue threshold"),
         default=REVIEW_THRESHOLD,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
-        help_text="Candidates scoring at least this (and below the automatic threshold) go "
-        "to the review queue.",
+        help_text=_(
+            "Candidates scoring at least this (and below the automatic threshold) go "
+            "to the review queue."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -64,6 +72,8 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
 
     def __str__(self) -> str:
         return self.title
@@ -72,16 +82,17 @@ class Review(models.Model):
         if self.dedup_review_threshold >= self.dedup_auto_threshold:
             raise ValidationError(
                 {
-                    "dedup_review_threshold": "The review-queue threshold must be below the "
-                    "automatic-merge threshold."
+                    "dedup_review_threshold": _(
+                        "The review-queue threshold must be below the automatic-merge threshold."
+                    )
                 }
             )
 
 
 class Role(models.TextChoices):
-    LEAD = "lead", "Lead"
-    REVIEWER = "reviewer", "Reviewer"
-    VIEWER = "viewer", "Viewer"
+    LEAD = "lead", _("Lead")
+    REVIEWER = "reviewer", _("Reviewer")
+    VIEWER = "viewer", _("Viewer")
 
 
 class Membership(models.Model):
@@ -92,7 +103,7 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(max_length=16, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -9,5 +10,5 @@ def audit_value(value) -> str:
     if value is None or value == "":
         return "∅"
     if isinstance(value, list):
-        return "; ".join(str(item) for item in value) if value else "(none)"
+        return "; ".join(str(item) for item in value) if value else _("(none)")
     return str(value)
