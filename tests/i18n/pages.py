@@ -30,36 +30,36 @@ _READ_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 _WORD_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z](?:[ \t]+[A-Za-z][A-Za-z'’-]*[A-Za-z])*")
 
 # Proper names, abbreviations and codes a Chinese page writes in Latin letters too.
-ALLOWED = {
-    *"Evident API PRISMA GRADE RoB ROBINS NOS CSV XLSX PNG SVG JSON PDF RIS NBIB DOI PMID PMCID".split(),
-    *"PICO PICOS SMD MD RR OR RD HR CI PI SE SD SMD df Tau tau kappa Cohen Fleiss".split(),
-    *"Egger Begg Duval Tweedie DerSimonian Laird REML ML EB HS SJ PM Hartung Knapp Sidik Jonkman".split(),
-    *"Mantel Haenszel Peto Hedges Cohen's Glass Higgins Cochrane Cochran".split(),
-    *"PubMed MEDLINE Embase CNKI Wanfang VIP CBM SinoMed Scopus CINAHL PsycINFO EndNote".split(),
-    *"Zotero Mendeley RefWorks Web of Science WoS CENTRAL ClinicalTrials gov ICTRP".split(),
-    *"metafor ASReview Covidence Rayyan RevMan Celery Redis SQLite PostgreSQL gunicorn htmx".split(),
-    *"Ctrl Enter Esc Shift Tab Alt Space Home End PageUp PageDown".split(),
-    *"English ID Newcastle Ottawa AHRQ BUSCAR SVM TF IDF UTF Windows ISBN ISSN URL".split(),
-    "I²",
-    "Q",
-    "Chi",
-    "Meta",
-}
+_ALLOWED_WORDS = """
+Evident API PRISMA GRADE RoB ROBINS NOS CSV XLSX PNG SVG JSON PDF RIS NBIB DOI PMID PMCID
+PICO PICOS SMD MD RR OR RD HR CI PI SE SD SMD df Tau tau kappa Cohen Fleiss Egger Begg Duval
+Tweedie DerSimonian Laird REML ML EB HS SJ PM Hartung Knapp Sidik Jonkman Mantel Haenszel
+Peto Hedges Cohen's Glass Higgins Cochrane Cochran PubMed MEDLINE Embase CNKI Wanfang VIP
+CBM SinoMed Scopus CINAHL PsycINFO EndNote Zotero Mendeley RefWorks Web of Science WoS
+CENTRAL ClinicalTrials gov ICTRP metafor ASReview Covidence Rayyan RevMan Celery Redis
+SQLite PostgreSQL gunicorn htmx Ctrl Enter Esc Shift Tab Alt Space Home End PageUp PageDown
+English ID Newcastle Ottawa AHRQ BUSCAR SVM TF IDF UTF Windows ISBN ISSN URL Chi Meta
+"""
+ALLOWED = frozenset(_ALLOWED_WORDS.split())
 
 
 def readable_text(page: str) -> list[str]:
     """The text nodes and read attributes of an HTML page, without code or scripts."""
     root = lxml_html.fromstring(page)
-    for element in root.iter(*_UNREAD):
-        element.drop_tree() if element.getparent() is not None else None
+    for element in list(root.iter(*_UNREAD)):
+        if element.getparent() is not None:
+            element.drop_tree()
     texts = [t for t in root.itertext() if t.strip()]
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         texts.extend(element.get(a) for a in _READ_ATTRIBUTES if element.get(a))
-        if element.tag in ("input", "button") and element.get("type") in ("submit", "button"):
-            if element.get("value"):
-                texts.append(element.get("value"))
+        is_button = element.tag in ("input", "button") and element.get("type") in (
+            "submit",
+            "button",
+        )
+        if is_button and element.get("value"):
+            texts.append(element.get("value"))
     return texts
 
 

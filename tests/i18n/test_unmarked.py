@@ -83,7 +83,10 @@ def test_every_page_reads_in_chinese(demo, client):
 
 def test_the_checker_finds_an_unmarked_string():
     """The check itself: an English sentence on a Chinese page is found, names are not."""
-    page = "<html><body><h1>系统评价</h1><p>Save changes</p><p>PRISMA 2020</p><code>POST /x</code></body></html>"
+    page = (
+        "<html><body><h1>系统评价</h1><p>Save changes</p><p>PRISMA 2020</p>"
+        "<code>POST /x</code></body></html>"
+    )
     assert english_runs(readable_text(page), data=[]) == ["Save changes"]
     page = '<html><body><button title="Open the record">打开</button></body></html>'
     assert english_runs(readable_text(page), data=[]) == ["Open the record"]
