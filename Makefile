@@ -5,9 +5,12 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
 
-.PHONY: run test lint format setup browser fonts messages bench clean
+.PHONY: run test lint format setup browser fonts gettext messages bench clean
 
-setup: $(STAMP)
+# The translations are compiled here, not committed: a .mo always matches its .po.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+setup: $(STAMP) $(CATALOGUES)
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +28,19 @@ browser:
 	  else \
 	    echo "The browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; \
 	  fi; }
+
+# Debian's gettext compiles the catalogues under locale/ (msgfmt).
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's gettext to compile the translations"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext; \
+	  else \
+	    echo "Compiling the translations needs gettext: sudo apt-get install gettext"; exit 1; \
+	  fi; }
+
+%.mo: %.po | gettext
+	msgfmt --check-format --check-header -o $@ $<
 
 # A CJK font, so PRISMA diagrams and the analysis and risk-of-bias plots draw Chinese text
 # (database names such as CNKI and Wanfang, study labels, reasons).

@@ -3,10 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import errors
-from reviews import views_account
+from reviews import views_account, views_language
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reviews:list", permanent=False)),
@@ -18,6 +19,10 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/", views_language.account_settings, name="account_settings"),
+    path("accounts/language/", views_language.language_switch, name="language_switch"),
+    # The few strings page scripts show, in the page's language (a file, not inline script).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/tokens/revoke/", views_account.api_tokens_revoke, name="api_tokens_revoke"),
     path("reviews/", include("reviews.urls")),
     path("reviews/", include("lifecycle.urls")),
