@@ -34,18 +34,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from reviews.models import Job, Review
 
 logger = logging.getLogger(__name__)
 
 RUN_JOB_TASK = "reviews.tasks.run_job"
-INTERNAL_ERROR = "An internal error stopped this job; the administrators have the details."
-REQUEUED = "Its worker stopped before it finished; queued again."
-WORKER_DIED = (
+# The runner's own messages are stored in English (a worker has no reader) and translated
+# when a page shows them: reviews/templatetags/job_text.py.
+INTERNAL_ERROR = gettext_noop(
+    "An internal error stopped this job; the administrators have the details."
+)
+REQUEUED = gettext_noop("Its worker stopped before it finished; queued again.")
+WORKER_DIED = gettext_noop(
     "The worker running this job stopped before it finished (it may have run out of memory "
     "or been restarted), so nothing of it was saved. Start it again."
 )
+TIME_LIMIT = gettext_noop(
+    "This job was stopped after its time limit of %(minutes)s minutes; nothing of it was saved."
+)
+DONE = gettext_noop("Done.")
 
 
 @dataclass(frozen=True)
@@ -223,8 +232,7 @@ def job_execute(job_id: int, *, reraise: bool = False) -> Job | None:
             job_id,
             attempt,
             status=Job.Status.FAILED,
-            message=f"This job was stopped after its time limit of {minutes:g} minutes; "
-            "nothing of it was saved.",
+            message=TIME_LIMIT % {"minutes": f"{minutes:g}"},
         )
     except Exception:
         # The details (which may name tables or values) go to the worker's log, not the page.
@@ -236,7 +244,7 @@ def job_execute(job_id: int, *, reraise: bool = False) -> Job | None:
             attempt,
             status=Job.Status.SUCCEEDED,
             progress=100,
-            message="Done.",
+            message=DONE,
             result=result,
         )
     job.refresh_from_db()
