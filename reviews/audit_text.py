@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from reviews.models import AuditEvent, Record, Review, Role
+from reviews.models import AuditEvent, Database, DuplicatePair, Record, Review, Role
 
 # (event, title of the record it concerns or "") -> what the actor did, as the rest of a
 # sentence that starts with the actor's name.
@@ -51,6 +51,22 @@ class Sentence:
     text: str
     title: str = ""  # of the record the event concerns, if any
 
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(what, old, new) of each of the event's changes, for people: keys in words and
+        stored codes (a role, a database) as their labels."""
+        rows = []
+        for key, values in self.event.changes.items():
+            old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
+            rows.append(
+                (
+                    field_label(key),
+                    value_label(self.event.action, key, old),
+                    value_label(self.event.action, key, new),
+                )
+            )
+        return rows
+
 
 def record_id_of(event: AuditEvent) -> int | None:
     old, new = change(event, "record")
@@ -81,11 +97,47 @@ def _plain(event: AuditEvent, title: str) -> str:
     return f"{words} ({area}){': ' + subject if subject else ''}"
 
 
-def _field_name(field: str) -> str:
+# Names of the keys of events' changes, for people (the audit log's "Changes" column and
+# "changed the review's …"); an app registers those of its own events. A review's fields use
+# their verbose names; any other key reads as words.
+_FIELD_LABELS: dict[str, str] = {}
+
+
+def field_label_register(key: str, label: str) -> None:
+    _FIELD_LABELS[key] = label
+
+
+def field_label(key: str) -> str:
+    if key in _FIELD_LABELS:
+        return str(_FIELD_LABELS[key])
     try:
-        return str(Review._meta.get_field(field).verbose_name)
+        field = Review._meta.get_field(key)
     except FieldDoesNotExist:
-        return field.replace("_", " ")
+        field = None
+    if field is not None and field.concrete:
+        return str(field.verbose_name)
+    return key.replace("_", " ")
+
+
+# Stored codes shown as their labels: (area of the action, key of the change) -> choices.
+_VALUE_LABELS = {
+    ("review", "role"): Role,
+    ("member", "role"): Role,
+    ("import", "database"): Database,
+    ("dedup", "status"): DuplicatePair.Status,
+}
+
+
+def value_label(action: str, key: str, value):
+    """A stored code (a role, a database …) of an event's change as its label; other values
+    as they are."""
+    choices = _VALUE_LABELS.get((action.partition(".")[0], key))
+    if choices is not None and isinstance(value, str) and value in choices.values:
+        return str(choices(value).label)
+    return value
+
+
+_field_name = field_label
 
 
 def _fields(event: AuditEvent) -> str:
@@ -176,6 +228,23 @@ def _pair_decided(event: AuditEvent, title: str) -> str:
         "status": words.get(status, status.replace("_", " "))
     }
 
+
+for key, label in {
+    "records": gettext_lazy("records"),
+    "skipped": gettext_lazy("skipped"),
+    "records_skipped_as_unusable": gettext_lazy("unusable records skipped"),
+    "database": gettext_lazy("database"),
+    "format": gettext_lazy("format"),
+    "encoding": gettext_lazy("encoding"),
+    "sha256": "SHA-256",
+    "replaces": gettext_lazy("replaces groups"),
+    "primary": gettext_lazy("primary record"),
+    "restored": gettext_lazy("restored records"),
+    "status": gettext_lazy("status"),
+    "role": gettext_lazy("role"),
+    "email": gettext_lazy("email"),
+}.items():
+    field_label_register(key, label)
 
 for action, phrase in {
     "review.created": lambda e, t: (
