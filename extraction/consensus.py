@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from extraction import selectors
 from extraction.conversions import ALL_INPUTS, LABELS, PAIRED_FORMAT, formats_for
-from extraction.definitions import outcome_of
+from extraction.definitions import outcome_of, shown
 from extraction.models import (
     Arm,
     ConsensusDecision,
@@ -156,8 +156,7 @@ def comparison(study: Study) -> Comparison:
     field_keys = [spec["key"] for spec in definition["fields"]]
     for d in data:
         field_keys += [k for k in d.fields if k not in field_keys]
-    # Built-in labels are stored in English: shown translated.
-    labels = {spec["key"]: _(spec["label"]) for spec in definition["fields"] if spec["label"]}
+    labels = {spec["key"]: shown(spec["label"]) for spec in definition["fields"]}
     for key in field_keys:
         sides = [d.fields.get(key) for d in data]
         if all(s is None for s in sides) and (agreed is None or key not in agreed.fields):

@@ -78,6 +78,17 @@ DEFAULT_FIELDS: list[dict[str, Any]] = [
     {"key": "conflicts", "label": gettext_noop("Conflicts of interest declared"), "type": "yes_no"},
 ]
 
+# The texts above, in English as stored: only these are shown translated (a lead's own label
+# such as "Sessions" would otherwise pick up an unrelated translation from another catalogue).
+BUILT_IN_TEXTS = frozenset(
+    text for f in DEFAULT_FIELDS for text in (f["label"], f.get("help", "")) if text
+)
+
+
+def shown(text: str) -> str:
+    """A field's label or help as the page shows it: a built-in one translated."""
+    return _(text) if text in BUILT_IN_TEXTS else text
+
 
 def default_definition() -> dict[str, Any]:
     return definition_clean({"fields": DEFAULT_FIELDS, "outcomes": []})

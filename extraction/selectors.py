@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from extraction.conversions import PAIRED_FORMAT, formats_for
-from extraction.definitions import default_definition, field_of, outcome_of
+from extraction.definitions import default_definition, field_of, outcome_of, shown
 from extraction.models import (
     Arm,
     Extraction,
@@ -250,9 +250,7 @@ def extraction_problems(extraction: Extraction, version: FormVersion) -> list[st
         if spec["required"] and (answer is None or answer.value is None):
             if extraction.is_consensus and answer is not None:
                 continue  # a consensus may settle on “not reported”
-            # Built-in labels are stored in English: shown translated.
-            label = _(spec["label"]) if spec["label"] else ""
-            problems.append(f"{study.label} · {label}: " + _("required"))
+            problems.append(f"{study.label} · {shown(spec['label'])}: " + _("required"))
     for key, answer in data.fields.items():
         spec = field_of(definition, key)
         if spec is None or answer.value is None:

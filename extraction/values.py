@@ -29,6 +29,7 @@ from extraction.conversions import (
     analysable,
     formats_for,
 )
+from extraction.definitions import shown
 
 
 @dataclass(frozen=True)
@@ -229,9 +230,7 @@ NO = {"no", "n", "false", "0", "否"}
 
 def field_value_clean(definition: dict, typed: Any, where: Where) -> Any:
     """A study-level answer in its stored form (None: not reported)."""
-    # Built-in labels are stored in English and translated here; a lead's own label is
-    # not in the catalogue and stays as typed.
-    label = _(definition["label"]) if definition["label"] else ""
+    label = shown(definition["label"])
     kind = definition["type"]
 
     def error(message: str) -> ValidationError:

@@ -24,7 +24,7 @@ from extraction.conversions import (
     PAIRED_INPUTS,
     formats_for,
 )
-from extraction.definitions import outcome_of
+from extraction.definitions import outcome_of, shown
 from extraction.models import Arm, Extraction
 from extraction.services import item_of
 
@@ -115,8 +115,8 @@ def _entry_context(request: HttpRequest, extraction: Extraction) -> dict:
                 # The built-in fields' labels and help are stored in English: shown translated.
                 "spec": {
                     **spec,
-                    "label": _(spec["label"]) if spec["label"] else "",
-                    "help": _(spec["help"]) if spec["help"] else "",
+                    "label": shown(spec["label"]),
+                    "help": shown(spec["help"]),
                 },
                 "answer": answer,
                 "text": ""
