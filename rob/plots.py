@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
@@ -137,8 +138,13 @@ def assessments(
         labels.append(label)
         rows.append(row)
     if with_overall:
-        pairs.append((OVERALL, "Overall risk of bias"))
+        pairs.append((OVERALL, gettext("Overall risk of bias")))
     return Assessments(spec, pairs, labels, rows, weights if weighted else None)
+
+
+def _head(domain_id: str) -> str:
+    """A column's heading: the domain id, or Overall in the active language."""
+    return gettext("Overall") if domain_id == OVERALL else domain_id
 
 
 def _legend_keys(data: Assessments) -> list[str]:
@@ -168,8 +174,9 @@ def traffic_light_plot(
     }
     row_h, cell_w, diameter = 0.3, 0.36, 17.0
     labels = [shorten(label, 3.0, FONT) for label in data.labels]
-    label_w = max(text_width(s, FONT) for s in [*labels, "Study"])
-    widths = [max(cell_w, text_width(d, FONT, "bold") + 0.1) for d, _ in data.domains]
+    study, judgement = gettext("Study"), gettext("Judgement")
+    label_w = max(text_width(s, FONT) for s in [*labels, study])
+    widths = [max(cell_w, text_width(_head(d), FONT, "bold") + 0.1) for d, _ in data.domains]
     grid_x = MARGIN + label_w + GAP
     grid_w = sum(widths)
     domain_lines = [
@@ -183,7 +190,7 @@ def traffic_light_plot(
     width = MARGIN * 2 + max(
         grid_x - MARGIN + grid_w,
         max((text_width(s, SMALL) for s in domain_lines), default=0.0),
-        text_width("Judgement", SMALL, "bold") + 0.1 + key_w,
+        text_width(judgement, SMALL, "bold") + 0.1 + key_w,
     )
     n = len(labels)
     title_h = 0.35 if title else 0.0
@@ -206,14 +213,14 @@ def traffic_light_plot(
     ax.text(
         grid_x + grid_w / 2,
         head_top + row_h / 2,
-        "Risk of bias domains",
+        gettext("Risk of bias domains"),
         ha="center",
         fontweight="bold",
         **text_kw,
     )
-    ax.text(MARGIN, head_top + 1.5 * row_h, "Study", fontweight="bold", **text_kw)
+    ax.text(MARGIN, head_top + 1.5 * row_h, study, fontweight="bold", **text_kw)
     for (d, _), cx in zip(data.domains, centres, strict=True):
-        ax.text(cx, head_top + 1.5 * row_h, d, ha="center", fontweight="bold", **text_kw)
+        ax.text(cx, head_top + 1.5 * row_h, _head(d), ha="center", fontweight="bold", **text_kw)
     if data.domains[-1][0] == OVERALL:
         ax.add_patch(
             Rectangle((lefts[-1], grid_top), widths[-1], n * row_h, color=OVERALL_FILL, lw=0)
@@ -234,14 +241,18 @@ def traffic_light_plot(
     y = legend_top
     if domain_lines:
         ax.text(
-            MARGIN, y + LINE / 2, "Domains:", fontweight="bold", **{**text_kw, "fontsize": SMALL}
+            MARGIN,
+            y + LINE / 2,
+            gettext("Domains:"),
+            fontweight="bold",
+            **{**text_kw, "fontsize": SMALL},
         )
         for j, line in enumerate(domain_lines):
             ax.text(MARGIN, y + (j + 1.5) * LINE, line, **{**text_kw, "fontsize": SMALL})
         y += (len(domain_lines) + 1) * LINE
     y += 0.75 * LINE
-    ax.text(MARGIN, y, "Judgement", fontweight="bold", **{**text_kw, "fontsize": SMALL})
-    x = MARGIN + text_width("Judgement", SMALL, "bold") + 0.2
+    ax.text(MARGIN, y, judgement, fontweight="bold", **{**text_kw, "fontsize": SMALL})
+    x = MARGIN + text_width(judgement, SMALL, "bold") + 0.2
     key_cells = []
     for key in keys:
         key_cells.append((x, y, key))
@@ -357,7 +368,7 @@ def summary_plot(
         for k in keys
     ]
     ax.set_xlabel(
-        "Share of the studies' weight" if weighted else "Share of studies",
+        gettext("Share of the studies' weight") if weighted else gettext("Share of studies"),
         fontsize=SMALL,
         **text_kw,
     )
