@@ -6,14 +6,17 @@ makemessages); these helpers translate at display, so a new language is a catalo
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from rob.definitions import Tool
+
+# The msgctxt of the tool files' texts (see rob.tool_messages).
+CONTEXT = "risk-of-bias tool"
 
 
 def text(value: str) -> str:
     """A text from a tool file (name, domain, question, option, label) translated."""
-    return gettext(value) if value else value
+    return pgettext(CONTEXT, value) if value else value
 
 
 def judgement(tool: Tool, code) -> str:
