@@ -2,6 +2,8 @@
 arbiter), the comparison of two assessments, the plots and the exports. Assessing, one domain
 per screen, is in `views_assess`."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -151,8 +153,15 @@ def compare(request: HttpRequest, review_id: int, assignment_id: int) -> HttpRes
     assignment = comparison_for_user(request.user, review_id, assignment_id)
     assessments, differences, compared = selectors.comparison(assignment)
     tool = get_tool(assignment.tool)
+    # Shown in the page's language: judgements as their labels, answers as the tool's codes.
+    shown = [
+        replace(d, values=[labels.judgement(tool, v) for v in d.values])
+        if d.item in ("judgement", "overall")
+        else d
+        for d in differences
+    ]
     by_domain: dict[str, list] = {}
-    for difference in differences:
+    for difference in shown:
         by_domain.setdefault(difference.domain, []).append(difference)
     context = {
         "review": assignment.review,
