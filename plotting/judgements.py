@@ -12,7 +12,6 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import pgettext_lazy
 from matplotlib.font_manager import FontProperties
 from matplotlib.path import Path
 from matplotlib.textpath import TextPath
@@ -24,37 +23,29 @@ MINUS, TIMES = "\u2212", "\u00d7"
 
 @dataclass(frozen=True)
 class Look:
-    name: str  # lazy: the label in the language active when it is drawn
+    label: str
     colour: str
     symbol: str
     ink: str = "black"  # the symbol's colour
 
-    @property
-    def label(self) -> str:
-        return str(self.name)
 
-
-# Labels are translated lazily (context "risk-of-bias judgement"): they are drawn in the
-# language active when a plot is requested.
 # Every judgement any supported tool uses, least to most concern, so legends and stacked
 # bars read in the same order whatever the tool.
 LOOKS: dict[str, Look] = {
-    "low": Look(pgettext_lazy("risk-of-bias judgement", "Low"), GREEN, "+"),
-    "good": Look(pgettext_lazy("risk-of-bias judgement", "Good"), GREEN, "+"),
-    "some_concerns": Look(pgettext_lazy("risk-of-bias judgement", "Some concerns"), YELLOW, MINUS),
-    "moderate": Look(pgettext_lazy("risk-of-bias judgement", "Moderate"), YELLOW, MINUS),
-    "unclear": Look(pgettext_lazy("risk-of-bias judgement", "Unclear"), YELLOW, "?"),
-    "fair": Look(pgettext_lazy("risk-of-bias judgement", "Fair"), YELLOW, MINUS),
-    "high": Look(pgettext_lazy("risk-of-bias judgement", "High"), RED, TIMES, "white"),
-    "serious": Look(pgettext_lazy("risk-of-bias judgement", "Serious"), RED, TIMES, "white"),
-    "poor": Look(pgettext_lazy("risk-of-bias judgement", "Poor"), RED, TIMES, "white"),
-    "critical": Look(pgettext_lazy("risk-of-bias judgement", "Critical"), DARK_RED, "!", "white"),
-    "no_information": Look(pgettext_lazy("risk-of-bias judgement", "No information"), GREY, "?"),
+    "low": Look("Low", GREEN, "+"),
+    "good": Look("Good", GREEN, "+"),
+    "some_concerns": Look("Some concerns", YELLOW, MINUS),
+    "moderate": Look("Moderate", YELLOW, MINUS),
+    "unclear": Look("Unclear", YELLOW, "?"),
+    "fair": Look("Fair", YELLOW, MINUS),
+    "high": Look("High", RED, TIMES, "white"),
+    "serious": Look("Serious", RED, TIMES, "white"),
+    "poor": Look("Poor", RED, TIMES, "white"),
+    "critical": Look("Critical", DARK_RED, "!", "white"),
+    "no_information": Look("No information", GREY, "?"),
 }
 NOT_ASSESSED = "not_assessed"  # a cell with no judgement yet: an empty ring
-NOT_ASSESSED_LOOK = Look(
-    pgettext_lazy("risk-of-bias judgement", "Not assessed"), "white", "", "black"
-)
+NOT_ASSESSED_LOOK = Look("Not assessed", "white", "", "black")
 
 
 def look(judgement: str) -> Look:

@@ -108,9 +108,10 @@ def figure(group: Group, kind: str):
     """The traffic-light plot ("traffic") or the summary plot ("summary", "weighted")."""
     domains = [(d.id, labels.text(d.name)) for d in group.tool.domains]
     family = plot_family(group.tool)
+    words = labels.plot_words()
     if kind == "traffic":
         return plots.traffic_light_plot(
-            tool=family, domains=domains, studies=group.studies, title=group.title
+            tool=family, domains=domains, studies=group.studies, title=group.title, words=words
         )
     return plots.summary_plot(
         tool=family,
@@ -118,4 +119,5 @@ def figure(group: Group, kind: str):
         studies=group.studies,
         weighted=kind == "weighted",
         title=group.title,
+        words=words,
     )

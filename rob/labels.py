@@ -57,3 +57,30 @@ def condition(asked_if) -> str:
                 gettext("%(question)s is %(answers)s") % {"question": key, "answers": either}
             )
     return gettext(" and ").join(parts)
+
+
+def plot_words() -> dict[str, str]:
+    """The words rob.plots draws (see rob.plots.WORDS) and the judgements' legend labels,
+    in the active language: plots are drawn when requested, in the viewer's language."""
+    return {
+        "study": gettext("Study"),
+        "judgement": gettext("Judgement"),
+        "domains_heading": gettext("Risk of bias domains"),
+        "domains": gettext("Domains:"),
+        "overall": gettext("Overall"),
+        "overall_name": gettext("Overall risk of bias"),
+        "share_of_weight": gettext("Share of the studies' weight"),
+        "share_of_studies": gettext("Share of studies"),
+        "low": pgettext("risk-of-bias judgement", "Low"),
+        "good": pgettext("risk-of-bias judgement", "Good"),
+        "some_concerns": pgettext("risk-of-bias judgement", "Some concerns"),
+        "moderate": pgettext("risk-of-bias judgement", "Moderate"),
+        "unclear": pgettext("risk-of-bias judgement", "Unclear"),
+        "fair": pgettext("risk-of-bias judgement", "Fair"),
+        "high": pgettext("risk-of-bias judgement", "High"),
+        "serious": pgettext("risk-of-bias judgement", "Serious"),
+        "poor": pgettext("risk-of-bias judgement", "Poor"),
+        "critical": pgettext("risk-of-bias judgement", "Critical"),
+        "no_information": pgettext("risk-of-bias judgement", "No information"),
+        "not_assessed": pgettext("risk-of-bias judgement", "Not assessed"),
+    }

@@ -50,8 +50,8 @@ def test_the_export_and_plots_follow_the_language(chinese, client, both_done, as
     base = P.format(assignment.review_id)
     text = client.get(base + "export.csv", **ZH).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0])[:4] == ["研究", "工具", "结果", "评价者"]
-    overall = {(r["评价者"], r["判断"]) for r in rows if r["领域"] == "总体"}
+    assert list(rows[0])[:4] == ["研究", "工具", "结果", "评价员"]
+    overall = {(r["评价员"], r["判断"]) for r in rows if r["领域"] == "总体"}
     assert overall == {("lead", "低风险"), ("reviewer", "高风险")}
     client.post(base + f"assignments/{assignment.pk}/consensus/")
     consensus = Assessment.objects.get(assignment=assignment, assessor__isnull=True)
