@@ -14,6 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from analysis.stats.errors import StatsError
 from analysis.stats.summary import Analysis, analyse, to_dict
@@ -98,13 +101,13 @@ def outcome_table(
     table = OutcomeTable(frame=pd.DataFrame())
     records = []
     skipped_labels: set[str] = set()
-    for _, part in parts:
-        skipped_labels.update(label for label, _ in part.skipped)
+    for _design, part in parts:
+        skipped_labels.update(label for label, _why in part.skipped)
     for design, part in parts:
         for label, why in part.skipped:
             # A study skipped by one layout because it belongs in the other is not skipped.
             if "belong in the" in why and any(
-                label == row["study"] for _, p in parts for row in p.rows
+                label == row["study"] for _design, p in parts for row in p.rows
             ):
                 continue
             table.skipped.append({"study": label, "reason": why})
@@ -233,8 +236,11 @@ def run_analysis(
         rob={label: judgements.get(label) for label in table.studies},
         sensitivity=sensitivity,
         small_study_tests_run=main.egger is not None,
-        plain_language=plain_language(out, participants),
     )
+    # The stored line is in English whatever language is active (the results are the same
+    # bytes for the same plan and snapshot); pages write it in the reader's language.
+    with translation.override(None):
+        out["plain_language"] = plain_language(out, participants)
     return out, main
 
 
@@ -286,16 +292,31 @@ def fmt(x: float | None, digits: int = 2) -> str:
 
 def plain_language(out: Mapping[str, Any], participants: int) -> str:
     """One line for the paper: "SMD −1.25, 95% CI −1.80 to −0.70; 18 studies, 500
-    participants; I² = 65%" (ratios back-transformed)."""
+    participants; I² = 65%" (ratios back-transformed), in the active language."""
     shown = out.get("back_transformed") or out
     k = out["k"]
+    values = {
+        "measure": out["measure"],
+        "estimate": fmt(shown["estimate"]),
+        "low": fmt(shown["ci_low"]),
+        "high": fmt(shown["ci_high"]),
+        "k": k,
+        "participants": participants,
+    }
     line = (
-        f"{out['measure']} {fmt(shown['estimate'])}, 95% CI {fmt(shown['ci_low'])} to "
-        f"{fmt(shown['ci_high'])}; {k} {'study' if k == 1 else 'studies'}, "
-        f"{participants} participants"
+        # Translators: the one-line result of a meta-analysis, e.g. "RR 0.49, 95% CI
+        # 0.34 to 0.70; 13 studies, 357347 participants".
+        ngettext(
+            "%(measure)s %(estimate)s, 95%% CI %(low)s to %(high)s; %(k)s study, "
+            "%(participants)s participants",
+            "%(measure)s %(estimate)s, 95%% CI %(low)s to %(high)s; %(k)s studies, "
+            "%(participants)s participants",
+            k,
+        )
+        % values
     )
     if out.get("i2") is not None and k > 1:
-        line += f"; I\u00b2 = {out['i2']:.0f}%"
+        line += _("; I² = %(i2)s%%") % {"i2": f"{out['i2']:.0f}"}
     return line
 
 
