@@ -16,7 +16,7 @@ import pandas as pd
 import scipy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from analysis.stats.errors import StatsError
 from analysis.stats.summary import Analysis, analyse, to_dict
@@ -29,7 +29,9 @@ RANDOM_DEFAULT = "REML"
 COMMON = ("FE", "MH", "PETO")
 HIGH_ROB = ("high", "serious", "critical", "poor")
 BIAS_MIN_K = 10  # Egger and Begg have too little power below ten studies (Handbook 13.3.5.4)
-NOT_GIVEN = "not reported"
+# The results keep these words in English (they are data, the same bytes in every language);
+# marked so pages can write them in the reader's language (`{% translate %}` of the value).
+NOT_GIVEN = gettext_noop("not reported")
 
 
 def ASSUMED_NOTE(r: Any) -> str:
@@ -68,7 +70,7 @@ def _group(study: dict, subgroup: str, rob: str | None) -> str:
     if subgroup == "design":
         return study["design"] or NOT_GIVEN
     if subgroup == "rob":
-        return rob or "not assessed"
+        return rob or gettext_noop("not assessed")
     value = study["fields"].get(subgroup.removeprefix("field:"))
     return NOT_GIVEN if value in (None, "") else str(value)
 
@@ -115,7 +117,9 @@ def outcome_table(
         for row in part.rows:
             study = entries[row["study"]]
             if not _kept(study, spec["study_filter"]):
-                table.skipped.append({"study": row["study"], "reason": "left out by the filter"})
+                table.skipped.append(
+                    {"study": row["study"], "reason": gettext_noop("left out by the filter")}
+                )
                 continue
             paired = design == "within" or study["design"] in ("within_person", "crossover")
             record = {k: _text(v) for k, v in row.items()}
@@ -248,11 +252,11 @@ def _unvaried_note(layout: str) -> str:
     # The plan asked for other correlations but none was assumed, so the results must
     # not look as if the estimate had survived a sensitivity analysis it never had.
     if layout in ("paired", "mixed"):
-        return (
+        return gettext_noop(
             "nothing was varied: every within-person study reports its own correlation, "
             "and reported correlations are used as reported"
         )
-    return "nothing was varied: no study in this analysis is a within-person study"
+    return gettext_noop("nothing was varied: no study in this analysis is a within-person study")
 
 
 def _without_high_rob(
@@ -260,10 +264,10 @@ def _without_high_rob(
 ) -> dict[str, Any]:
     high = [s for s in found.frame["study"] if judgements.get(s) in HIGH_ROB]
     if not judgements:
-        return {"excluded": [], "note": "no risk-of-bias judgements yet"}
+        return {"excluded": [], "note": gettext_noop("no risk-of-bias judgements yet")}
     kept = found.frame[~found.frame["study"].isin(high)]
     if len(kept) < 1:
-        return {"excluded": high, "note": "every study is at high risk of bias"}
+        return {"excluded": high, "note": gettext_noop("every study is at high risk of bias")}
     brief = _brief(
         _analyse(
             _table(kept, spec, found.assume_r),

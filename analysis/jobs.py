@@ -75,6 +75,7 @@ def plot_for(run: AnalysisRun, name: str, language: str) -> RunPlot | None:
     """The run's plot ``name`` with its labels in ``language``; None if the run has no such
     plot. The job drew each plot in one language; another is drawn on first request and
     kept (as PNGs are), so a reader sees the plots in the language they read the page in."""
+    language = language or settings.LANGUAGE_CODE  # None where translation is deactivated
     drawn = {p.language: p for p in RunPlot.objects.filter(run=run, name=name)}
     if not drawn:
         return None
