@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import (
     clean,
@@ -55,7 +57,7 @@ def _english_tags(record: TaggedRecord) -> TaggedRecord:
 
 # A record has one title: a second one begins a record whose DataType line was lost (and
 # fields before the first DataType line are such a record), which is read with a warning.
-NO_DATATYPE = "no DataType line"
+NO_DATATYPE = gettext_noop("no DataType line")
 
 
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:

@@ -6,6 +6,8 @@ records that begin ``Record #1 of 25`` followed by ``ID: CN-…``, ``AU:`` (repe
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import (
     clean,
@@ -32,7 +34,7 @@ _DIGITS = re.compile(r"\b(\d{5,10})\b")
 # A record has one ID and one TI: a second one begins a record whose "Record #" line was
 # lost, which is read with a warning instead of being merged into the record before it.
 _ONCE = ("ID", "TI")
-NO_RECORD_LINE = "no “Record #” line"
+NO_RECORD_LINE = gettext_noop("no “Record #” line")
 
 
 def sniff(head: str) -> bool:

@@ -7,6 +7,8 @@ Records are separated by blank lines, and ``%0`` also starts one.
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.cnki import (
     abstract_text,
@@ -56,7 +58,7 @@ def read_blank_separated(
 
 
 # A record without its %0 line is read with a warning, its type unknown.
-NO_TYPE = "no %0 line (record type unknown)"
+NO_TYPE = gettext_noop("no %0 line (record type unknown)")
 
 
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:

@@ -7,6 +7,8 @@ Records are separated by blank lines, and ``RT`` also starts one.
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.cnki import (
     abstract_text,
@@ -57,7 +59,7 @@ def _url(record: TaggedRecord) -> str:
 
 
 # A record without its RT line is read with a warning, its type unknown.
-NO_TYPE = "no RT line (record type unknown)"
+NO_TYPE = gettext_noop("no RT line (record type unknown)")
 
 
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
