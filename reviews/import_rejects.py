@@ -40,7 +40,7 @@ class RecordsRefused(ImportRefused):
 
     def __init__(self, file_name: str, rejected: list[dict[str, Any]], found: int):
         self.rejected = rejected
-        named = pgettext("list separator", "; ").join(
+        named = pgettext("import list separator", "; ").join(
             rejected_text(item) for item in rejected[:NAMED_IN_MESSAGE]
         )
         more = len(rejected) - NAMED_IN_MESSAGE

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import (
@@ -23,7 +23,7 @@ from reviews.importers.normalise import (
 from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "cnki"
-LABEL = "CNKI E-Study text (DataType / Title-题名)"
+LABEL = gettext_lazy("CNKI E-Study text (DataType / Title-题名)")
 
 # "Title-题名: …"; CNKI varies the Chinese half between versions ("Source-刊名",
 # "Source-文献来源"), so fields are looked up by the English half only.

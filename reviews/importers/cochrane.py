@@ -6,7 +6,7 @@ records that begin ``Record #1 of 25`` followed by ``ID: CN-…``, ``AU:`` (repe
 import re
 from collections.abc import Iterable, Iterator
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import (
@@ -19,7 +19,7 @@ from reviews.importers.normalise import (
 from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "cochrane"
-LABEL = "Cochrane Library plain text (Record #, ID: CN-…)"
+LABEL = gettext_lazy("Cochrane Library plain text (Record #, ID: CN-…)")
 
 # Only the export's own tags count: an abstract that wraps onto a line such as
 # "AIM: to compare…" must continue the abstract, not start a field.

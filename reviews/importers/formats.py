@@ -66,7 +66,7 @@ def detect_format(head: str) -> ModuleType:
     columns = header_of(head)
     if len(columns) >= 2 and all(columns):  # a header row: named columns, none empty
         return generic_csv
-    names = ", ".join(module.LABEL for module in FORMATS)
+    names = ", ".join(str(module.LABEL) for module in FORMATS)
     raise ImportFailure(
         _("the format was not recognised; Evident reads %(formats)s") % {"formats": names}
     )

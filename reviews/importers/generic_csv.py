@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reviews.fields import BIBLIOGRAPHIC_FIELDS, CITATION_FIELDS
 from reviews.importers.base import ImportFailure, ParsedRecord, Rejected
@@ -19,7 +20,7 @@ from reviews.importers.normalise import (
 )
 
 NAME = "generic_csv"
-LABEL = "CSV (choose the columns)"
+LABEL = gettext_lazy("CSV (choose the columns)")
 
 # The fields a column can be mapped to: the citation, the abstract and the keywords.
 FIELDS = tuple(

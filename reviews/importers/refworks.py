@@ -7,7 +7,7 @@ Records are separated by blank lines, and ``RT`` also starts one.
 import re
 from collections.abc import Iterable, Iterator
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.cnki import (
@@ -24,7 +24,7 @@ from reviews.importers.normalise import clean, join_pages, parse_year
 from reviews.importers.tagged import TaggedRecord, with_skipped
 
 NAME = "refworks"
-LABEL = "RefWorks tagged (CNKI, Wanfang)"
+LABEL = gettext_lazy("RefWorks tagged (CNKI, Wanfang)")
 
 # The tags of the RefWorks tagged format. Only these count as tags, in upper case, so that a
 # wrapped abstract line such as "no difference was…" does not read as the tag NO. Lower-case "vo"

@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from reviews.importers.base import ParsedRecord, Rejected, Skipped
 from reviews.importers.normalise import clean, join_pages, normalise_doi, parse_year, split_list
 from reviews.importers.tagged import TaggedRecord, read_tagged
 
 NAME = "wos"
-LABEL = "Web of Science tagged text"
+LABEL = gettext_lazy("Web of Science tagged text")
 
 # "AU Husinka, L"; "ER" and "EF" stand alone. Exports may keep a byte-order mark.
 _TAG = re.compile(r"^\ufeff?([A-Z][A-Z0-9])(?: (.*))?$")
