@@ -3,6 +3,7 @@ list the model, the readers, the exports, the API and deduplication use. Plain P
 readers and the dedup engine, which do not need Django, can import it too."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 BIBLIOGRAPHIC_FIELDS = (
     "title",
@@ -40,7 +41,7 @@ FIELD_LABELS = {
     "pmid": "PMID",
     "other_ids": _("Other identifiers"),
     "keywords": _("Keywords"),
-    "language": _("Language"),
+    "language": pgettext_lazy("record field", "Language"),
     "publication_type": _("Publication type"),
     "translated_title": _("Translated title"),
 }
