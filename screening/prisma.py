@@ -5,6 +5,7 @@ from reviews.models import Review
 from reviews.selectors import duplicates_removed_by_database, import_notes, imported_counts
 from screening import selectors
 from screening.models import Decision, Resolution, Stage, StoppingDecision
+from screening.prisma_diagram import NO_REASON
 
 
 def prisma_counts(review: Review) -> dict:
@@ -112,4 +113,4 @@ def _exclusion_reasons(records):
     ):
         first.setdefault(record_id, reason)
     for record_id in records.values_list("pk", flat=True):
-        yield record_id, first.get(record_id, "No reason given")
+        yield record_id, first.get(record_id, NO_REASON)
