@@ -23,8 +23,8 @@ class Choice(models.TextChoices):
     MAYBE = "maybe", pgettext_lazy("screening decision", "Maybe")
 
 
-# Data once saved (a lead edits them); a new stage starts with them in the language of the
-# request that creates its settings.
+# Stored in English (data: decisions keep the reason they were given, and PRISMA counts them);
+# pages and the diagram show these defaults in the reader's language (`reason_label`).
 DEFAULT_EXCLUSION_REASONS = [
     gettext_noop("Wrong population"),
     gettext_noop("Wrong intervention"),
@@ -38,7 +38,12 @@ DEFAULT_EXCLUSION_REASONS = [
 
 
 def default_exclusion_reasons() -> list[str]:
-    return [gettext(reason) for reason in DEFAULT_EXCLUSION_REASONS]
+    return list(DEFAULT_EXCLUSION_REASONS)
+
+
+def reason_label(reason: str) -> str:
+    """An exclusion reason as people read it: a default one translated, a lead's own as written."""
+    return gettext(reason) if reason in DEFAULT_EXCLUSION_REASONS else reason
 
 
 class StageSettings(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from reviews.hooks import RecordFacet
 from reviews.models import Record, Review
 from screening import selectors
-from screening.models import Choice, Stage, Tally
+from screening.models import Choice, Stage, Tally, reason_label
 
 STAGES = (Stage.TITLE_ABSTRACT, Stage.FULL_TEXT)
 SHORT = {Stage.TITLE_ABSTRACT: "ta", Stage.FULL_TEXT: "ft"}
@@ -87,7 +87,7 @@ def describe(review: Review, viewer: User, record_ids: list[int]) -> dict[int, d
         for d in visible:
             text = f"{d.reviewer.get_username()}: {str(d.get_decision_display()).lower()}"
             if d.reason:
-                text += f" ({d.reason})"
+                text += f" ({reason_label(d.reason)})"
             if d.note:
                 text += f" — {d.note}"
             decisions[(d.record_id, stage)].append(text)

@@ -10,8 +10,10 @@ import warnings
 import pytest
 from django.utils import translation
 
+from screening.models import StageSettings
 from screening.prisma_diagram import prisma_png, prisma_svg
-from tests.screening.data import TA
+from screening.services import decision_record
+from tests.screening.data import FT, TA
 from tests.screening.test_api import post_decision, synthetic_records
 from tests.screening.test_prisma_diagram import COUNTS, boxes, labels
 from tests.screening.test_prisma_page import screened  # noqa: F401  (a fixture)
@@ -72,6 +74,32 @@ def test_the_prisma_page_and_downloads_come_in_the_browsers_language(web_as, vie
     assert "纳入系统评价的研究 (n = 1)" in svg.content.decode()
     english = client.get(f"/reviews/{screened.pk}/prisma/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Records screened (n = 5)" in english.content.decode()
+
+
+@pytest.mark.django_db
+def test_default_exclusion_reasons_are_stored_in_english_and_shown_translated(
+    web_as,
+    lead,
+    screened,  # noqa: F811
+):
+    """Decisions keep the reason they were given: a Chinese and an English reviewer choosing
+    the same default reason count together in PRISMA."""
+    client = web_as(lead)
+    page = client.get(f"/reviews/{screened.pk}/prisma/", **ZH).content.decode()
+    assert "研究对象不符 (n = 1)" in page and "研究设计不符 (n = 1)" in page
+    data = client.get(f"/reviews/{screened.pk}/prisma/prisma.json", **ZH).json()
+    assert data["reports_excluded"]["reasons"] == {"Wrong population": 1, "Wrong study design": 1}
+    assert StageSettings(review=screened, stage=FT).exclusion_reasons[0] == "Wrong population"
+
+
+@pytest.mark.django_db
+def test_the_full_text_reasons_read_in_chinese_and_post_in_english(web_as, lead, review):
+    (record,) = synthetic_records(review, lead, 1)
+    StageSettings.objects.create(review=review, stage=TA, reviewers_required=1)
+    decision_record(reviewer=lead, review=review, record_id=record.pk, stage=TA, decision="include")
+    page = web_as(lead).get(f"/reviews/{review.pk}/screening/{FT}/", **ZH).content.decode()
+    assert '<option value="Wrong population">研究对象不符</option>' in page
+    assert "标记为未能获取" in page  # the full-text panel
 
 
 @pytest.mark.django_db
