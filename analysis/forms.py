@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from analysis.models import MEASURES, METHODS, AnalysisPlan
+from extraction.definitions import shown
 
 
 class PlanForm(forms.Form):
@@ -53,12 +54,12 @@ class PlanForm(forms.Form):
             ("", _("None")),
             ("design", _("Design")),
             ("rob", _("Risk-of-bias judgement")),
-            *((f"field:{f['key']}", f["label"]) for f in fields),
+            *((f"field:{f['key']}", shown(f["label"])) for f in fields),
         ]
 
         self.fields["filter_field"].choices = [
             ("", _("None")),
-            *((f["key"], f["label"]) for f in fields),
+            *((f["key"], shown(f["label"])) for f in fields),
         ]
 
     def clean(self):
