@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from analysis.models import AnalysisPlan, AnalysisRun
 from reviews.access import review_for_user
@@ -25,7 +26,7 @@ def plan_for_user(
     try:
         plan = AnalysisPlan.objects.get(pk=int(plan_id), review=review)
     except (AnalysisPlan.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such analysis plan in this review.") from None
+        raise Http404(_("No such analysis plan in this review.")) from None
     plan.review = review
     return plan
 
@@ -39,7 +40,7 @@ def run_for_user(
             pk=int(run_id), review=review
         )
     except (AnalysisRun.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such analysis run in this review.") from None
+        raise Http404(_("No such analysis run in this review.")) from None
     run.review = review
     run.plan.review = review
     return run

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -14,10 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analysis import selectors, services
+from analysis import engine, selectors, services
 from analysis.access import analysis_review_for_user, plan_for_user, run_for_user
-from analysis.jobs import plot_png
-from analysis.models import MEASURES, METHODS, AnalysisPlan, AnalysisRun, RunPlot
+from analysis.jobs import plot_for, plot_png
+from analysis.models import MEASURES, METHODS, AnalysisPlan, AnalysisRun
 from analysis.views_grade import grade_summary
 
 NOT_LOCKED = OpenApiResponse(description="Extraction of the review is not locked.")
@@ -87,7 +89,8 @@ def _run_data(run: AnalysisRun) -> dict:
         "created_at": run.created_at,
         "started_at": run.job.started_at,
         "finished_at": run.job.finished_at,
-        "summary": results["plain_language"] if results else None,
+        # The results keep the English line; the summary is in the caller's language.
+        "summary": engine.plain_language(results, results["participants"]) if results else None,
     }
 
 
@@ -190,7 +193,10 @@ class RunResultsView(APIView):
         run = run_for_user(request.user, review_id, run_id)
         if not run.results:
             return Response(
-                {"detail": f"Run {run.pk} has no results ({run.job.get_status_display()})."},
+                {
+                    "detail": _("Run %(run)s has no results (%(status)s).")
+                    % {"run": run.pk, "status": run.job.get_status_display()}
+                },
                 status=status.HTTP_409_CONFLICT,
             )
         return HttpResponse(run.results, content_type="application/json")
@@ -208,15 +214,15 @@ class RunPlotView(APIView):
     )
     def get(self, request: Request, review_id: int, run_id: int, name: str):
         run = run_for_user(request.user, review_id, run_id)
-        plot = RunPlot.objects.filter(run=run, name=name).first()
+        plot = plot_for(run, name, get_language())
         if plot is None:
-            raise Http404("This run has no such plot.")
+            raise Http404(_("This run has no such plot."))
         kind = request.query_params.get("type", "svg")
         if kind == "png":
             return HttpResponse(plot_png(plot), content_type="image/png")
         if kind != "svg":
             return Response(
-                {"detail": "type must be svg or png."}, status=status.HTTP_400_BAD_REQUEST
+                {"detail": _("type must be svg or png.")}, status=status.HTTP_400_BAD_REQUEST
             )
         return HttpResponse(plot.svg, content_type="image/svg+xml")
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class AnalysisConfig(AppConfig):
     name = "analysis"
-    verbose_name = "Analysis"
+    verbose_name = _("Analysis")
 
     def ready(self) -> None:
         from reviews import hooks
@@ -12,12 +13,12 @@ class AnalysisConfig(AppConfig):
 
         # Repeatable: the handler writes its results and plots in one transaction, replacing
         # any earlier attempt's, so a run re-queued after its worker died cannot write twice.
-        job_kind_register(JobKind("analysis", "Analysis run", _analysis_job, time_limit=600))
+        job_kind_register(JobKind("analysis", _("Analysis run"), _analysis_job, time_limit=600))
         hooks.stage_register("analysis", order=60, card=_stage_card)
         hooks.tab_register(
             "analysis",
             hooks.NavTab(
-                "Analysis", 65, lambda review: reverse("analysis:plans", args=[review.pk])
+                _("Analysis"), 65, lambda review: reverse("analysis:plans", args=[review.pk])
             ),
         )
 

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from analysis import selectors
 from reviews.hooks import StageCard
@@ -12,8 +13,8 @@ from reviews.models import Review
 def stage_card(review: Review) -> StageCard:
     card = StageCard(
         key="analysis",
-        label="Analysis",
-        description="Meta-analyses, plots and the summary of findings.",
+        label=_("Analysis"),
+        description=_("Meta-analyses, plots and the summary of findings."),
         url=reverse("analysis:plans", args=[review.pk]),
     )
     counts = selectors.analysis_card_counts(review)
@@ -21,8 +22,8 @@ def stage_card(review: Review) -> StageCard:
         return card
     status = "done" if counts["finished"] else "in_progress"
     shown: dict[str, int | str] = {
-        "Plans": counts["plans"],
-        "Runs": counts["runs"],
-        "Finished": counts["finished"],
+        _("Plans"): counts["plans"],
+        _("Runs"): counts["runs"],
+        _("Finished"): counts["finished"],
     }
     return replace(card, status=status, counts=shown)

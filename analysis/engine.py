@@ -14,6 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from analysis.stats.errors import StatsError
 from analysis.stats.summary import Analysis, analyse, to_dict
@@ -26,7 +29,9 @@ RANDOM_DEFAULT = "REML"
 COMMON = ("FE", "MH", "PETO")
 HIGH_ROB = ("high", "serious", "critical", "poor")
 BIAS_MIN_K = 10  # Egger and Begg have too little power below ten studies (Handbook 13.3.5.4)
-NOT_GIVEN = "not reported"
+# The results keep these words in English (they are data, the same bytes in every language);
+# marked so pages can write them in the reader's language (`{% translate %}` of the value).
+NOT_GIVEN = gettext_noop("not reported")
 
 
 def ASSUMED_NOTE(r: Any) -> str:
@@ -65,7 +70,7 @@ def _group(study: dict, subgroup: str, rob: str | None) -> str:
     if subgroup == "design":
         return study["design"] or NOT_GIVEN
     if subgroup == "rob":
-        return rob or "not assessed"
+        return rob or gettext_noop("not assessed")
     value = study["fields"].get(subgroup.removeprefix("field:"))
     return NOT_GIVEN if value in (None, "") else str(value)
 
@@ -98,13 +103,13 @@ def outcome_table(
     table = OutcomeTable(frame=pd.DataFrame())
     records = []
     skipped_labels: set[str] = set()
-    for _, part in parts:
-        skipped_labels.update(label for label, _ in part.skipped)
+    for _design, part in parts:
+        skipped_labels.update(label for label, _why in part.skipped)
     for design, part in parts:
         for label, why in part.skipped:
             # A study skipped by one layout because it belongs in the other is not skipped.
             if "belong in the" in why and any(
-                label == row["study"] for _, p in parts for row in p.rows
+                label == row["study"] for _design, p in parts for row in p.rows
             ):
                 continue
             table.skipped.append({"study": label, "reason": why})
@@ -112,7 +117,9 @@ def outcome_table(
         for row in part.rows:
             study = entries[row["study"]]
             if not _kept(study, spec["study_filter"]):
-                table.skipped.append({"study": row["study"], "reason": "left out by the filter"})
+                table.skipped.append(
+                    {"study": row["study"], "reason": gettext_noop("left out by the filter")}
+                )
                 continue
             paired = design == "within" or study["design"] in ("within_person", "crossover")
             record = {k: _text(v) for k, v in row.items()}
@@ -233,8 +240,11 @@ def run_analysis(
         rob={label: judgements.get(label) for label in table.studies},
         sensitivity=sensitivity,
         small_study_tests_run=main.egger is not None,
-        plain_language=plain_language(out, participants),
     )
+    # The stored line is in English whatever language is active (the results are the same
+    # bytes for the same plan and snapshot); pages write it in the reader's language.
+    with translation.override(None):
+        out["plain_language"] = plain_language(out, participants)
     return out, main
 
 
@@ -242,11 +252,11 @@ def _unvaried_note(layout: str) -> str:
     # The plan asked for other correlations but none was assumed, so the results must
     # not look as if the estimate had survived a sensitivity analysis it never had.
     if layout in ("paired", "mixed"):
-        return (
+        return gettext_noop(
             "nothing was varied: every within-person study reports its own correlation, "
             "and reported correlations are used as reported"
         )
-    return "nothing was varied: no study in this analysis is a within-person study"
+    return gettext_noop("nothing was varied: no study in this analysis is a within-person study")
 
 
 def _without_high_rob(
@@ -254,10 +264,10 @@ def _without_high_rob(
 ) -> dict[str, Any]:
     high = [s for s in found.frame["study"] if judgements.get(s) in HIGH_ROB]
     if not judgements:
-        return {"excluded": [], "note": "no risk-of-bias judgements yet"}
+        return {"excluded": [], "note": gettext_noop("no risk-of-bias judgements yet")}
     kept = found.frame[~found.frame["study"].isin(high)]
     if len(kept) < 1:
-        return {"excluded": high, "note": "every study is at high risk of bias"}
+        return {"excluded": high, "note": gettext_noop("every study is at high risk of bias")}
     brief = _brief(
         _analyse(
             _table(kept, spec, found.assume_r),
@@ -286,16 +296,31 @@ def fmt(x: float | None, digits: int = 2) -> str:
 
 def plain_language(out: Mapping[str, Any], participants: int) -> str:
     """One line for the paper: "SMD −1.25, 95% CI −1.80 to −0.70; 18 studies, 500
-    participants; I² = 65%" (ratios back-transformed)."""
+    participants; I² = 65%" (ratios back-transformed), in the active language."""
     shown = out.get("back_transformed") or out
     k = out["k"]
+    values = {
+        "measure": out["measure"],
+        "estimate": fmt(shown["estimate"]),
+        "low": fmt(shown["ci_low"]),
+        "high": fmt(shown["ci_high"]),
+        "k": k,
+        "participants": participants,
+    }
     line = (
-        f"{out['measure']} {fmt(shown['estimate'])}, 95% CI {fmt(shown['ci_low'])} to "
-        f"{fmt(shown['ci_high'])}; {k} {'study' if k == 1 else 'studies'}, "
-        f"{participants} participants"
+        # Translators: the one-line result of a meta-analysis, e.g. "RR 0.49, 95% CI
+        # 0.34 to 0.70; 13 studies, 357347 participants".
+        ngettext(
+            "%(measure)s %(estimate)s, 95%% CI %(low)s to %(high)s; %(k)s study, "
+            "%(participants)s participants",
+            "%(measure)s %(estimate)s, 95%% CI %(low)s to %(high)s; %(k)s studies, "
+            "%(participants)s participants",
+            k,
+        )
+        % values
     )
     if out.get("i2") is not None and k > 1:
-        line += f"; I\u00b2 = {out['i2']:.0f}%"
+        line += _("; I² = %(i2)s%%") % {"i2": f"{out['i2']:.0f}"}
     return line
 
 

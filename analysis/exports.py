@@ -9,30 +9,32 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook
 
 from analysis.engine import fmt
 
 TAU2_NAMES = {
     "DL": "DerSimonian–Laird",
-    "REML": "restricted maximum likelihood (REML)",
+    "REML": gettext_lazy("restricted maximum likelihood (REML)"),
     "PM": "Paule–Mandel",
-    "ML": "maximum likelihood",
+    "ML": gettext_lazy("maximum likelihood"),
     "HE": "Hedges",
     "SJ": "Sidik–Jonkman",
-    "EB": "empirical Bayes",
+    "EB": gettext_lazy("empirical Bayes"),
 }
 COMMON_NAMES = {
-    "FE": "a common-effect (inverse-variance) model",
-    "MH": "a common-effect Mantel–Haenszel model",
-    "PETO": "Peto's common-effect method",
+    "FE": gettext_lazy("a common-effect (inverse-variance) model"),
+    "MH": gettext_lazy("a common-effect Mantel–Haenszel model"),
+    "PETO": gettext_lazy("Peto's common-effect method"),
 }
 MEASURE_NAMES = {
-    "MD": "mean difference",
-    "SMD": "standardised mean difference (Hedges' g)",
-    "RR": "risk ratio",
-    "OR": "odds ratio",
-    "RD": "risk difference",
+    "MD": gettext_lazy("mean difference"),
+    "SMD": gettext_lazy("standardised mean difference (Hedges' g)"),
+    "RR": gettext_lazy("risk ratio"),
+    "OR": gettext_lazy("odds ratio"),
+    "RD": gettext_lazy("risk difference"),
 }
 
 
@@ -77,16 +79,16 @@ ARM_ORDER = (
     "r",
 )
 ARM_LABELS = {
-    "events_t": "Events (int.)",
-    "mean_t": "Mean (int.)",
-    "sd_t": "SD (int.)",
-    "n_t": "Total (int.)",
-    "events_c": "Events (control)",
-    "mean_c": "Mean (control)",
-    "sd_c": "SD (control)",
-    "n_c": "Total (control)",
-    "n": "n (paired)",
-    "r": "r (paired)",
+    "events_t": gettext_lazy("Events (int.)"),
+    "mean_t": gettext_lazy("Mean (int.)"),
+    "sd_t": gettext_lazy("SD (int.)"),
+    "n_t": gettext_lazy("Total (int.)"),
+    "events_c": gettext_lazy("Events (control)"),
+    "mean_c": gettext_lazy("Mean (control)"),
+    "sd_c": gettext_lazy("SD (control)"),
+    "n_c": gettext_lazy("Total (control)"),
+    "n": gettext_lazy("n (paired)"),
+    "r": gettext_lazy("r (paired)"),
 }
 
 
@@ -117,34 +119,55 @@ def results_csv(results: Mapping[str, Any]) -> str:
     return out.getvalue()
 
 
+# The XLSX is for people (the CSV, with the JSON's keys as columns, is for programs).
+COLUMN_LABELS = {
+    "study": gettext_lazy("Study"),
+    "effect": gettext_lazy("Effect"),
+    "ci_low": gettext_lazy("95% CI, lower limit"),
+    "ci_high": gettext_lazy("95% CI, upper limit"),
+    "weight": gettext_lazy("Weight (%)"),
+    "rob": gettext_lazy("Risk of bias"),
+}
+SUMMARY_LABELS = {
+    "measure": gettext_lazy("Measure"),
+    "method": gettext_lazy("Method"),
+    "test": gettext_lazy("Test"),
+    "k": gettext_lazy("Studies (k)"),
+    "estimate": gettext_lazy("Estimate"),
+    "ci_low": gettext_lazy("95% CI, lower limit"),
+    "ci_high": gettext_lazy("95% CI, upper limit"),
+    "p_value": gettext_lazy("p value"),
+    "tau2": "τ²",
+    "i2": "I² (%)",
+    "q": "Q",
+    "q_p": gettext_lazy("p value of Q"),
+    "pi_low": gettext_lazy("Prediction interval, lower limit"),
+    "pi_high": gettext_lazy("Prediction interval, upper limit"),
+    "participants": gettext_lazy("Participants"),
+    "plain_language": gettext_lazy("Summary"),
+}
+
+
 def results_xlsx(results: Mapping[str, Any], methods: str) -> bytes:
+    """The study table and a summary sheet, headed in the reader's language."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Studies"
+    sheet.title = _("Studies")
     reader = csv.reader(io.StringIO(results_csv(results)))
     for i, row in enumerate(reader):
-        sheet.append(row if i == 0 else [_cell(x) for x in row])
-    summary = book.create_sheet("Summary")
-    for key in (
-        "measure",
-        "method",
-        "test",
-        "k",
-        "estimate",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "tau2",
-        "i2",
-        "q",
-        "q_p",
-        "pi_low",
-        "pi_high",
-        "participants",
-        "plain_language",
-    ):
-        summary.append([key, results.get(key)])
-    summary.append(["methods", methods])
+        if i == 0:
+            labels = {**COLUMN_LABELS, **ARM_LABELS}
+            sheet.append([str(labels.get(c, c)) for c in row])
+        else:
+            sheet.append([_cell(x) for x in row])
+    sheet.cell(row=sheet.max_row, column=1, value=_("Pooled"))
+    summary = book.create_sheet(_("Summary"))
+    for key, label in SUMMARY_LABELS.items():
+        value = results.get(key)
+        if key == "plain_language":
+            value = plain_language(results, results["participants"])
+        summary.append([str(label), value])
+    summary.append([_("Methods"), methods])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -161,77 +184,122 @@ def methods_paragraph(results: Mapping[str, Any]) -> str:
     """The methods section's paragraph for this run, from its frozen plan."""
     plan = results["plan"]
     method = results["method"]
-    model = COMMON_NAMES.get(
-        method, f"a random-effects model with τ² estimated by {TAU2_NAMES.get(method, method)}"
-    )
-    ci = (
-        "the Hartung–Knapp–Sidik–Jonkman method (t distribution)"
-        if results["test"] == "knha"
-        else "Wald-type (normal) intervals"
-    )
+    if method in COMMON_NAMES:
+        model = str(COMMON_NAMES[method])
+    else:
+        model = _("a random-effects model with τ² estimated by %(estimator)s") % {
+            "estimator": TAU2_NAMES.get(method, method)
+        }
+    if results["test"] == "knha":
+        ci = _("the Hartung–Knapp–Sidik–Jonkman method (t distribution)")
+    else:
+        ci = _("Wald-type (normal) intervals")
     text = [
-        f"We pooled the {MEASURE_NAMES.get(results['measure'], results['measure'])} with "
-        f"{model}; 95% confidence intervals and tests used {ci}."
+        _(
+            "We pooled the %(measure)s with %(model)s; 95%% confidence intervals and tests "
+            "used %(ci)s."
+        )
+        % {
+            "measure": MEASURE_NAMES.get(results["measure"], results["measure"]),
+            "model": model,
+            "ci": ci,
+        }
     ]
     if results["measure"] in ("RR", "OR"):
-        text.append("Ratios were pooled on the log scale and back-transformed.")
-    text.append(
-        "Heterogeneity was described by τ², I² and Cochran's Q"
-        + (", with a 95% prediction interval" if method not in COMMON_NAMES else "")
-        + "."
-    )
-    if results.get("r_assumed") is not None:
+        text.append(_("Ratios were pooled on the log scale and back-transformed."))
+    if method not in COMMON_NAMES:
         text.append(
-            f"Within-person studies were analysed with a correlation of {results['r_assumed']:g} "
-            "where the report gave none"
-            + (
-                f", varied to {', '.join(f'{r:g}' for r in plan['r_values'])} in a sensitivity "
-                "analysis"
-                if plan["r_values"]
-                else ""
+            _(
+                "Heterogeneity was described by τ², I² and Cochran's Q, with a 95%% prediction "
+                "interval."
             )
-            + "."
+            % {}
         )
+    else:
+        text.append(_("Heterogeneity was described by τ², I² and Cochran's Q."))
+    if results.get("r_assumed") is not None:
+        values = {
+            "r": f"{results['r_assumed']:g}",
+            "varied": ", ".join(f"{r:g}" for r in plan["r_values"]),
+        }
+        if plan["r_values"]:
+            text.append(
+                _(
+                    "Within-person studies were analysed with a correlation of %(r)s where the "
+                    "report gave none, varied to %(varied)s in a sensitivity analysis."
+                )
+                % values
+            )
+        else:
+            text.append(
+                _(
+                    "Within-person studies were analysed with a correlation of %(r)s where the "
+                    "report gave none."
+                )
+                % values
+            )
     if plan["subgroup"]:
         text.append(
-            f"Subgroups ({plan['subgroup'].removeprefix('field:')}) were fitted separately and "
-            "compared with a test for subgroup differences."
+            _(
+                "Subgroups (%(subgroup)s) were fitted separately and compared with a test for "
+                "subgroup differences."
+            )
+            % {"subgroup": plan["subgroup"].removeprefix("field:")}
         )
     extra = []
     if plan["leave_one_out"]:
-        extra.append("leaving out one study at a time")
+        extra.append(_("leaving out one study at a time"))
     if plan["compare_models"]:
-        extra.append("the other model (common versus random effects)")
+        extra.append(_("the other model (common versus random effects)"))
     if plan["exclude_high_rob"]:
-        extra.append("excluding studies at high risk of bias")
+        extra.append(_("excluding studies at high risk of bias"))
     if extra:
-        text.append("Sensitivity analyses: " + "; ".join(extra) + ".")
+        # Translators: joins the items of the list of sensitivity analyses.
+        separator = _("; ")
+        text.append(_("Sensitivity analyses: %(list)s.") % {"list": separator.join(extra)})
     if plan["small_study"]:
         text.append(
-            "Small-study effects were examined with a funnel plot and, with ten or more "
-            "studies, Egger's regression test, Begg's rank correlation test and trim-and-fill."
+            _(
+                "Small-study effects were examined with a funnel plot and, with ten or more "
+                "studies, Egger's regression test, Begg's rank correlation test and trim-and-fill."
+            )
         )
-    text.append(f"Analyses were run in {results['engine_version']}.")
-    return " ".join(text)
+    text.append(_("Analyses were run in %(engine)s.") % {"engine": results["engine_version"]})
+    paragraph = text[0]
+    for sentence in text[1:]:
+        # Translators: two sentences of the methods paragraph, one after the other (Chinese
+        # sentences need no space between them).
+        paragraph = _("%(sentence)s %(next)s") % {"sentence": paragraph, "next": sentence}
+    return paragraph
+
+
+def plain_language(results: Mapping[str, Any], participants: int) -> str:
+    from analysis.engine import plain_language as line
+
+    return line(results, participants)
 
 
 def _participants(results: dict[str, Any]) -> str:
     """As GRADE tables write it: "357,347 (13 studies)"."""
     n, k = results["participants"], results["k"]
-    studies = f"{k} stud{'y' if k == 1 else 'ies'}"
-    return f"{n:,} ({studies})" if isinstance(n, int) else f"— ({studies})"
+    if isinstance(n, int):
+        return ngettext("%(n)s (%(k)s study)", "%(n)s (%(k)s studies)", k) % {
+            "n": f"{n:,}",
+            "k": k,
+        }
+    return ngettext("— (%(k)s study)", "— (%(k)s studies)", k) % {"k": k}
 
 
 def sof_rows(items: list[dict[str, Any]]) -> list[list[str]]:
     """The summary-of-findings table as text cells, one row per outcome."""
     header = [
-        "Outcome",
-        "Participants (studies)",
-        "Relative effect (95% CI)",
-        "Assumed risk (control)",
-        "Risk with intervention (95% CI)",
-        "Certainty",
-        "Comments",
+        _("Outcome"),
+        _("Participants (studies)"),
+        _("Relative effect (95% CI)"),
+        _("Assumed risk (control)"),
+        _("Risk with intervention (95% CI)"),
+        _("Certainty"),
+        _("Comments"),
     ]
     rows = [header]
     for item in items:
@@ -239,8 +307,12 @@ def sof_rows(items: list[dict[str, Any]]) -> list[list[str]]:
         absolute = item["absolute"]
         if absolute:
             a = absolute["intervention_per_1000"]
-            with_int = f"{a['estimate']} per 1000 ({a['ci_low']} to {a['ci_high']})"
-            control = f"{absolute['control_per_1000']} per 1000"
+            with_int = _("%(estimate)s per 1000 (%(low)s to %(high)s)") % {
+                "estimate": a["estimate"],
+                "low": a["ci_low"],
+                "high": a["ci_high"],
+            }
+            control = _("%(n)s per 1000") % {"n": absolute["control_per_1000"]}
         else:
             with_int = control = ""
         shown = r.get("back_transformed") or r
@@ -248,8 +320,13 @@ def sof_rows(items: list[dict[str, Any]]) -> list[list[str]]:
             [
                 item["label"],
                 _participants(r),
-                f"{r['measure']} {fmt(shown['estimate'])} ({fmt(shown['ci_low'])} to "
-                f"{fmt(shown['ci_high'])})",
+                _("%(measure)s %(estimate)s (%(low)s to %(high)s)")
+                % {
+                    "measure": r["measure"],
+                    "estimate": fmt(shown["estimate"]),
+                    "low": fmt(shown["ci_low"]),
+                    "high": fmt(shown["ci_high"]),
+                },
                 control,
                 with_int,
                 item["certainty"]["label"],
@@ -262,7 +339,7 @@ def sof_rows(items: list[dict[str, Any]]) -> list[list[str]]:
 def sof_xlsx(rows: list[list[str]]) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = "Summary of findings"
+    sheet.title = _("Summary of findings")
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

@@ -6,18 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from matplotlib.figure import Figure
 
 from analysis.plots import forest_plot, funnel_plot, leave_one_out_plot
+from analysis.plots import i18n as plots_i18n
 from analysis.stats.summary import Analysis
 from plotting.output import figure_bytes
 
+# The plots write their words in the language active in the drawing thread: a run's job
+# activates that of the person who started it; `analysis.jobs.plot_for` another reader's.
+plots_i18n.use(_, ngettext)
+
 PNG_DPI = 150
 LABELS = {
-    "forest": "Forest plot",
-    "subgroups": "Subgroup forest plot",
-    "funnel": "Funnel plot",
-    "leave_one_out": "Leave-one-out plot",
+    "forest": gettext_lazy("Forest plot"),
+    "subgroups": gettext_lazy("Subgroup forest plot"),
+    "funnel": gettext_lazy("Funnel plot"),
+    "leave_one_out": gettext_lazy("Leave-one-out plot"),
 }
 
 
@@ -28,10 +35,10 @@ def _arm_columns(results: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     first = next(iter(rows.values()))
     if "events_t" in first:
-        headers = ["Events", "Total", "Events", "Total"]
+        headers = [_("Events"), _("Total"), _("Events"), _("Total")]
         keys = ("events_t", "n_t", "events_c", "n_c")
     elif "n_t" in first:
-        headers = ["Mean", "SD", "Total", "Mean", "SD", "Total"]
+        headers = [_("Mean"), _("SD"), _("Total"), _("Mean"), _("SD"), _("Total")]
         keys = ("mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c")
     else:
         return None  # mixed or paired tables: the page's table shows their numbers
@@ -46,7 +53,7 @@ def _arm_columns(results: Mapping[str, Any]) -> dict[str, Any] | None:
     half = len(keys) // 2
     return {
         "headers": headers,
-        "groups": [("Intervention", half), ("Control", half)],
+        "groups": [(_("Intervention"), half), (_("Control"), half)],
         "rows": {study: [cell(r[key]) for key in keys] for study, r in rows.items()},
     }
 
@@ -74,6 +81,10 @@ def draw_all(analysis: Analysis, results: Mapping[str, Any]) -> dict[str, str]:
         name: figure_bytes(make(), "svg").decode("utf-8")
         for name, make in _figures(analysis, results).items()
     }
+
+
+def draw_svg(analysis: Analysis, results: Mapping[str, Any], name: str) -> str:
+    return figure_bytes(_figures(analysis, results)[name](), "svg").decode("utf-8")
 
 
 def draw_png(analysis: Analysis, results: Mapping[str, Any], name: str) -> bytes:

@@ -1,41 +1,46 @@
 """The plan form of the analysis pages (`analysis.services` checks the values again)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from analysis.models import MEASURES, METHODS, AnalysisPlan
+from extraction.definitions import shown
 
 
 class PlanForm(forms.Form):
-    outcome_timepoint = forms.ChoiceField(label="Outcome and time point")
-    name = forms.CharField(max_length=100, initial="Main analysis")
-    measure = forms.ChoiceField(choices=[(m, m) for m in MEASURES])
+    outcome_timepoint = forms.ChoiceField(label=_("Outcome and time point"))
+    name = forms.CharField(label=_("Name"), max_length=100, initial="Main analysis")
+    measure = forms.ChoiceField(label=_("Measure"), choices=[(m, m) for m in MEASURES])
     method = forms.ChoiceField(
+        label=_("Method"),
         choices=[(m, m) for m in METHODS],
         initial="REML",
-        help_text="FE common effect; DL, REML, PM … random effects (τ² estimator); MH, PETO.",
+        help_text=_("FE common effect; DL, REML, PM … random effects (τ² estimator); MH, PETO."),
     )
-    test = forms.ChoiceField(choices=AnalysisPlan.Test.choices, initial="z")
-    subgroup = forms.ChoiceField(required=False)
+    test = forms.ChoiceField(label=_("Test"), choices=AnalysisPlan.Test.choices, initial="z")
+    subgroup = forms.ChoiceField(label=_("Subgroup"), required=False)
     filter_field = forms.ChoiceField(
-        required=False, label="Only studies whose field", help_text="None: all studies."
+        required=False, label=_("Only studies whose field"), help_text=_("None: all studies.")
     )
     filter_values = forms.CharField(
         required=False,
-        label="is one of",
-        help_text="Values as extracted, separated by commas, e.g. random, alternate",
+        label=_("is one of"),
+        help_text=_("Values as extracted, separated by commas, e.g. random, alternate"),
     )
-    leave_one_out = forms.BooleanField(required=False, initial=True)
-    exclude_high_rob = forms.BooleanField(required=False, label="Excluding high risk of bias")
+    leave_one_out = forms.BooleanField(label=_("Leave one out"), required=False, initial=True)
+    exclude_high_rob = forms.BooleanField(required=False, label=_("Excluding high risk of bias"))
     compare_models = forms.BooleanField(
-        required=False, initial=True, label="Common vs random effects"
+        required=False, initial=True, label=_("Common vs random effects")
     )
     r_values = forms.CharField(
         required=False,
-        label="Other within-person correlations",
-        help_text="e.g. 0.2, 0.8 (paired designs only)",
+        label=_("Other within-person correlations"),
+        help_text=_("e.g. 0.2, 0.8 (paired designs only)"),
     )
     small_study = forms.BooleanField(
-        required=False, initial=True, label="Small-study checks (funnel; Egger, Begg at k ≥ 10)"
+        required=False,
+        initial=True,
+        label=_("Small-study checks (funnel; Egger, Begg at k ≥ 10)"),
     )
 
     def __init__(self, *args, outcomes=(), fields=(), **kwargs):
@@ -46,21 +51,21 @@ class PlanForm(forms.Form):
             for t in o.timepoints
         ]
         self.fields["subgroup"].choices = [
-            ("", "None"),
-            ("design", "Design"),
-            ("rob", "Risk-of-bias judgement"),
-            *((f"field:{f['key']}", f["label"]) for f in fields),
+            ("", _("None")),
+            ("design", _("Design")),
+            ("rob", _("Risk-of-bias judgement")),
+            *((f"field:{f['key']}", shown(f["label"])) for f in fields),
         ]
 
         self.fields["filter_field"].choices = [
-            ("", "None"),
-            *((f["key"], f["label"]) for f in fields),
+            ("", _("None")),
+            *((f["key"], shown(f["label"])) for f in fields),
         ]
 
     def clean(self):
         data = super().clean()
         if data.get("filter_field") and not _values(data.get("filter_values")):
-            self.add_error("filter_values", "Give the values of the studies to keep.")
+            self.add_error("filter_values", _("Give the values of the studies to keep."))
         return data
 
     def plan_data(self) -> dict:

@@ -9,10 +9,24 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+
 from analysis.engine import HIGH_ROB, fmt
 
-LEVELS = {4: "High", 3: "Moderate", 2: "Low", 1: "Very low"}
-RATINGS = {0: "not serious", 1: "serious", 2: "very serious"}
+# Translators: GRADE certainty of the evidence.
+LEVELS = {
+    4: pgettext_lazy("GRADE certainty", "High"),
+    3: pgettext_lazy("GRADE certainty", "Moderate"),
+    2: pgettext_lazy("GRADE certainty", "Low"),
+    1: pgettext_lazy("GRADE certainty", "Very low"),
+}
+# Translators: how serious a GRADE concern is (a reason to rate the certainty down).
+RATINGS = {
+    0: gettext_lazy("not serious"),
+    1: gettext_lazy("serious"),
+    2: gettext_lazy("very serious"),
+}
 # Share of the weight from studies at high risk of bias above which it is serious.
 HIGH_ROB_SHARE = (0.25, 0.5)
 I2_LIMITS = (50.0, 75.0)
@@ -27,7 +41,11 @@ DOWNGRADE_KEYS = (
     "publication_bias",
 )
 UPGRADE_KEYS = ("large_effect", "dose_response", "plausible_confounding")
-UPGRADE_RATINGS = {0: "none", 1: "up one level", 2: "up two levels"}
+UPGRADE_RATINGS = {
+    0: pgettext_lazy("GRADE rating up", "none"),
+    1: gettext_lazy("up one level"),
+    2: gettext_lazy("up two levels"),
+}
 
 
 def _proposal(rating: int | None, why: str) -> dict[str, Any]:
@@ -37,11 +55,15 @@ def _proposal(rating: int | None, why: str) -> dict[str, Any]:
 def _risk_of_bias(results: Mapping[str, Any]) -> dict[str, Any]:
     judged = {s: j for s, j in results["rob"].items() if j}
     if not judged:
-        return _proposal(None, "No risk-of-bias judgements yet; judge it from the assessments.")
+        return _proposal(None, _("No risk-of-bias judgements yet; judge it from the assessments."))
     weights = {row["study"]: row["weight"] or 0.0 for row in results["studies"]}
     share = sum(w for s, w in weights.items() if judged.get(s) in HIGH_ROB) / 100
     rating = 2 if share >= HIGH_ROB_SHARE[1] else (1 if share >= HIGH_ROB_SHARE[0] else 0)
-    return _proposal(rating, f"{share:.0%} of the weight comes from studies at high risk of bias.")
+    return _proposal(
+        rating,
+        _("%(share)s of the weight comes from studies at high risk of bias.")
+        % {"share": f"{share:.0%}"},
+    )
 
 
 def _crosses(low: float | None, high: float | None, value: float) -> bool:
@@ -50,16 +72,18 @@ def _crosses(low: float | None, high: float | None, value: float) -> bool:
 
 def _inconsistency(results: Mapping[str, Any]) -> dict[str, Any]:
     if results["k"] < 2 or results["i2"] is None:
-        return _proposal(0, "A single study: no inconsistency to judge.")
+        return _proposal(0, _("A single study: no inconsistency to judge."))
     i2 = results["i2"]
     pi_crosses = _crosses(results.get("pi_low"), results.get("pi_high"), 0.0)
     rating = 2 if i2 >= I2_LIMITS[1] else (1 if i2 >= I2_LIMITS[0] or pi_crosses else 0)
-    why = f"I\u00b2 = {i2:.0f}%"
-    if results.get("pi_low") is not None:
-        why += (
-            "; the prediction interval " + ("crosses" if pi_crosses else "excludes") + " no effect"
-        )
-    return _proposal(rating, why + ".")
+    values = {"i2": f"{i2:.0f}"}
+    if results.get("pi_low") is None:
+        why = _("I² = %(i2)s%%.") % values
+    elif pi_crosses:
+        why = _("I² = %(i2)s%%; the prediction interval crosses no effect.") % values
+    else:
+        why = _("I² = %(i2)s%%; the prediction interval excludes no effect.") % values
+    return _proposal(rating, why)
 
 
 def _imprecision(results: Mapping[str, Any], mid: float | None) -> dict[str, Any]:
@@ -67,36 +91,47 @@ def _imprecision(results: Mapping[str, Any], mid: float | None) -> dict[str, Any
     crosses_null = _crosses(low, high, 0.0)
     if mid is None:
         rating = 1 if crosses_null else 0
-        why = "The 95% CI " + ("includes" if crosses_null else "excludes") + " no effect"
-        why += " (no minimal important difference set)."
+        if crosses_null:
+            why = _("The 95% CI includes no effect (no minimal important difference set).")
+        else:
+            why = _("The 95% CI excludes no effect (no minimal important difference set).")
         return _proposal(rating, why)
     # The MID is given on the analysis scale (log for ratios, see the page).
     both = low is not None and high is not None and low < -abs(mid) and high > abs(mid)
     crosses_mid = _crosses(low, high, abs(mid)) or _crosses(low, high, -abs(mid))
     rating = 2 if both else (1 if crosses_null or crosses_mid else 0)
-    why = (
-        f"The 95% CI ({fmt(low)} to {fmt(high)}) "
-        + (
-            "spans both an important benefit and harm"
-            if both
-            else "crosses no effect or the MID"
-            if rating
-            else "excludes no effect and the MID"
+    values = {"low": fmt(low), "high": fmt(high), "mid": fmt(abs(mid))}
+    if both:
+        why = _(
+            "The 95%% CI (%(low)s to %(high)s) spans both an important benefit and harm "
+            "(MID %(mid)s)."
         )
-        + f" (MID {fmt(abs(mid))})."
-    )
-    return _proposal(rating, why)
+    elif rating:
+        why = _("The 95%% CI (%(low)s to %(high)s) crosses no effect or the MID (MID %(mid)s).")
+    else:
+        why = _("The 95%% CI (%(low)s to %(high)s) excludes no effect and the MID (MID %(mid)s).")
+    return _proposal(rating, why % values)
 
 
 def _publication_bias(results: Mapping[str, Any]) -> dict[str, Any]:
     if not results.get("small_study_tests_run"):
         return _proposal(
-            0, f"{results['k']} studies: too few for small-study tests (10 needed); not suspected."
+            0,
+            ngettext(
+                "%(k)s study: too few for small-study tests (10 needed); not suspected.",
+                "%(k)s studies: too few for small-study tests (10 needed); not suspected.",
+                results["k"],
+            )
+            % {"k": results["k"]},
         )
     p = results.get("egger_p")
     k0 = results.get("trimfill_k0") or 0
     rating = 1 if (p is not None and p < EGGER_ALPHA) else 0
-    why = f"Egger's test p = {fmt(p, 3)}; trim-and-fill adds {k0} stud{'y' if k0 == 1 else 'ies'}."
+    why = ngettext(
+        "Egger's test p = %(p)s; trim-and-fill adds %(k0)s study.",
+        "Egger's test p = %(p)s; trim-and-fill adds %(k0)s studies.",
+        k0,
+    ) % {"p": fmt(p, 3), "k0": k0}
     return _proposal(rating, why)
 
 
@@ -105,42 +140,47 @@ def start_level(designs: Mapping[str, str]) -> dict[str, Any]:
     the studies pooled are non-randomised (cohort, case-control, before-after)."""
     found = [d for d in designs.values() if d in NON_RANDOMISED]
     if designs and len(found) == len(designs):
-        return {"level": 2, "why": "Non-randomised studies only: certainty starts at low."}
-    why = "Randomised trials: certainty starts at high."
+        return {"level": 2, "why": _("Non-randomised studies only: certainty starts at low.")}
+    why = _("Randomised trials: certainty starts at high.")
     if found:
-        why = (
-            f"{len(found)} of {len(designs)} studies are non-randomised: certainty starts at "
-            "high; judge their risk of bias (and consider analysing them apart)."
-        )
+        why = ngettext(
+            "%(found)s of %(k)s study is non-randomised: certainty starts at high; judge "
+            "its risk of bias (and consider analysing it apart).",
+            "%(found)s of %(k)s studies are non-randomised: certainty starts at high; judge "
+            "their risk of bias (and consider analysing them apart).",
+            len(designs),
+        ) % {"found": len(found), "k": len(designs)}
     return {"level": 4, "why": why}
 
 
 def _large_effect(results: Mapping[str, Any]) -> dict[str, Any]:
     # GRADE Handbook 5.2.1: RR above 2 (or below 0.5) large, above 5 (below 0.2) very large.
     if results["measure"] not in ("RR", "OR") or results.get("estimate") is None:
-        return _proposal(None, "Not a ratio: judge whether the effect is large.")
+        return _proposal(None, _("Not a ratio: judge whether the effect is large."))
     rr = math.exp(abs(results["estimate"]))
     rating = 2 if rr > LARGE_RATIO[1] else (1 if rr > LARGE_RATIO[0] else 0)
     shown = math.exp(results["estimate"])
-    return _proposal(
-        rating,
-        f"{results['measure']} {fmt(shown)}: "
-        + ("very large" if rating == 2 else "large" if rating else "not large")
-        + " (more than 2-fold: large; 5-fold: very large).",
-    )
+    values = {"measure": results["measure"], "value": fmt(shown)}
+    if rating == 2:
+        why = _("%(measure)s %(value)s: very large (more than 2-fold: large; 5-fold: very large).")
+    elif rating:
+        why = _("%(measure)s %(value)s: large (more than 2-fold: large; 5-fold: very large).")
+    else:
+        why = _("%(measure)s %(value)s: not large (more than 2-fold: large; 5-fold: very large).")
+    return _proposal(rating, why % values)
 
 
 def _upgrades(results: Mapping[str, Any], start: int) -> dict[str, Any]:
     if start == 4:
-        none = _proposal(0, "Evidence that starts high is not rated up.")
+        none = _proposal(0, _("Evidence that starts high is not rated up."))
         return dict.fromkeys(UPGRADE_KEYS, none)
     return {
         "large_effect": _large_effect(results),
         "dose_response": _proposal(
-            None, "The pooled data cannot tell; judge from the studies' dose–effect gradients."
+            None, _("The pooled data cannot tell; judge from the studies' dose–effect gradients.")
         ),
         "plausible_confounding": _proposal(
-            None, "Judge whether plausible confounding would reduce the effect seen."
+            None, _("Judge whether plausible confounding would reduce the effect seen.")
         ),
     }
 
@@ -162,7 +202,7 @@ def grade_proposals(
         "risk_of_bias": _risk_of_bias(results),
         "inconsistency": _inconsistency(results),
         "indirectness": _proposal(
-            None, "The data cannot tell; compare the studies' PICO with the question."
+            None, _("The data cannot tell; compare the studies' PICO with the question.")
         ),
         "imprecision": _imprecision(results, mid),
         "publication_bias": _publication_bias(results),
@@ -183,7 +223,7 @@ def certainty(proposals: Mapping[str, Any], judgements: Mapping[str, Any]) -> di
     down = sum(ratings.get(k, 0) for k in DOWNGRADE_KEYS)
     up = sum(ratings.get(k, 0) for k in UPGRADE_KEYS) if start < 4 else 0
     level = min(4, max(1, start - down + up))
-    return {"level": level, "label": LEVELS[level], "ratings": ratings, "start": start}
+    return {"level": level, "label": str(LEVELS[level]), "ratings": ratings, "start": start}
 
 
 def absolute_effects(results: Mapping[str, Any], control_risk: float | None) -> dict[str, Any]:

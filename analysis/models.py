@@ -5,6 +5,7 @@ assessment of a plan's outcome."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from extraction.models import Snapshot
 from reviews.models import Job, Review
@@ -18,30 +19,43 @@ class AnalysisPlan(models.Model):
     of it (`AnalysisRun.plan_spec`), so changing a plan never changes a finished run."""
 
     class Test(models.TextChoices):
-        Z = "z", "Wald (z)"
-        KNHA = "knha", "Hartung–Knapp"
+        Z = "z", _("Wald (z)")
+        KNHA = "knha", _("Hartung–Knapp")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="analysis_plans")
-    outcome = models.CharField(max_length=100, help_text="The outcome's key in the form.")
-    timepoint = models.CharField(max_length=100, blank=True)
-    name = models.CharField(max_length=100, default="Main analysis")
-    measure = models.CharField(max_length=8, choices=[(m, m) for m in MEASURES])
-    method = models.CharField(max_length=8, choices=[(m, m) for m in METHODS], default="REML")
-    test = models.CharField(max_length=8, choices=Test.choices, default=Test.Z)
+    outcome = models.CharField(
+        _("outcome"), max_length=100, help_text=_("The outcome's key in the form.")
+    )
+    timepoint = models.CharField(_("time point"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=100, default="Main analysis")
+    measure = models.CharField(
+        _("effect measure"), max_length=8, choices=[(m, m) for m in MEASURES]
+    )
+    method = models.CharField(
+        _("method"), max_length=8, choices=[(m, m) for m in METHODS], default="REML"
+    )
+    test = models.CharField(_("test"), max_length=8, choices=Test.choices, default=Test.Z)
     # {field key: [values kept]}; empty: every study with data.
     study_filter = models.JSONField(default=dict, blank=True)
     # "" (none), "design", "rob", or "field:<key>" (a study-level field of the form).
-    subgroup = models.CharField(max_length=110, blank=True)
-    leave_one_out = models.BooleanField(default=True)
-    exclude_high_rob = models.BooleanField(default=False)
+    subgroup = models.CharField(_("subgroup"), max_length=110, blank=True)
+    leave_one_out = models.BooleanField(_("leave-one-out"), default=True)
+    exclude_high_rob = models.BooleanField(_("excluding high risk of bias"), default=False)
     compare_models = models.BooleanField(
-        default=True, help_text="Also fit the other model (common vs random effects)."
+        _("common vs random effects"),
+        default=True,
+        help_text=_("Also fit the other model (common vs random effects)."),
     )
     r_values = models.JSONField(
-        default=list, blank=True, help_text="Other within-person correlations to try."
+        _("other within-person correlations"),
+        default=list,
+        blank=True,
+        help_text=_("Other within-person correlations to try."),
     )
     small_study = models.BooleanField(
-        default=True, help_text="Funnel plot; Egger and Begg tests and trim-and-fill (k ≥ 10)."
+        _("small-study checks"),
+        default=True,
+        help_text=_("Funnel plot; Egger and Begg tests and trim-and-fill (k ≥ 10)."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -51,6 +65,8 @@ class AnalysisPlan(models.Model):
 
     class Meta:
         ordering = ["review", "outcome", "timepoint", "name", "pk"]
+        verbose_name = _("analysis plan")
+        verbose_name_plural = _("analysis plans")
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "outcome", "timepoint", "name"], name="one_plan_per_name"
@@ -100,6 +116,8 @@ class AnalysisRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("analysis run")
+        verbose_name_plural = _("analysis runs")
 
     def __str__(self) -> str:
         return f"run {self.pk} of {self.plan}"
@@ -120,17 +138,24 @@ class AnalysisRun(models.Model):
 
 
 class RunPlot(models.Model):
-    """A plot of a run: SVG text drawn by the job; PNG bytes drawn on first request."""
+    """A plot of a run in one language: SVG text drawn by the job in the language of the
+    person who started the run; the same plot in another language is drawn when someone
+    reading in it first asks for it (`analysis.jobs.plot_for`); PNG bytes are drawn on first
+    request."""
 
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="plots")
     name = models.CharField(max_length=40)
+    # The language code the labels are drawn in (settings.LANGUAGES).
+    language = models.CharField(max_length=16, default="en-gb")
     svg = models.TextField()
     png = models.BinaryField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "name"], name="one_plot_per_name"),
+            models.UniqueConstraint(
+                fields=["run", "name", "language"], name="one_plot_per_name_and_language"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,21 +169,27 @@ class GradeAssessment(models.Model):
 
     plan = models.OneToOneField(AnalysisPlan, on_delete=models.CASCADE, related_name="grade")
     mid = models.FloatField(
-        null=True, blank=True, help_text="Minimal important difference, on the effect scale."
-    )
-    assumed_control_risk = models.FloatField(
+        _("minimal important difference"),
         null=True,
         blank=True,
-        help_text="The control group's risk for absolute effects, between 0 and 1.",
+        help_text=_("Minimal important difference, on the effect scale."),
+    )
+    assumed_control_risk = models.FloatField(
+        _("assumed control risk"),
+        null=True,
+        blank=True,
+        help_text=_("The control group's risk for absolute effects, between 0 and 1."),
     )
     domains = models.JSONField(default=dict, blank=True)
-    comments = models.TextField(blank=True)
+    comments = models.TextField(_("comments"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("GRADE assessment")
+        verbose_name_plural = _("GRADE assessments")
         constraints = [
             models.CheckConstraint(
                 condition=Q(assumed_control_risk__isnull=True)

@@ -8,6 +8,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analysis import selectors
 from analysis.engine import ENGINE_VERSION
@@ -22,17 +25,17 @@ RATIO = ("RR", "OR")
 DEFAULT_MEASURE = {"continuous": "SMD", "dichotomous": "RR"}
 SUBGROUP_FIXED = ("", "design", "rob")
 GRADE_DOMAINS = (
-    ("risk_of_bias", "Risk of bias"),
-    ("inconsistency", "Inconsistency"),
-    ("indirectness", "Indirectness"),
-    ("imprecision", "Imprecision"),
-    ("publication_bias", "Publication bias"),
+    ("risk_of_bias", gettext_lazy("Risk of bias")),
+    ("inconsistency", gettext_lazy("Inconsistency")),
+    ("indirectness", gettext_lazy("Indirectness")),
+    ("imprecision", gettext_lazy("Imprecision")),
+    ("publication_bias", gettext_lazy("Publication bias")),
 )
 # Rated up (0 none, 1 or 2 levels) only for evidence that starts low (non-randomised).
 GRADE_UPGRADES = (
-    ("large_effect", "Large effect"),
-    ("dose_response", "Dose–response gradient"),
-    ("plausible_confounding", "Plausible confounding would reduce the effect"),
+    ("large_effect", gettext_lazy("Large effect")),
+    ("dose_response", gettext_lazy("Dose–response gradient")),
+    ("plausible_confounding", gettext_lazy("Plausible confounding would reduce the effect")),
 )
 FIELDS = (
     "outcome",
@@ -57,50 +60,57 @@ def _clean(review: Review, data: dict[str, Any]) -> dict[str, Any]:
     outcomes = {o.key: o for o in selectors.outcomes(review)}
     outcome = outcomes.get(str(data.get("outcome", "")))
     if outcome is None:
-        errors["outcome"] = (
-            f"“{data.get('outcome', '')}” is not an outcome of the form "
-            f"(known: {', '.join(outcomes) or 'none'})."
-        )
+        errors["outcome"] = _("“%(outcome)s” is not an outcome of the form (known: %(known)s).") % {
+            "outcome": data.get("outcome", ""),
+            "known": ", ".join(outcomes) or _("none"),
+        }
     elif data.get("timepoint", "") not in outcome.timepoints:
-        errors["timepoint"] = (
-            f"“{data.get('timepoint', '')}” is not a time point of {outcome.key} "
-            f"(known: {', '.join(t or '(none)' for t in outcome.timepoints)})."
-        )
+        errors["timepoint"] = _(
+            "“%(timepoint)s” is not a time point of %(outcome)s (known: %(known)s)."
+        ) % {
+            "timepoint": data.get("timepoint", ""),
+            "outcome": outcome.key,
+            "known": ", ".join(t or _("(none)") for t in outcome.timepoints),
+        }
     measure = str(data.get("measure", "")).upper()
     if measure not in MEASURES:
-        errors["measure"] = f"Choose one of {', '.join(MEASURES)}."
+        errors["measure"] = _("Choose one of %(choices)s.") % {"choices": ", ".join(MEASURES)}
     elif outcome is not None and (measure in ("MD", "SMD")) != (outcome.type == "continuous"):
-        errors["measure"] = f"{measure} does not fit a {outcome.type} outcome."
+        # Translators: the type is "continuous" or "dichotomous".
+        errors["measure"] = _("%(measure)s does not fit a %(type)s outcome.") % {
+            "measure": measure,
+            "type": _outcome_type(outcome.type),
+        }
     method = str(data.get("method", "REML")).upper()
     if method not in METHODS:
-        errors["method"] = f"Choose one of {', '.join(METHODS)}."
+        errors["method"] = _("Choose one of %(choices)s.") % {"choices": ", ".join(METHODS)}
     elif method in ("MH", "PETO") and measure in ("MD", "SMD"):
-        errors["method"] = f"{method} pools dichotomous outcomes only."
+        errors["method"] = _("%(method)s pools dichotomous outcomes only.") % {"method": method}
     elif method == "PETO" and measure != "OR":
-        errors["method"] = "Peto's method pools odds ratios (OR) only."
+        errors["method"] = _("Peto's method pools odds ratios (OR) only.")
     test = str(data.get("test", "z")).lower()
     if test not in AnalysisPlan.Test.values:
-        errors["test"] = "Choose z or knha."
+        errors["test"] = _("Choose z or knha.")
     elif test == "knha" and method in ("MH", "PETO"):
-        errors["test"] = f"{method} uses the z test only."
+        errors["test"] = _("%(method)s uses the z test only.") % {"method": method}
     subgroup = str(data.get("subgroup", "") or "")
     field_keys = {f["key"] for f in extraction_selectors.form_definition(review).get("fields", [])}
     if subgroup not in SUBGROUP_FIXED and subgroup.removeprefix("field:") not in field_keys:
-        errors["subgroup"] = (
-            f"“{subgroup}” is neither design, rob nor field:<key> of a study field."
-        )
+        errors["subgroup"] = _(
+            "“%(subgroup)s” is neither design, rob nor field:<key> of a study field."
+        ) % {"subgroup": subgroup}
     study_filter = data.get("study_filter") or {}
     if not isinstance(study_filter, dict) or not all(
         isinstance(v, list) and k in field_keys for k, v in study_filter.items()
     ):
-        errors["study_filter"] = "Give {field key: [values kept]} with keys of study fields."
+        errors["study_filter"] = _("Give {field key: [values kept]} with keys of study fields.")
     r_values = data.get("r_values") or []
     try:
         r_values = [float(r) for r in r_values]
     except (TypeError, ValueError):
         r_values = [2.0]
     if not all(-1 <= r <= 1 for r in r_values):
-        errors["r_values"] = "Correlations lie between -1 and 1."
+        errors["r_values"] = _("Correlations lie between -1 and 1.")
     if errors:
         raise ValidationError(errors)
     assert outcome is not None
@@ -123,13 +133,21 @@ def _clean(review: Review, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _outcome_type(kind: str) -> str:
+    names = {"continuous": _("continuous"), "dichotomous": _("dichotomous")}
+    return names.get(kind, kind)
+
+
 def _save(plan: AnalysisPlan) -> AnalysisPlan:
     try:
         with transaction.atomic():
             plan.save()
     except IntegrityError:
         raise ValidationError(
-            {"name": f"This outcome and time point already have a plan named “{plan.name}”."}
+            {
+                "name": _("This outcome and time point already have a plan named “%(name)s”.")
+                % {"name": plan.name}
+            }
         ) from None
     return plan
 
@@ -241,13 +259,16 @@ def _locked_snapshot(review: Review):
     lock = extraction_selectors.lock_of(review)
     if lock is None:
         raise ValidationError(
-            "Extraction of this review is not locked: a lead locks it (which writes a "
-            "snapshot) before analyses run.",
+            _(
+                "Extraction of this review is not locked: a lead locks it (which writes a "
+                "snapshot) before analyses run."
+            ),
             code="not_locked",
         )
     if not snapshot_verify(lock.snapshot):
         raise ValidationError(
-            f"Snapshot v{lock.snapshot.version} no longer matches its SHA-256; nothing was run."
+            _("Snapshot v%(version)s no longer matches its SHA-256; nothing was run.")
+            % {"version": lock.snapshot.version}
         )
     return lock.snapshot
 
@@ -269,7 +290,8 @@ def run_enqueue(*, lead: User, plan: AnalysisPlan, send: bool = True) -> Analysi
         started_by=lead,
         job=job,
     )
-    job.params = {"run": run.pk}
+    # The job draws the plots in the language of the person starting the run.
+    job.params = {"run": run.pk, "language": translation.get_language()}
     job.save(update_fields=["params"])
     audit_record(
         actor=lead,
@@ -303,10 +325,10 @@ def grade_update(*, lead: User, plan: AnalysisPlan, data: dict[str, Any]) -> Gra
             try:
                 value = None if value in (None, "") else float(value)
             except (TypeError, ValueError):
-                errors[key] = "Give a number."
+                errors[key] = _("Give a number.")
                 continue
             if key == "assumed_control_risk" and value is not None and not 0 <= value <= 1:
-                errors[key] = "Give a proportion between 0 and 1."
+                errors[key] = _("Give a proportion between 0 and 1.")
                 continue
             setattr(grade, key, value)
     run = selectors.latest_finished_run(plan)
@@ -323,15 +345,15 @@ def grade_update(*, lead: User, plan: AnalysisPlan, data: dict[str, Any]) -> Gra
         try:
             rating = int(given.get("rating"))
         except (TypeError, ValueError, AttributeError):
-            errors[key] = "Give a rating: 0, 1 or 2 (levels down, or up for upgrading domains)."
+            errors[key] = _("Give a rating: 0, 1 or 2 (levels down, or up for upgrading domains).")
             continue
         if rating not in (0, 1, 2):
-            errors[key] = "Give a rating: 0, 1 or 2 (levels down, or up for upgrading domains)."
+            errors[key] = _("Give a rating: 0, 1 or 2 (levels down, or up for upgrading domains).")
             continue
         reason = str(given.get("reason", "")).strip()
         proposed = proposals[key]["rating"] if key in proposals else None
         if proposed is not None and rating != proposed and not reason:
-            errors[key] = "Say why you depart from the proposed judgement."
+            errors[key] = _("Say why you depart from the proposed judgement.")
             continue
         domains[key] = {"rating": rating, "reason": reason}
     if errors:

@@ -10,14 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from analysis import exports, selectors, services
+from analysis import engine, exports, selectors, services
 from analysis.access import analysis_review_for_user, plan_for_user, run_for_user
 from analysis.figures import LABELS
 from analysis.forms import PlanForm, filter_initial
-from analysis.jobs import plot_png
-from analysis.models import RunPlot
+from analysis.jobs import plot_for, plot_png
 from extraction import selectors as extraction_selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +59,15 @@ def plans(request: HttpRequest, review_id: int) -> HttpResponse:
 def plans_defaults(request: HttpRequest, review_id: int) -> HttpResponse:
     review = analysis_review_for_user(request.user, review_id, write=True)
     made = services.plans_set_up_defaults(lead=request.user, review=review)
-    messages.success(request, f"{len(made)} plan(s) set up from the outcome types.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s plan set up from the outcome types.",
+            "%(count)s plans set up from the outcome types.",
+            len(made),
+        )
+        % {"count": len(made)},
+    )
     return redirect("analysis:plans", review.pk)
 
 
@@ -67,7 +76,13 @@ def plans_defaults(request: HttpRequest, review_id: int) -> HttpResponse:
 def plans_seed_style(request: HttpRequest, review_id: int) -> HttpResponse:
     review = analysis_review_for_user(request.user, review_id, write=True)
     made = services.plans_set_up_seed_style(lead=request.user, review=review)
-    messages.success(request, f"{len(made)} seed-style plan(s) set up.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s seed-style plan set up.", "%(count)s seed-style plans set up.", len(made)
+        )
+        % {"count": len(made)},
+    )
     return redirect("analysis:plans", review.pk)
 
 
@@ -80,7 +95,11 @@ def runs_all(request: HttpRequest, review_id: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"{len(started)} run(s) queued.")
+        messages.success(
+            request,
+            ngettext("%(count)s run queued.", "%(count)s runs queued.", len(started))
+            % {"count": len(started)},
+        )
     return redirect("analysis:plans", review.pk)
 
 
@@ -101,7 +120,7 @@ def _plan_form(request: HttpRequest, review, plan=None) -> HttpResponse:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, f"Plan saved: {plan}.")
+                messages.success(request, _("Plan saved: %(plan)s.") % {"plan": plan})
                 return redirect("analysis:plans", review.pk)
     else:
         initial = {}
@@ -152,11 +171,14 @@ def _run_context(run) -> dict:
     results = selectors.results(run)
     context = {"review": run.review, "run": run, "results": results}
     if results is not None:
+        # One row per plot and language; each name once, in the order the job drew them.
+        names = dict.fromkeys(run.plots.values_list("name", flat=True))
         context.update(
+            summary=engine.plain_language(results, results["participants"]),
             rows=exports.study_rows(results),
             arm_columns=[(c, exports.ARM_LABELS[c]) for c in exports.arm_columns(results)],
             has_rob=any(results["rob"].values()),
-            plots=[(p, LABELS.get(p, p)) for p in run.plots.values_list("name", flat=True)],
+            plots=[(p, LABELS.get(p, p)) for p in names],
             methods=exports.methods_paragraph(results),
             other_runs=run.plan.runs.exclude(pk=run.pk).select_related("job")[:10],
         )
@@ -179,9 +201,9 @@ def run_plot(
     request: HttpRequest, review_id: int, run_id: int, name: str, fmt: str
 ) -> HttpResponse:
     run = run_for_user(request.user, review_id, run_id)
-    plot = RunPlot.objects.filter(run=run, name=name).first()
-    if plot is None or fmt not in ("svg", "png"):
-        raise Http404("This run has no such plot.")
+    plot = plot_for(run, name, get_language()) if fmt in ("svg", "png") else None
+    if plot is None:
+        raise Http404(_("This run has no such plot."))
     if fmt == "svg":
         response = HttpResponse(plot.svg, content_type="image/svg+xml")
     else:
@@ -197,7 +219,7 @@ def run_download(request: HttpRequest, review_id: int, run_id: int, fmt: str) ->
     run = run_for_user(request.user, review_id, run_id)
     results = selectors.results(run)
     if results is None:
-        raise Http404("This run has no results yet.")
+        raise Http404(_("This run has no results yet."))
     name = f"run-{run.pk}-results.{fmt}"
     if fmt == "json":
         return download(run.results, "application/json", name)
@@ -207,7 +229,7 @@ def run_download(request: HttpRequest, review_id: int, run_id: int, fmt: str) ->
         return download(
             exports.results_xlsx(results, exports.methods_paragraph(results)), XLSX, name
         )
-    raise Http404("Downloads are json, csv or xlsx.")
+    raise Http404(_("Downloads are json, csv or xlsx."))
 
 
 @require_GET
@@ -217,26 +239,33 @@ def compare(request: HttpRequest, review_id: int) -> HttpResponse:
     left = run_for_user(request.user, review.pk, request.GET.get("a", ""))
     right = run_for_user(request.user, review.pk, request.GET.get("b", ""))
     sides = [(run, selectors.results(run)) for run in (left, right)]
-    keys = (
-        "k",
-        "measure",
-        "method",
-        "test",
-        "estimate",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "tau2",
-        "i2",
-        "q",
-        "pi_low",
-        "pi_high",
-        "participants",
-    )
+    keys = {
+        "k": _("Studies (k)"),
+        "measure": _("Measure"),
+        "method": _("Method"),
+        "test": _("Test"),
+        "estimate": _("Estimate"),
+        "ci_low": _("95% CI, lower limit"),
+        "ci_high": _("95% CI, upper limit"),
+        "p_value": _("p value"),
+        "tau2": "τ²",
+        "i2": "I² (%)",
+        "q": "Q",
+        "pi_low": _("Prediction interval, lower limit"),
+        "pi_high": _("Prediction interval, upper limit"),
+        "participants": _("Participants"),
+    }
     rows = []
-    for key in keys:
-        values = [r.get(key) if r else None for _, r in sides]
-        rows.append((key, values, values[0] != values[1]))
-    specs = [json.dumps(run.plan_spec, indent=1, sort_keys=True) for run, _ in sides]
-    context = {"review": review, "sides": sides, "rows": rows, "specs": specs}
+    for key, label in keys.items():
+        values = [r.get(key) if r else None for _side, r in sides]
+        rows.append((label, values, values[0] != values[1]))
+    summaries = [engine.plain_language(r, r["participants"]) if r else None for _run, r in sides]
+    specs = [json.dumps(run.plan_spec, indent=1, sort_keys=True) for run, _results in sides]
+    context = {
+        "review": review,
+        "sides": sides,
+        "rows": rows,
+        "specs": specs,
+        "summaries": summaries,
+    }
     return render(request, "analysis/compare.html", context)

@@ -10,9 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from analysis import exports, grade, selectors, services
+from analysis import engine, exports, grade, selectors, services
 from analysis.access import analysis_review_for_user, plan_for_user
 from analysis.views import XLSX, download
 from reviews.models import Review
@@ -30,6 +31,8 @@ def grade_summary(plan) -> dict[str, Any]:
         "plan": plan,
         "run": run,
         "results": results,
+        # The results keep the English line; people read it in their language.
+        "summary": engine.plain_language(results, results["participants"]) if results else "",
         "assessment": assessment,
         "proposals": proposals,
         "certainty": grade.certainty(proposals, assessment.domains) if proposals else None,
@@ -45,7 +48,7 @@ def grade_page(request: HttpRequest, review_id: int, plan_id: int) -> HttpRespon
     plan = plan_for_user(request.user, review_id, plan_id)
     if request.method == "POST":
         if not plan.review.membership.is_lead:
-            raise PermissionDenied("Only a lead of this review can do this.")
+            raise PermissionDenied(_("Only a lead of this review can do this."))
         data: dict[str, Any] = {
             "mid": request.POST.get("mid", ""),
             "assumed_control_risk": request.POST.get("assumed_control_risk", ""),
@@ -55,7 +58,7 @@ def grade_page(request: HttpRequest, review_id: int, plan_id: int) -> HttpRespon
                     "rating": request.POST.get(f"{key}-rating"),
                     "reason": request.POST.get(f"{key}-reason", ""),
                 }
-                for key, _ in (*services.GRADE_DOMAINS, *services.GRADE_UPGRADES)
+                for key, _label in (*services.GRADE_DOMAINS, *services.GRADE_UPGRADES)
                 if request.POST.get(f"{key}-rating", "") != ""
             },
         }
@@ -65,7 +68,7 @@ def grade_page(request: HttpRequest, review_id: int, plan_id: int) -> HttpRespon
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, "GRADE judgements saved.")
+            messages.success(request, _("GRADE judgements saved."))
             return redirect("analysis:grade", plan.review.pk, plan.pk)
     summary = grade_summary(plan)
     domains = [
@@ -94,7 +97,11 @@ def _sof_items(review: Review) -> list[dict[str, Any]]:
         if summary["results"] is None:
             continue
         label = names.get(plan.outcome, plan.outcome)
-        label += f" ({plan.timepoint})" if plan.timepoint else ""
+        if plan.timepoint:
+            label = _("%(outcome)s (%(timepoint)s)") % {
+                "outcome": label,
+                "timepoint": plan.timepoint,
+            }
         items.append({**summary, "label": label, "comments": summary["assessment"].comments})
     return items
 

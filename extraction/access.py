@@ -10,6 +10,7 @@ to every member once the study's consensus is complete. Until then it does not e
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from extraction import consensus, selectors
 from extraction.models import Extraction, Snapshot, Study
@@ -28,7 +29,7 @@ def study_for_user(
     try:
         study = Study.objects.get(pk=int(study_id), review=review)
     except (Study.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such study in this review.") from None
+        raise Http404(_("No such study in this review.")) from None
     study.review = review
     return study
 
@@ -40,7 +41,7 @@ def consensus_study_for_user(
     study = study_for_user(user, review_id, study_id, write=True)
     settings = selectors.extraction_settings(study.review)
     if not selectors.can_build_consensus(study.review.membership, settings):
-        raise PermissionDenied("Only a lead or the designated arbiter builds consensus.")
+        raise PermissionDenied(_("Only a lead or the designated arbiter builds consensus."))
     return study
 
 
@@ -57,7 +58,7 @@ def extraction_for_user(
             pk=int(extraction_id), review=review
         )
     except (Extraction.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such extraction in this review.") from None
+        raise Http404(_("No such extraction in this review.")) from None
     extraction.review = review
     extraction.study.review = review
     membership = review.membership
@@ -72,18 +73,18 @@ def extraction_for_user(
         if write:
             if builds:
                 raise PermissionDenied(
-                    "The consensus opens once every required extraction of the study is done."
+                    _("The consensus opens once every required extraction of the study is done.")
                 )
-            raise PermissionDenied("Only a lead or the designated arbiter builds consensus.")
+            raise PermissionDenied(_("Only a lead or the designated arbiter builds consensus."))
         if extraction.status == Extraction.Status.DONE:
             return extraction
-        raise Http404("No such extraction in this review.")
+        raise Http404(_("No such extraction in this review."))
     # Another extractor's extraction: read-only, and only once blinding lifts.
     if write:
-        raise PermissionDenied("Only its extractor changes an extraction.")
+        raise PermissionDenied(_("Only its extractor changes an extraction."))
     if consensus.can_view(extraction.study, membership, settings):
         return extraction
-    raise Http404("No such extraction in this review.")
+    raise Http404(_("No such extraction in this review."))
 
 
 def snapshot_for_user(
@@ -95,6 +96,6 @@ def snapshot_for_user(
             review=review, version=int(version)
         )
     except (Snapshot.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such snapshot of this review.") from None
+        raise Http404(_("No such snapshot of this review.")) from None
     snapshot.review = review
     return snapshot

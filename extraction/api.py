@@ -8,6 +8,7 @@ answers 409 with the reason.
 """
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -74,7 +75,7 @@ class SettingsView(ExtractionAPIView):
                 review=review, user__username=values["arbiter"]
             ).first()
             if member is None:
-                raise serializers.ValidationError({"arbiter": "Not a member of this review."})
+                raise serializers.ValidationError({"arbiter": _("Not a member of this review.")})
             values["arbiter"] = member.user
         settings = services.settings_update(lead=request.user, review=review, data=values)
         return Response(_settings_data(settings))
@@ -150,7 +151,7 @@ class ExtractionStateSerializer(serializers.Serializer):
 class StudySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     label = serializers.CharField(max_length=100)
-    design = serializers.ChoiceField(choices=[("", "Not set"), *Design.choices], required=False)
+    design = serializers.ChoiceField(choices=[("", _("Not set")), *Design.choices], required=False)
     # Studies the API creates are added by hand, and those need their citation.
     citation = serializers.CharField()
     provenance = serializers.CharField(read_only=True)
@@ -467,9 +468,12 @@ class SnapshotMetaanalyzeView(_Download):
         timepoint = request.query_params.get("timepoint", "")
         layout = request.query_params.get("layout") or None
         if outcome not in {o["key"] for o in snapshot.data["form"]["outcomes"]}:
-            raise NotFound(f"Snapshot v{snapshot.version} has no outcome “{outcome}”.")
+            raise NotFound(
+                _("Snapshot v%(version)s has no outcome “%(outcome)s”.")
+                % {"version": snapshot.version, "outcome": outcome}
+            )
         if layout not in (None, "continuous", "paired", "binary"):
-            raise serializers.ValidationError({"layout": "continuous, paired or binary."})
+            raise serializers.ValidationError({"layout": _("continuous, paired or binary.")})
         name = f"review-{snapshot.review_id}-v{snapshot.version}-{outcome}-{timepoint}.csv"
         body = exports.metaanalyze_csv(snapshot, outcome, timepoint, layout)
         return download(body, "text/csv; charset=utf-8", name.replace(" ", "_"))

@@ -8,6 +8,7 @@ through the same endpoints once every required extraction is done.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -306,8 +307,10 @@ def _viewable(request: Request, review_id: int, study_id: int):
     settings = selectors.extraction_settings(study.review)
     if not consensus.can_view(study, study.review.membership, settings):
         raise PermissionDenied(
-            "Extraction is blinded: the comparison opens to leads and the arbiter once every "
-            "required extraction is done, and to everyone once the consensus is complete."
+            _(
+                "Extraction is blinded: the comparison opens to leads and the arbiter once every "
+                "required extraction is done, and to everyone once the consensus is complete."
+            )
         )
     return study
 

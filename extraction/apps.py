@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ExtractionConfig(AppConfig):
     name = "extraction"
-    verbose_name = "Data extraction"
+    verbose_name = _("Data extraction")
 
     def ready(self) -> None:
         from extraction import receivers  # noqa: F401  (connects the signal receivers)
@@ -15,13 +16,13 @@ class ExtractionConfig(AppConfig):
         hooks.tab_register(
             "extraction",
             hooks.NavTab(
-                "Extraction", 50, lambda review: reverse("extraction:studies", args=[review.pk])
+                _("Extraction"), 50, lambda review: reverse("extraction:studies", args=[review.pk])
             ),
         )
         hooks.record_use_register(
             "extraction",
             hooks.RecordUse(
-                "Extraction has linked these records to studies",
+                _("Extraction has linked these records to studies"),
                 lambda review: StudyReport.objects.filter(review=review).values("record_id"),
             ),
         )

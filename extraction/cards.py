@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from extraction import selectors
 from reviews.hooks import StageCard
@@ -12,8 +13,8 @@ from reviews.models import Review
 def stage_card(review: Review) -> StageCard:
     card = StageCard(
         key="extraction",
-        label="Extraction",
-        description="Study and outcome data, dual with consensus, then locked.",
+        label=_("Extraction"),
+        description=_("Study and outcome data, dual with consensus, then locked."),
         url=reverse("extraction:studies", args=[review.pk]),
     )
     counts = selectors.extraction_progress(review)
@@ -21,12 +22,12 @@ def stage_card(review: Review) -> StageCard:
     if not counts["studies"] and lock is None:
         return card
     shown: dict[str, int | str] = {
-        "Studies": counts["studies"],
-        "Started": counts["started"],
-        "Consensus": counts["consensus"],
+        _("Studies"): counts["studies"],
+        _("Started"): counts["started"],
+        _("Consensus"): counts["consensus"],
     }
     if lock is not None:
-        shown["Snapshot"] = f"v{lock.snapshot.version}"
+        shown[_("Snapshot")] = f"v{lock.snapshot.version}"
     started = counts["started"] or counts["consensus"]
     status = "done" if lock is not None else ("in_progress" if started else "not_started")
     return replace(card, status=status, counts=shown)

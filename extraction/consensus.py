@@ -22,10 +22,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from extraction import selectors
 from extraction.conversions import ALL_INPUTS, LABELS, PAIRED_FORMAT, formats_for
-from extraction.definitions import outcome_of
+from extraction.definitions import outcome_of, shown
 from extraction.models import (
     Arm,
     ConsensusDecision,
@@ -99,16 +101,16 @@ def describe(kind: str, row: Any) -> str:
         return "—"
     if kind == "field":
         if row.value is None:
-            return "Not reported"
+            return _("Not reported")
         if isinstance(row.value, bool):
-            return "Yes" if row.value else "No"
+            return _("Yes") if row.value else _("No")
         if isinstance(row.value, list):
             return "; ".join(str(v) for v in row.value)
         return str(row.value)
     if kind == "arm":
-        n = f"n = {row.n}" if row.n is not None else "n not given"
+        n = f"n = {row.n}" if row.n is not None else _("n not given")
         return f"{row.label} · {n} · {row.get_role_display().lower()}"
-    label = "Within-person" if row.format == PAIRED_FORMAT else _format_label(row.format)
+    label = _("Within-person") if row.format == PAIRED_FORMAT else _format_label(row.format)
     # In the order a report's table gives them (PostgreSQL's jsonb keeps no key order).
     numbers = " · ".join(f"{LABELS[k]} {row.reported[k]}" for k in ALL_INPUTS if k in row.reported)
     return f"{label}: {numbers}" if numbers else label
@@ -117,7 +119,7 @@ def describe(kind: str, row: Any) -> str:
 def _format_label(fmt: str) -> str:
     for outcome_type in ("continuous", "dichotomous"):
         if fmt in formats_for(outcome_type):
-            return formats_for(outcome_type)[fmt][0]
+            return str(formats_for(outcome_type)[fmt][0])
     return fmt
 
 
@@ -154,7 +156,7 @@ def comparison(study: Study) -> Comparison:
     field_keys = [spec["key"] for spec in definition["fields"]]
     for d in data:
         field_keys += [k for k in d.fields if k not in field_keys]
-    labels = {spec["key"]: spec["label"] for spec in definition["fields"]}
+    labels = {spec["key"]: shown(spec["label"]) for spec in definition["fields"]}
     for key in field_keys:
         sides = [d.fields.get(key) for d in data]
         if all(s is None for s in sides) and (agreed is None or key not in agreed.fields):
@@ -177,7 +179,14 @@ def comparison(study: Study) -> Comparison:
             next((a for a in agreed.arms if a.position == position), None) if agreed else None
         )
         items.append(
-            _item(f"arm:{position}", "arm", f"Arm {position}", arms, agreed_arm, decisions)
+            _item(
+                f"arm:{position}",
+                "arm",
+                _("Arm %(n)s") % {"n": position},
+                arms,
+                agreed_arm,
+                decisions,
+            )
         )
 
     order = {o["key"]: (i, o) for i, o in enumerate(definition["outcomes"])}
@@ -193,14 +202,17 @@ def comparison(study: Study) -> Comparison:
     for outcome, timepoint, arm_position in keys:
         spec = outcome_of(definition, outcome)
         name = spec["name"] if spec else outcome
-        where = f"arm {arm_position}" if arm_position is not None else "within-person"
+        where = (
+            _("arm %(n)s") % {"n": arm_position} if arm_position is not None else _("within-person")
+        )
         values = [d.values.get((outcome, timepoint, arm_position)) for d in data]
         agreed_value = agreed.values.get((outcome, timepoint, arm_position)) if agreed else None
         items.append(
             _item(
                 item_of(outcome, timepoint, arm_position),
                 "outcome",
-                f"{name} at {timepoint} · {where}",
+                _("%(outcome)s at %(timepoint)s") % {"outcome": name, "timepoint": timepoint}
+                + f" · {where}",
                 values,
                 agreed_value,
                 decisions,
@@ -240,13 +252,18 @@ def consensus_open(study: Study) -> Extraction:
     settings = extraction_guard(study.review)
     if not is_ready(study, settings):
         raise ValidationError(
-            f"{study.label}: consensus starts once its {settings.extractors_required} "
-            "extraction(s) are marked done."
+            ngettext(
+                "%(study)s: consensus starts once its %(n)s extraction(s) are marked done.",
+                "%(study)s: consensus starts once its %(n)s extraction(s) are marked done.",
+                settings.extractors_required,
+            )
+            % {"study": study.label, "n": settings.extractors_required}
         )
     consensus = consensus_of(study)
     if consensus.status == Extraction.Status.DONE:
         raise ValidationError(
-            f"The consensus of {study.label} is complete: reopen it to change it."
+            _("The consensus of %(study)s is complete: reopen it to change it.")
+            % {"study": study.label}
         )
     form_current_or_create(study.review)
     return consensus
@@ -377,11 +394,19 @@ def consensus_accept(
     found = comparison(study)
     target = next((i for i in found.items if i.key == item), None)
     if target is None:
-        raise ValidationError({"item": f"{study.label} has no item “{item}” to compare."})
+        raise ValidationError(
+            {
+                "item": _("%(study)s has no item “%(item)s” to compare.")
+                % {"study": study.label, "item": item}
+            }
+        )
     index = next((i for i, e in enumerate(found.extractions) if e.pk == extraction_id), None)
     if index is None:
         raise ValidationError(
-            {"extraction": f"Extraction {extraction_id} is not a finished one of {study.label}."}
+            {
+                "extraction": _("Extraction %(id)s is not a finished one of %(study)s.")
+                % {"id": extraction_id, "study": study.label}
+            }
         )
     source = found.extractions[index]
     # The comparison holds extractors' finished extractions only, never the consensus.
@@ -441,9 +466,9 @@ def consensus_complete(*, user: User, study: Study) -> Extraction:
     problems = [
         f"{study.label} · {item.label}: "
         + (
-            "the extractors differ; accept one side or type a value"
+            _("the extractors differ; accept one side or type a value")
             if item.differs
-            else "not yet taken into the consensus"
+            else _("not yet taken into the consensus")
         )
         for item in found.undecided
     ]
@@ -472,7 +497,9 @@ def consensus_reopen(*, user: User, study: Study) -> Extraction:
     extraction_guard(study.review)
     consensus = Extraction.objects.filter(study=study, extractor__isnull=True).first()
     if consensus is None or consensus.status != Extraction.Status.DONE:
-        raise ValidationError(f"The consensus of {study.label} is not complete.")
+        raise ValidationError(
+            _("The consensus of %(study)s is not complete.") % {"study": study.label}
+        )
     Extraction.objects.filter(pk=consensus.pk).update(
         status=Extraction.Status.IN_PROGRESS, done_by=None, done_at=None
     )

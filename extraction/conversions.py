@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 from analysis.stats.conversions import (
     ci_to_sd,
     combine_arms,
@@ -20,18 +23,18 @@ from analysis.stats.errors import InputError
 
 # format: (label, the numbers it takes, in the order a report's table gives them)
 CONTINUOUS_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "mean_sd": ("Mean, SD", ("n", "mean", "sd")),
-    "mean_se": ("Mean, SE", ("n", "mean", "se")),
-    "mean_ci": ("Mean, 95% CI", ("n", "mean", "ci_low", "ci_high")),
-    "median_iqr": ("Median, IQR", ("n", "median", "q1", "q3")),
-    "median_range": ("Median, range", ("n", "median", "min", "max")),
-    "median_iqr_range": ("Median, IQR, range", ("n", "median", "q1", "q3", "min", "max")),
-    "change_sd": ("Change from baseline, SD", ("n", "mean", "sd")),
-    "not_reported": ("Not reported", ()),
+    "mean_sd": (_("Mean, SD"), ("n", "mean", "sd")),
+    "mean_se": (_("Mean, SE"), ("n", "mean", "se")),
+    "mean_ci": (_("Mean, 95% CI"), ("n", "mean", "ci_low", "ci_high")),
+    "median_iqr": (_("Median, IQR"), ("n", "median", "q1", "q3")),
+    "median_range": (_("Median, range"), ("n", "median", "min", "max")),
+    "median_iqr_range": (_("Median, IQR, range"), ("n", "median", "q1", "q3", "min", "max")),
+    "change_sd": (_("Change from baseline, SD"), ("n", "mean", "sd")),
+    "not_reported": (_("Not reported"), ()),
 }
 DICHOTOMOUS_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "events_total": ("Events / total", ("events", "n")),
-    "not_reported": ("Not reported", ()),
+    "events_total": (_("Events / total"), ("events", "n")),
+    "not_reported": (_("Not reported"), ()),
 }
 # The arm-less row of a paired design: the within-person correlation and, when reported, the
 # mean within-person difference with its SD or SE. Every number is optional.
@@ -40,29 +43,30 @@ PAIRED_INPUTS = ("n", "r", "diff_mean", "diff_sd", "diff_se")
 
 LABELS = {
     "n": "n",
-    "mean": "Mean",
+    "mean": _("Mean"),
     "sd": "SD",
     "se": "SE",
-    "ci_low": "95% CI lower",
-    "ci_high": "95% CI upper",
-    "median": "Median",
+    "ci_low": _("95% CI lower"),
+    "ci_high": _("95% CI upper"),
+    "median": _("Median"),
     "q1": "Q1",
     "q3": "Q3",
-    "min": "Min",
-    "max": "Max",
-    "events": "Events",
+    "min": _("Min"),
+    "max": _("Max"),
+    "events": _("Events"),
     "r": "r",
-    "diff_mean": "Mean difference",
-    "diff_sd": "SD of difference",
-    "diff_se": "SE of difference",
+    "diff_mean": _("Mean difference"),
+    "diff_sd": _("SD of difference"),
+    "diff_se": _("SE of difference"),
 }
 WHOLE = frozenset({"n", "events"})
 ALL_INPUTS = tuple(LABELS)
 
 REPORTED = "as reported"
-SE_METHOD = "SD = SE × √n (Cochrane Handbook 6.5.2.2)"
-CI_METHOD = "SD from the 95% CI, t on n − 1 df (Cochrane Handbook 6.5.2.2)"
-COMBINED_METHOD = "arms combined (Cochrane Handbook Table 6.5.a)"
+# Stored with each value (data, in English); pages translate them when they show them.
+SE_METHOD = gettext_noop("SD = SE × √n (Cochrane Handbook 6.5.2.2)")
+CI_METHOD = gettext_noop("SD from the 95% CI, t on n − 1 df (Cochrane Handbook 6.5.2.2)")
+COMBINED_METHOD = gettext_noop("arms combined (Cochrane Handbook Table 6.5.a)")
 
 
 def formats_for(outcome_type: str) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -99,7 +103,7 @@ def analysable(fmt: str, x: dict[str, float]) -> Analysable:
             return Analysable(n=n, mean=x["mean"], sd=se_to_sd(x["se"], x["n"]), method=SE_METHOD)
         if fmt == "mean_ci":
             if n is not None and n < 2:
-                raise ConversionError("n: a confidence interval needs n of at least 2")
+                raise ConversionError(_("n: a confidence interval needs n of at least 2"))
             sd = ci_to_sd(x["ci_low"], x["ci_high"], x["n"])
             return Analysable(n=n, mean=x["mean"], sd=sd, method=CI_METHOD)
         if fmt.startswith("median_"):

@@ -19,44 +19,75 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 FIELD_TYPES = {
-    "text": "Text",
-    "number": "Number",
-    "integer": "Whole number",
-    "choice": "One choice",
-    "multi_choice": "Several choices",
-    "date": "Date",
-    "yes_no": "Yes / no",
+    "text": gettext_lazy("Text"),
+    "number": gettext_lazy("Number"),
+    "integer": gettext_lazy("Whole number"),
+    "choice": gettext_lazy("One choice"),
+    "multi_choice": gettext_lazy("Several choices"),
+    "date": gettext_lazy("Date"),
+    "yes_no": gettext_lazy("Yes / no"),
 }
-OUTCOME_TYPES = {"continuous": "Continuous", "dichotomous": "Dichotomous"}
-DIRECTIONS = {"higher_better": "Higher is better", "lower_better": "Lower is better"}
+OUTCOME_TYPES = {
+    "continuous": gettext_lazy("Continuous"),
+    "dichotomous": gettext_lazy("Dichotomous"),
+}
+DIRECTIONS = {
+    "higher_better": gettext_lazy("Higher is better"),
+    "lower_better": gettext_lazy("Lower is better"),
+}
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 # PICO and design, for any review; leads add their own fields and the review's outcomes.
+# Labels and help are stored in English in the form's versions (data); the entry page shows
+# them translated (gettext_noop only puts them in the catalogue). Choices are data: not marked.
 DEFAULT_FIELDS: list[dict[str, Any]] = [
-    {"key": "country", "label": "Country", "type": "text", "required": True},
+    {"key": "country", "label": gettext_noop("Country"), "type": "text", "required": True},
     {
         "key": "setting",
-        "label": "Setting",
+        "label": gettext_noop("Setting"),
         "type": "choice",
         "choices": ["Single centre", "Multicentre"],
     },
     {
         "key": "population",
-        "label": "Participants",
+        "label": gettext_noop("Participants"),
         "type": "text",
         "required": True,
-        "help": "Condition, inclusion criteria, age and sex as reported.",
+        "help": gettext_noop("Condition, inclusion criteria, age and sex as reported."),
     },
-    {"key": "intervention", "label": "Intervention", "type": "text", "required": True},
-    {"key": "comparator", "label": "Comparator", "type": "text", "required": True},
-    {"key": "sessions", "label": "Number of sessions", "type": "integer"},
-    {"key": "follow_up", "label": "Follow-up", "type": "text", "help": "e.g. 6 months"},
-    {"key": "registration", "label": "Trial registration", "type": "text"},
-    {"key": "funding", "label": "Funding", "type": "text"},
-    {"key": "conflicts", "label": "Conflicts of interest declared", "type": "yes_no"},
+    {
+        "key": "intervention",
+        "label": gettext_noop("Intervention"),
+        "type": "text",
+        "required": True,
+    },
+    {"key": "comparator", "label": gettext_noop("Comparator"), "type": "text", "required": True},
+    {"key": "sessions", "label": gettext_noop("Number of sessions"), "type": "integer"},
+    {
+        "key": "follow_up",
+        "label": gettext_noop("Follow-up"),
+        "type": "text",
+        "help": gettext_noop("e.g. 6 months"),
+    },
+    {"key": "registration", "label": gettext_noop("Trial registration"), "type": "text"},
+    {"key": "funding", "label": gettext_noop("Funding"), "type": "text"},
+    {"key": "conflicts", "label": gettext_noop("Conflicts of interest declared"), "type": "yes_no"},
 ]
+
+# The texts above, in English as stored: only these are shown translated (a lead's own label
+# such as "Sessions" would otherwise pick up an unrelated translation from another catalogue).
+BUILT_IN_TEXTS = frozenset(
+    text for f in DEFAULT_FIELDS for text in (f["label"], f.get("help", "")) if text
+)
+
+
+def shown(text: str) -> str:
+    """A field's label or help as the page shows it: a built-in one translated."""
+    return _(text) if text in BUILT_IN_TEXTS else text
 
 
 def default_definition() -> dict[str, Any]:
@@ -68,12 +99,19 @@ def _text(item: dict, name: str, where: str, *, required: bool = False, limit: i
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(f"{where}: “{name}” must be text.")
+        raise ValidationError(
+            _("%(where)s: “%(name)s” must be text.") % {"where": where, "name": name}
+        )
     value = value.strip()
     if required and not value:
-        raise ValidationError(f"{where}: “{name}” is required.")
+        raise ValidationError(
+            _("%(where)s: “%(name)s” is required.") % {"where": where, "name": name}
+        )
     if len(value) > limit:
-        raise ValidationError(f"{where}: “{name}” is longer than {limit} characters.")
+        raise ValidationError(
+            _("%(where)s: “%(name)s” is longer than %(limit)s characters.")
+            % {"where": where, "name": name, "limit": limit}
+        )
     return value
 
 
@@ -81,11 +119,16 @@ def _key(item: dict, where: str, seen: set[str]) -> str:
     key = _text(item, "key", where, required=True, limit=64)
     if not KEY.match(key):
         raise ValidationError(
-            f"{where}: key “{key}” must start with a letter and hold only lower-case letters, "
-            "digits and underscores."
+            _(
+                "%(where)s: key “%(key)s” must start with a letter and hold only lower-case "
+                "letters, digits and underscores."
+            )
+            % {"where": where, "key": key}
         )
     if key in seen:
-        raise ValidationError(f"{where}: key “{key}” is used twice.")
+        raise ValidationError(
+            _("%(where)s: key “%(key)s” is used twice.") % {"where": where, "key": key}
+        )
     seen.add(key)
     return key
 
@@ -94,13 +137,21 @@ def _names(value: Any, where: str, what: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValidationError(f"{where}: “{what}” must be a list of texts.")
+        raise ValidationError(
+            _("%(where)s: “%(what)s” must be a list of texts.") % {"where": where, "what": what}
+        )
     names = [v.strip() for v in value if v.strip()]
     for name in names:
         if names.count(name) > 1:
-            raise ValidationError(f"{where}: “{name}” appears twice in {what}.")
+            raise ValidationError(
+                _("%(where)s: “%(name)s” appears twice in %(what)s.")
+                % {"where": where, "name": name, "what": what}
+            )
         if len(name) > 100:
-            raise ValidationError(f"{where}: “{name[:20]}…” in {what} is too long.")
+            raise ValidationError(
+                _("%(where)s: “%(name)s…” in %(what)s is too long.")
+                % {"where": where, "name": name[:20], "what": what}
+            )
     return names
 
 
@@ -108,28 +159,36 @@ def definition_clean(definition: Any) -> dict[str, Any]:
     """The definition in its normal form (every attribute present, texts trimmed), or a
     ValidationError naming the field or outcome at fault."""
     if not isinstance(definition, dict):
-        raise ValidationError("A form definition is an object with “fields” and “outcomes”.")
+        raise ValidationError(_("A form definition is an object with “fields” and “outcomes”."))
     unknown = set(definition) - {"fields", "outcomes"}
     if unknown:
-        raise ValidationError(f"A form definition has no “{sorted(unknown)[0]}”.")
+        raise ValidationError(
+            _("A form definition has no “%(name)s”.") % {"name": sorted(unknown)[0]}
+        )
     fields_in = definition.get("fields") or []
     outcomes_in = definition.get("outcomes") or []
     if not isinstance(fields_in, list) or not isinstance(outcomes_in, list):
-        raise ValidationError("“fields” and “outcomes” must be lists.")
+        raise ValidationError(_("“fields” and “outcomes” must be lists."))
     fields, outcomes = [], []
     keys: set[str] = set()
     for i, item in enumerate(fields_in, start=1):
         if not isinstance(item, dict):
-            raise ValidationError(f"Field {i} must be an object.")
-        where = f"Field {i}"
+            raise ValidationError(_("Field %(n)s must be an object.") % {"n": i})
+        where = _("Field %(n)s") % {"n": i}
         key = _key(item, where, keys)
-        where = f"Field “{key}”"
+        where = _("Field “%(key)s”") % {"key": key}
         kind = item.get("type", "text")
         if kind not in FIELD_TYPES:
-            raise ValidationError(f"{where}: type “{kind}” is not one of {', '.join(FIELD_TYPES)}.")
-        choices = _names(item.get("choices"), where, "choices")
+            raise ValidationError(
+                _("%(where)s: type “%(kind)s” is not one of %(types)s.")
+                % {"where": where, "kind": kind, "types": ", ".join(FIELD_TYPES)}
+            )
+        choices = _names(item.get("choices"), where, _("choices"))
         if kind in ("choice", "multi_choice") and not choices:
-            raise ValidationError(f"{where}: a {FIELD_TYPES[kind].lower()} field needs choices.")
+            raise ValidationError(
+                _("%(where)s: a %(type)s field needs choices.")
+                % {"where": where, "type": FIELD_TYPES[kind].lower()}
+            )
         fields.append(
             {
                 "key": key,
@@ -143,20 +202,24 @@ def definition_clean(definition: Any) -> dict[str, Any]:
     outcome_keys: set[str] = set()
     for i, item in enumerate(outcomes_in, start=1):
         if not isinstance(item, dict):
-            raise ValidationError(f"Outcome {i} must be an object.")
-        key = _key(item, f"Outcome {i}", outcome_keys)
-        where = f"Outcome “{key}”"
+            raise ValidationError(_("Outcome %(n)s must be an object.") % {"n": i})
+        key = _key(item, _("Outcome %(n)s") % {"n": i}, outcome_keys)
+        where = _("Outcome “%(key)s”") % {"key": key}
         kind = item.get("type", "continuous")
         if kind not in OUTCOME_TYPES:
-            raise ValidationError(f"{where}: type “{kind}” is not continuous or dichotomous.")
+            raise ValidationError(
+                _("%(where)s: type “%(kind)s” is not continuous or dichotomous.")
+                % {"where": where, "kind": kind}
+            )
         direction = item.get("direction", "higher_better")
         if direction not in DIRECTIONS:
             raise ValidationError(
-                f"{where}: direction “{direction}” is not higher_better or lower_better."
+                _("%(where)s: direction “%(direction)s” is not higher_better or lower_better.")
+                % {"where": where, "direction": direction}
             )
-        timepoints = _names(item.get("timepoints"), where, "time points")
+        timepoints = _names(item.get("timepoints"), where, _("time points"))
         if not timepoints:
-            raise ValidationError(f"{where}: give at least one time point.")
+            raise ValidationError(_("%(where)s: give at least one time point.") % {"where": where})
         outcomes.append(
             {
                 "key": key,

@@ -4,6 +4,7 @@ editing a study. `extraction.definitions` checks the definition they produce."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from extraction.definitions import DIRECTIONS, FIELD_TYPES, OUTCOME_TYPES
 from extraction.models import Design
@@ -21,13 +22,18 @@ def _names(text: str) -> list[str]:
 
 class FieldForm(forms.Form):
     key = forms.CharField(
-        required=False, max_length=64, help_text="Stable name; made from the label if empty."
+        label=_("Key"),
+        required=False,
+        max_length=64,
+        help_text=_("Stable name; made from the label if empty."),
     )
-    label = forms.CharField(max_length=200)
-    type = forms.ChoiceField(choices=list(FIELD_TYPES.items()), initial="text")
-    required = forms.BooleanField(required=False)
-    help = forms.CharField(required=False, max_length=500)
-    choices = forms.CharField(required=False, help_text="For choice fields, separated by ;")
+    label = forms.CharField(label=_("Label"), max_length=200)
+    type = forms.ChoiceField(label=_("Type"), choices=list(FIELD_TYPES.items()), initial="text")
+    required = forms.BooleanField(label=_("Required"), required=False)
+    help = forms.CharField(label=_("Help"), required=False, max_length=500)
+    choices = forms.CharField(
+        label=_("Choices"), required=False, help_text=_("For choice fields, separated by ;")
+    )
 
     def item(self) -> dict:
         data = self.cleaned_data
@@ -42,13 +48,19 @@ class FieldForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    key = forms.CharField(required=False, max_length=64)
-    name = forms.CharField(max_length=200)
-    type = forms.ChoiceField(choices=list(OUTCOME_TYPES.items()), initial="continuous")
-    unit = forms.CharField(required=False, max_length=50)
-    direction = forms.ChoiceField(choices=list(DIRECTIONS.items()), initial="higher_better")
-    timepoints = forms.CharField(help_text="Separated by ;, e.g. 3 months; 6 months")
-    primary = forms.BooleanField(required=False)
+    key = forms.CharField(label=_("Key"), required=False, max_length=64)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type"), choices=list(OUTCOME_TYPES.items()), initial="continuous"
+    )
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=50)
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=list(DIRECTIONS.items()), initial="higher_better"
+    )
+    timepoints = forms.CharField(
+        label=_("Time points"), help_text=_("Separated by ;, e.g. 3 months; 6 months")
+    )
+    primary = forms.BooleanField(label=_("Primary"), required=False)
 
     def item(self) -> dict:
         data = self.cleaned_data
@@ -87,19 +99,24 @@ def definition_from(fields: forms.BaseFormSet, outcomes: forms.BaseFormSet) -> d
 
 class SettingsForm(forms.Form):
     extractors_required = forms.TypedChoiceField(
-        choices=[(1, "1 (one extractor)"), (2, "2 (dual, blinded)")], coerce=int, initial=2
+        label=_("Extractors required"),
+        choices=[(1, _("1 (one extractor)")), (2, _("2 (dual, blinded)"))],
+        coerce=int,
+        initial=2,
     )
     assumed_r = forms.FloatField(
         min_value=-1,
         max_value=1,
-        label="Assumed within-person correlation",
-        help_text="Used for paired designs (split-face, crossover, before–after) whose report "
-        "gives no r.",
+        label=_("Assumed within-person correlation"),
+        help_text=_(
+            "Used for paired designs (split-face, crossover, before–after) whose report gives no r."
+        ),
     )
     arbiter = forms.ModelChoiceField(
+        label=_("Arbiter"),
         queryset=get_user_model().objects.none(),
         required=False,
-        help_text="A reviewer who builds consensus too (leads always can).",
+        help_text=_("A reviewer who builds consensus too (leads always can)."),
     )
 
     def __init__(self, *args, review: Review, **kwargs):
@@ -110,17 +127,25 @@ class SettingsForm(forms.Form):
 
 
 class StudyForm(forms.Form):
-    label = forms.CharField(max_length=100, help_text="e.g. Smith 2020")
-    design = forms.ChoiceField(choices=[("", "Not set yet"), *Design.choices], required=False)
+    label = forms.CharField(label=_("Label"), max_length=100, help_text=_("e.g. Smith 2020"))
+    design = forms.ChoiceField(
+        label=_("Design"), choices=[("", _("Not set yet")), *Design.choices], required=False
+    )
     citation = forms.CharField(
+        label=_("Citation"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed for a study added by hand.",
+        help_text=_("Needed for a study added by hand."),
     )
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV or XLSX, one row per study × outcome × time point × arm.")
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or XLSX, one row per study × outcome × time point × arm."),
+    )
     replace = forms.BooleanField(
-        required=False, help_text="Replace the consensus data of studies that already have some."
+        label=_("Replace"),
+        required=False,
+        help_text=_("Replace the consensus data of studies that already have some."),
     )

@@ -40,6 +40,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from extraction import selectors, services
 from extraction.conversions import PAIRED_FORMAT
@@ -114,8 +115,14 @@ MAX_ROWS = 20_000
 
 
 def _problem(row: int, column: str, message: str, study: str = "") -> ValidationError:
-    where = f"Row {row}" + (f" (study “{study}”)" if study else "")
-    return ValidationError(f"{where}, column “{column}”: {message}")
+    # Translators: column names are the spreadsheet's own (study, outcome, mean …): keep them.
+    if study:
+        text = _("Row %(row)s (study “%(study)s”), column “%(column)s”: %(message)s")
+    else:
+        text = _("Row %(row)s, column “%(column)s”: %(message)s")
+    return ValidationError(
+        text % {"row": row, "study": study, "column": column, "message": message}
+    )
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -129,19 +136,23 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     elif suffix == "csv":
         header, rows = _read_csv(content)
     else:
-        raise ValidationError(f"{name}: give a .csv or .xlsx file.")
+        raise ValidationError(_("%(name)s: give a .csv or .xlsx file.") % {"name": name})
     names = []
     for i, column in enumerate(header, start=1):
         column = (column or "").strip()
         if not column:
             if any(len(r) >= i and str(r[i - 1] or "").strip() for r in rows):
-                raise ValidationError(f"Row 1, column {i}: a column with values has no name.")
+                raise ValidationError(
+                    _("Row 1, column %(n)s: a column with values has no name.") % {"n": i}
+                )
             names.append("")
             continue
         if not column.lower().startswith("field:"):
             column = column.lower()
         if column in names:
-            raise ValidationError(f"Row 1, column “{column}”: the column appears twice.")
+            raise ValidationError(
+                _("Row 1, column “%(column)s”: the column appears twice.") % {"column": column}
+            )
         if not (
             column in COLUMNS
             or column in OPTIONAL
@@ -149,14 +160,24 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
             or column.startswith("field:")
         ):
             raise ValidationError(
-                f"Row 1, column “{column}”: not a column of the import (expected "
-                f"{', '.join(COLUMNS)}, optionally {', '.join(OPTIONAL)}, and field:NAME)."
+                _(
+                    "Row 1, column “%(column)s”: not a column of the import (expected "
+                    "%(columns)s, optionally %(optional)s, and field:NAME)."
+                )
+                % {
+                    "column": column,
+                    "columns": ", ".join(COLUMNS),
+                    "optional": ", ".join(OPTIONAL),
+                }
             )
         names.append(column)
     if "study" not in names:
-        raise ValidationError("Row 1: the column “study” is missing.")
+        raise ValidationError(_("Row 1: the column “study” is missing."))
     if len(rows) > MAX_ROWS:
-        raise ValidationError(f"The file has {len(rows)} rows; at most {MAX_ROWS} are imported.")
+        raise ValidationError(
+            _("The file has %(rows)s rows; at most %(max)s are imported.")
+            % {"rows": len(rows), "max": MAX_ROWS}
+        )
     table = []
     for row in rows:
         values = {n: _text(row[i]) if i < len(row) else "" for i, n in enumerate(names) if n}
@@ -178,10 +199,10 @@ def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("The CSV is not UTF-8: save it as “CSV UTF-8”.") from None
+        raise ValidationError(_("The CSV is not UTF-8: save it as “CSV UTF-8”.")) from None
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     return rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
 
 
@@ -191,12 +212,14 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[list[Any]]]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:
-        raise ValidationError(f"The XLSX file cannot be read: {exc}") from None
+        raise ValidationError(
+            _("The XLSX file cannot be read: %(error)s") % {"error": exc}
+        ) from None
     sheet = book["data"] if "data" in book.sheetnames else book.worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     book.close()
     if not rows:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     header = [_text(c) for c in rows[0]]
     return header, [r for r in rows[1:] if any(_text(c) for c in r)]
 
@@ -249,7 +272,11 @@ def _consistent(target: dict, key: str, value: str, row: int, column: str, study
         return
     if target.get(key) and target[key] != value:
         raise _problem(
-            row, column, f"“{value}” differs from “{target[key]}” on an earlier row", study
+            row,
+            column,
+            _("“%(value)s” differs from “%(earlier)s” on an earlier row")
+            % {"value": value, "earlier": target[key]},
+            study,
         )
     target[key] = value
 
@@ -287,14 +314,18 @@ def _plan(review: Review, table: list[dict[str, str]], replace: bool):
             if lowered in (o["key"], o["name"].lower()):
                 if kind and kind != o["type"]:
                     raise _problem(
-                        row, "outcome_type", f"{o['name']} is {o['type']} in the form", study
+                        row,
+                        "outcome_type",
+                        _("%(outcome)s is %(type)s in the form")
+                        % {"outcome": o["name"], "type": o["type"]},
+                        study,
                     )
                 return o
         if kind not in ("continuous", "dichotomous"):
             raise _problem(
                 row,
                 "outcome_type",
-                f"“{name}” is a new outcome: say continuous or dichotomous",
+                _("“%(name)s” is a new outcome: say continuous or dichotomous") % {"name": name},
                 study,
             )
         new = {
@@ -312,7 +343,7 @@ def _plan(review: Review, table: list[dict[str, str]], replace: bool):
     for i, raw in enumerate(table, start=2):
         label = raw.get("study", "")
         if not label:
-            raise _problem(i, "study", "missing study label")
+            raise _problem(i, "study", _("missing study label"))
         plan = studies.get(label)
         if plan is None:
             plan = studies[label] = PlannedStudy(label, existing=existing.get(label), first_row=i)
@@ -320,7 +351,11 @@ def _plan(review: Review, table: list[dict[str, str]], replace: bool):
         design = raw.get("design", "").strip().lower().replace("-", "_").replace(" ", "_")
         if design and design not in Design.values:
             raise _problem(
-                i, "design", f"“{raw['design']}” is not one of {', '.join(Design.values)}", label
+                i,
+                "design",
+                _("“%(value)s” is not one of %(choices)s")
+                % {"value": raw["design"], "choices": ", ".join(Design.values)},
+                label,
             )
         _consistent(meta, "design", design, i, "design", label)
         _consistent(meta, "citation", raw.get("citation", ""), i, "citation", label)
@@ -346,17 +381,22 @@ def _plan(review: Review, table: list[dict[str, str]], replace: bool):
             except ValidationError as exc:
                 raise _problem(i, column, exc.messages[0].split(": ", 1)[-1], label) from None
             if spec["key"] in plan.fields and plan.fields[spec["key"]] != clean:
-                raise _problem(i, column, f"“{value}” differs from an earlier row", label)
+                raise _problem(
+                    i,
+                    column,
+                    _("“%(value)s” differs from an earlier row") % {"value": value},
+                    label,
+                )
             plan.fields[spec["key"]] = clean
         outcome_name = raw.get("outcome", "")
         numbers = {c: raw.get(c, "") for c in (*NUMBERS, "r") if raw.get(c, "")}
         if not outcome_name:
             if numbers or raw.get("arm"):
-                raise _problem(i, "outcome", "numbers need their outcome", label)
+                raise _problem(i, "outcome", _("numbers need their outcome"), label)
             continue
         timepoint = raw.get("timepoint", "")
         if not timepoint:
-            raise _problem(i, "timepoint", "missing time point", label)
+            raise _problem(i, "timepoint", _("missing time point"), label)
         outcome = outcome_for(outcome_name, raw.get("outcome_type", "").lower(), i, label)
         if timepoint not in outcome["timepoints"]:
             outcome["timepoints"].append(timepoint)
@@ -374,7 +414,10 @@ def _plan(review: Review, table: list[dict[str, str]], replace: bool):
         _plan_arms(plan)
         if plan.existing is None and not plan.design:
             raise _problem(
-                plan.first_row, "design", "a study new to the review needs its design", plan.label
+                plan.first_row,
+                "design",
+                _("a study new to the review needs its design"),
+                plan.label,
             )
         if plan.existing is not None and not replace:
             consensus = plan.existing.extractions.filter(extractor__isnull=True).first()
@@ -386,7 +429,7 @@ def _plan(review: Review, table: list[dict[str, str]], replace: bool):
                 raise _problem(
                     plan.first_row,
                     "study",
-                    "this study already has consensus data; import with “replace” to replace it",
+                    _("this study already has consensus data; import with “replace” to replace it"),
                     plan.label,
                 )
     return definition_clean(definition), studies
@@ -402,7 +445,10 @@ def _plan_arms(plan: PlannedStudy) -> None:
         if not label:
             if not paired:
                 raise _problem(
-                    row, "arm", "missing arm (only a paired design has arm-less rows)", plan.label
+                    row,
+                    "arm",
+                    _("missing arm (only a paired design has arm-less rows)"),
+                    plan.label,
                 )
             continue
         arm = by_label.get(label)
@@ -416,11 +462,18 @@ def _plan_arms(plan: PlannedStudy) -> None:
                     size = int(float(text))
                 except ValueError:
                     raise _problem(
-                        row, column, f"“{text}” is not a whole number", plan.label
+                        row,
+                        column,
+                        _("“%(text)s” is not a whole number") % {"text": text},
+                        plan.label,
                     ) from None
                 if arm.n is not None and arm.n != size:
                     raise _problem(
-                        row, column, f"{size} differs from {arm.n} on an earlier row", plan.label
+                        row,
+                        column,
+                        _("%(value)s differs from %(earlier)s on an earlier row")
+                        % {"value": size, "earlier": arm.n},
+                        plan.label,
                     )
                 arm.n = size
         role = raw.get("role", "").lower().replace(" ", "_")
@@ -429,12 +482,17 @@ def _plan_arms(plan: PlannedStudy) -> None:
                 raise _problem(
                     row,
                     "role",
-                    f"“{raw['role']}” is not one of {', '.join(Arm.Role.values)}",
+                    _("“%(value)s” is not one of %(choices)s")
+                    % {"value": raw["role"], "choices": ", ".join(Arm.Role.values)},
                     plan.label,
                 )
             if arm.role and arm.role != role:
                 raise _problem(
-                    row, "role", f"“{role}” differs from “{arm.role}” on an earlier row", plan.label
+                    row,
+                    "role",
+                    _("“%(value)s” differs from “%(earlier)s” on an earlier row")
+                    % {"value": role, "earlier": arm.role},
+                    plan.label,
                 )
             arm.role = role
     defaults = [Arm.Role.INTERVENTION, Arm.Role.CONTROL]
@@ -482,7 +540,9 @@ def _cells(plan: PlannedStudy):
         row, outcome, numbers = value["row"], value["outcome"], dict(value["numbers"])
         basis = value["raw"].get("basis", "").lower()
         if basis and basis not in ("final", "change"):
-            raise _problem(row, "basis", f"“{basis}” is not final or change", plan.label)
+            raise _problem(
+                row, "basis", _("“%(basis)s” is not final or change") % {"basis": basis}, plan.label
+            )
         r_text = numbers.pop("r", "")
         key = (outcome["key"], value["timepoint"])
         if r_text:
@@ -490,14 +550,15 @@ def _cells(plan: PlannedStudy):
                 raise _problem(
                     row,
                     "r",
-                    "r is for paired designs (within-person, crossover, before–after)",
+                    _("r is for paired designs (within-person, crossover, before–after)"),
                     plan.label,
                 )
             if key in paired_r and paired_r[key][0] != r_text:
                 raise _problem(
                     row,
                     "r",
-                    f"{r_text} differs from r = {paired_r[key][0]} on row {paired_r[key][1]}",
+                    _("%(value)s differs from r = %(earlier)s on row %(row)s")
+                    % {"value": r_text, "earlier": paired_r[key][0], "row": paired_r[key][1]},
                     plan.label,
                 )
             paired_r[key] = (r_text, row)
@@ -507,8 +568,10 @@ def _cells(plan: PlannedStudy):
                 raise _problem(
                     row,
                     stray[0],
-                    "a row without an arm holds the within-person "
-                    "difference: n, mean, sd or se, and r",
+                    _(
+                        "a row without an arm holds the within-person difference: n, mean, sd "
+                        "or se, and r"
+                    ),
                     plan.label,
                 )
             typed = {
@@ -518,7 +581,7 @@ def _cells(plan: PlannedStudy):
             }
             typed["r"] = r_text
             fmt, arm = PAIRED_FORMAT, None
-            where = Where(plan.label, outcome["name"], value["timepoint"], "within-person")
+            where = Where(plan.label, outcome["name"], value["timepoint"], _("within-person"))
             columns = PAIRED_COLUMNS
         else:
             arm = arms[value["arm"]]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from extraction import selectors, services
 from extraction.models import ExtractionLock, Snapshot
@@ -18,33 +20,51 @@ def lock_blockers(review: Review) -> list[str]:
     rows = selectors.study_rows(review)
     if not rows:
         return [
-            "There is no study yet: studies come from records included at full text, or a "
-            "lead adds them."
+            _(
+                "There is no study yet: studies come from records included at full text, or a "
+                "lead adds them."
+            )
         ]
     settings = selectors.extraction_settings(review)
     blockers = []
     waiting = selectors.records_without_study(review).count()
     if waiting:
-        blockers.append(f"{waiting} report(s) included at full text are not yet studies.")
+        blockers.append(
+            ngettext(
+                "%(n)s report(s) included at full text are not yet studies.",
+                "%(n)s report(s) included at full text are not yet studies.",
+                waiting,
+            )
+            % {"n": waiting}
+        )
     for row in rows:
         label = row.study.label
         if row.no_longer_included:
             blockers.append(
-                f"{label}: none of its reports is included at full text any more; delete the "
-                "study or link an included report."
+                _(
+                    "%(study)s: none of its reports is included at full text any more; delete "
+                    "the study or link an included report."
+                )
+                % {"study": label}
             )
         if not row.study.design:
-            blockers.append(f"{label}: the design is not set.")
+            blockers.append(_("%(study)s: the design is not set.") % {"study": label})
         if row.consensus_complete:
             continue
         done = row.done_extractions
         if done < settings.extractors_required:
             blockers.append(
-                f"{label}: {done} of {settings.extractors_required} extraction(s) done; "
-                "consensus not complete."
+                ngettext(
+                    "%(study)s: %(done)s of %(required)s extraction(s) done; consensus not "
+                    "complete.",
+                    "%(study)s: %(done)s of %(required)s extraction(s) done; consensus not "
+                    "complete.",
+                    settings.extractors_required,
+                )
+                % {"study": label, "done": done, "required": settings.extractors_required}
             )
         else:
-            blockers.append(f"{label}: consensus not complete.")
+            blockers.append(_("%(study)s: consensus not complete.") % {"study": label})
     return blockers
 
 
@@ -92,7 +112,7 @@ def extraction_unlock(*, lead: User, review: Review, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
-            {"reason": "Say why extraction is unlocked (the audit log keeps it)."}
+            {"reason": _("Say why extraction is unlocked (the audit log keeps it).")}
         )
     lock = (
         ExtractionLock.objects.select_for_update()
@@ -101,7 +121,7 @@ def extraction_unlock(*, lead: User, review: Review, reason: str) -> None:
         .first()
     )
     if lock is None:
-        raise services.ExtractionNotLocked("Extraction of this review is not locked.")
+        raise services.ExtractionNotLocked(_("Extraction of this review is not locked."))
     audit_record(
         actor=lead,
         review=review,

@@ -10,17 +10,18 @@ locked (an `ExtractionLock` row exists), whatever code runs against the database
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Record, Review
 
 
 class Design(models.TextChoices):
-    PARALLEL = "parallel", "Parallel-group RCT"
-    WITHIN_PERSON = "within_person", "Within-person / split-face"
-    CROSSOVER = "crossover", "Crossover"
-    COHORT = "cohort", "Cohort"
-    CASE_CONTROL = "case_control", "Case–control"
-    BEFORE_AFTER = "before_after", "Before–after"
+    PARALLEL = "parallel", _("Parallel-group RCT")
+    WITHIN_PERSON = "within_person", _("Within-person / split-face")
+    CROSSOVER = "crossover", _("Crossover")
+    COHORT = "cohort", _("Cohort")
+    CASE_CONTROL = "case_control", _("Case–control")
+    BEFORE_AFTER = "before_after", _("Before–after")
 
 
 # Designs whose arms are conditions of one group of participants (two sides or sites, two
@@ -30,9 +31,9 @@ PAIRED_DESIGNS = frozenset({Design.WITHIN_PERSON, Design.CROSSOVER, Design.BEFOR
 
 
 class Provenance(models.TextChoices):
-    SCREENING = "screening", "Included at full text"
-    OTHER_METHODS = "other_methods", "Found by other methods"
-    IMPORTED = "imported_extraction", "Imported extraction"
+    SCREENING = "screening", _("Included at full text")
+    OTHER_METHODS = "other_methods", _("Found by other methods")
+    IMPORTED = "imported_extraction", _("Imported extraction")
 
 
 class ExtractionSettings(models.Model):
@@ -147,8 +148,8 @@ class Extraction(models.Model):
     """One extractor's data for a study, or the study's consensus (`extractor` empty)."""
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="extractions")
@@ -242,9 +243,9 @@ class Arm(_Value):
     an arm is a condition of the one group: a side or site, a period, before or after."""
 
     class Role(models.TextChoices):
-        INTERVENTION = "intervention", "Intervention"
-        CONTROL = "control", "Control"
-        NOT_USED = "not_used", "Not used"
+        INTERVENTION = "intervention", _("Intervention")
+        CONTROL = "control", _("Control")
+        NOT_USED = "not_used", _("Not used")
 
     extraction = models.ForeignKey(Extraction, on_delete=models.CASCADE, related_name="arms")
     position = models.PositiveSmallIntegerField()
@@ -273,8 +274,8 @@ class OutcomeValue(_Value):
     (`sd`) over `n` participants."""
 
     class Basis(models.TextChoices):
-        FINAL = "final", "Final value"
-        CHANGE = "change", "Change from baseline"
+        FINAL = "final", _("Final value")
+        CHANGE = "change", _("Change from baseline")
 
     extraction = models.ForeignKey(
         Extraction, on_delete=models.CASCADE, related_name="outcome_values"
@@ -328,9 +329,9 @@ class ConsensusDecision(models.Model):
     value (`extraction.consensus.item_key`)."""
 
     class Choice(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted from an extractor"
-        TYPED = "typed", "Typed"
-        AGREED = "agreed", "Agreed"
+        ACCEPTED = "accepted", _("Accepted from an extractor")
+        TYPED = "typed", _("Typed")
+        AGREED = "agreed", _("Agreed")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="decisions")

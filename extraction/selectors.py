@@ -8,9 +8,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from extraction.conversions import PAIRED_FORMAT, formats_for
-from extraction.definitions import default_definition, field_of, outcome_of
+from extraction.definitions import default_definition, field_of, outcome_of, shown
 from extraction.models import (
     Arm,
     Extraction,
@@ -241,13 +242,15 @@ def extraction_problems(extraction: Extraction, version: FormVersion) -> list[st
     definition = version.definition
     problems = []
     if extraction.is_consensus and not study.design:
-        problems.append(f"{study.label}: the study's design is not set (a lead sets it).")
+        problems.append(
+            _("%(study)s: the study's design is not set (a lead sets it).") % {"study": study.label}
+        )
     for spec in definition["fields"]:
         answer = data.fields.get(spec["key"])
         if spec["required"] and (answer is None or answer.value is None):
             if extraction.is_consensus and answer is not None:
                 continue  # a consensus may settle on “not reported”
-            problems.append(f"{study.label} · {spec['label']}: required")
+            problems.append(f"{study.label} · {shown(spec['label'])}: " + _("required"))
     for key, answer in data.fields.items():
         spec = field_of(definition, key)
         if spec is None or answer.value is None:
@@ -263,12 +266,18 @@ def extraction_problems(extraction: Extraction, version: FormVersion) -> list[st
         spec = outcome_of(definition, outcome)
         name = spec["name"] if spec else outcome
         arm = arms.get(position) if position is not None else None
-        where = Where(study.label, name, timepoint, arm.label if arm else "within-person")
+        where = Where(study.label, name, timepoint, arm.label if arm else _("within-person"))
         if spec is None:
-            problems.append(f"{where}: the current form has no outcome “{outcome}”")
+            problems.append(
+                _("%(where)s: the current form has no outcome “%(outcome)s”")
+                % {"where": where, "outcome": outcome}
+            )
             continue
         if value.format != PAIRED_FORMAT and value.format not in formats_for(spec["type"]):
-            problems.append(f"{where}: “{value.format}” is not a {spec['type']} format")
+            problems.append(
+                _("%(where)s: “%(format)s” is not a %(type)s format")
+                % {"where": where, "format": value.format, "type": spec["type"]}
+            )
             continue
         try:
             outcome_row_clean(

@@ -13,6 +13,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from extraction import selectors
 from extraction.conversions import PAIRED_FORMAT
@@ -51,12 +53,19 @@ def extraction_guard(review: Review) -> ExtractionSettings:
     found = lock.first()
     if found is not None:
         raise ExtractionLocked(
-            f"Extraction of this review is locked (snapshot v{found.snapshot.version}, by "
-            f"{found.locked_by.get_username()} on {found.locked_at:%Y-%m-%d %H:%M}). A lead "
-            "must unlock it, with a reason, before extraction data can change."
+            _(
+                "Extraction of this review is locked (snapshot v%(version)s, by %(user)s on "
+                "%(when)s). A lead must unlock it, with a reason, before extraction data can "
+                "change."
+            )
+            % {
+                "version": found.snapshot.version,
+                "user": found.locked_by.get_username(),
+                "when": f"{found.locked_at:%Y-%m-%d %H:%M}",
+            }
         )
     if settings is None:
-        settings, _ = ExtractionSettings.objects.get_or_create(review=review)
+        settings, _created = ExtractionSettings.objects.get_or_create(review=review)
         settings = ExtractionSettings.objects.select_for_update().get(pk=settings.pk)
     return settings
 
@@ -80,15 +89,20 @@ def settings_update(*, lead: User, review: Review, data: dict[str, Any]) -> Extr
         membership = Membership.objects.filter(review=review, user=data["arbiter"]).first()
         if membership is None or not membership.can_write:
             raise ValidationError(
-                {"arbiter": f"{data['arbiter'].get_username()} is not a reviewer of this review."}
+                {
+                    "arbiter": _("%(user)s is not a reviewer of this review.")
+                    % {"user": data["arbiter"].get_username()}
+                }
             )
     for name in SETTINGS_FIELDS:
         if name in data:
             setattr(settings, name, data[name])
     if settings.extractors_required not in (1, 2):
-        raise ValidationError({"extractors_required": "Each study is extracted by 1 or 2 people."})
+        raise ValidationError(
+            {"extractors_required": _("Each study is extracted by 1 or 2 people.")}
+        )
     if settings.assumed_r is None or not -1 <= settings.assumed_r <= 1:
-        raise ValidationError({"assumed_r": "A correlation lies between -1 and 1."})
+        raise ValidationError({"assumed_r": _("A correlation lies between -1 and 1.")})
     settings.save()
     changes = field_changes(before, _settings_values(settings))
     if changes:
@@ -162,21 +176,26 @@ def _letters(n: int) -> str:
 def _check_label(review: Review, label: str, study: Study | None = None) -> str:
     label = label.strip()
     if not label:
-        raise ValidationError({"label": "A study needs a label, e.g. Smith 2020."})
+        raise ValidationError({"label": _("A study needs a label, e.g. Smith 2020.")})
     if len(label) > 100:
-        raise ValidationError({"label": "A label has at most 100 characters."})
+        raise ValidationError({"label": _("A label has at most 100 characters.")})
     clash = Study.objects.filter(review=review, label=label)
     if study is not None:
         clash = clash.exclude(pk=study.pk)
     if clash.exists():
-        raise ValidationError({"label": f"Another study of this review is labelled “{label}”."})
+        raise ValidationError(
+            {"label": _("Another study of this review is labelled “%(label)s”.") % {"label": label}}
+        )
     return label
 
 
 def _check_design(design: str) -> str:
     if design and design not in Design.values:
         raise ValidationError(
-            {"design": f"“{design}” is not a design; use one of {', '.join(Design.values)}."}
+            {
+                "design": _("“%(design)s” is not a design; use one of %(designs)s.")
+                % {"design": design, "designs": ", ".join(Design.values)}
+            }
         )
     return design
 
@@ -194,7 +213,7 @@ def study_create(
     """A study added by hand (found in a reference list: PRISMA's “other methods”)."""
     extraction_guard(review)
     if provenance == Provenance.OTHER_METHODS and not citation.strip():
-        raise ValidationError({"citation": "Give the citation of a study added by hand."})
+        raise ValidationError({"citation": _("Give the citation of a study added by hand.")})
     study = Study.objects.create(
         review=review,
         label=_check_label(review, label),
@@ -265,7 +284,10 @@ def report_link(*, lead: User, study: Study, record_id: int) -> StudyReport:
     record = selectors.included_records(review).filter(pk=record_id).first()
     if record is None:
         raise ValidationError(
-            {"record": f"Record {record_id} is not a report included at full text in this review."}
+            {
+                "record": _("Record %(id)s is not a report included at full text in this review.")
+                % {"id": record_id}
+            }
         )
     link = StudyReport.objects.select_related("study").filter(record=record).first()
     if link is not None and link.study_id == study.pk:
@@ -295,12 +317,20 @@ def report_unlink(*, lead: User, study: Study, record_id: int) -> Study:
     link = StudyReport.objects.select_related("record").filter(study=study, record_id=record_id)
     found = link.first()
     if found is None:
-        raise ValidationError({"record": f"Record {record_id} is not a report of {study.label}."})
+        raise ValidationError(
+            {
+                "record": _("Record %(id)s is not a report of %(study)s.")
+                % {"id": record_id, "study": study.label}
+            }
+        )
     if study.reports.count() == 1 and study.provenance == Provenance.SCREENING:
         raise ValidationError(
             {
-                "record": f"Record {record_id} is the only report of {study.label}: delete the "
-                "study instead, or link another report first."
+                "record": _(
+                    "Record %(id)s is the only report of %(study)s: delete the study instead, "
+                    "or link another report first."
+                )
+                % {"id": record_id, "study": study.label}
             }
         )
     record = found.record
@@ -394,8 +424,12 @@ def extraction_start(*, extractor: User, study: Study) -> Extraction:
     others = Extraction.objects.filter(study=study, extractor__isnull=False).count()
     if others >= settings.extractors_required:
         raise ValidationError(
-            f"{study.label} already has its {settings.extractors_required} extractor"
-            f"{'s' if settings.extractors_required > 1 else ''}."
+            ngettext(
+                "%(study)s already has its %(n)s extractor.",
+                "%(study)s already has its %(n)s extractors.",
+                settings.extractors_required,
+            )
+            % {"study": study.label, "n": settings.extractors_required}
         )
     extraction = Extraction.objects.create(
         review=review, study=study, extractor=extractor, form_version=form_current_or_create(review)
@@ -430,10 +464,11 @@ def _editable(extraction: Extraction) -> FormVersion:
     extraction_guard(review)
     current = Extraction.objects.select_for_update().get(pk=extraction.pk)
     if current.status == Extraction.Status.DONE:
-        what = "consensus" if current.is_consensus else "extraction"
-        raise ValidationError(
-            f"The {what} of {extraction.study.label} is marked done: reopen it to change it."
-        )
+        if current.is_consensus:
+            message = _("The consensus of %(study)s is marked done: reopen it to change it.")
+        else:
+            message = _("The extraction of %(study)s is marked done: reopen it to change it.")
+        raise ValidationError(message % {"study": extraction.study.label})
     version = form_current_or_create(review)
     if current.form_version_id != version.pk:
         current.form_version = version
@@ -485,7 +520,12 @@ def field_save(
     version = _editable(extraction)
     definition = field_of(version.definition, key)
     if definition is None:
-        raise ValidationError({"key": f"The form (v{version.number}) has no field “{key}”."})
+        raise ValidationError(
+            {
+                "key": _("The form (v%(number)s) has no field “%(key)s”.")
+                % {"number": version.number, "key": key}
+            }
+        )
     where = Where(extraction.study.label)
     clean = field_value_clean(definition, value, where)
     notes = {"source": source.strip()[:200], "quote": quote.strip(), "flag": flag.strip()[:200]}
@@ -498,7 +538,7 @@ def field_save(
                 user, extraction, "extraction.value_cleared", extraction, {key: [before, None]}
             )
         return None
-    saved, _ = StudyFieldValue.objects.update_or_create(
+    saved, _created = StudyFieldValue.objects.update_or_create(
         extraction=extraction,
         key=key,
         defaults={
@@ -528,16 +568,21 @@ def arm_save(
 ) -> Arm:
     version = _editable(extraction)
     label = (label or "").strip()
-    where = Where(extraction.study.label, arm=label or f"arm {position}")
+    where = Where(extraction.study.label, arm=label or _("arm %(n)s") % {"n": position})
     if not label:
-        raise ValidationError(f"{where}: an arm needs a name.")
+        raise ValidationError(_("%(where)s: an arm needs a name.") % {"where": where})
     if position < 1 or position > 20:
-        raise ValidationError(f"{where}: arms are numbered 1 to 20.")
+        raise ValidationError(_("%(where)s: arms are numbered 1 to 20.") % {"where": where})
     if role not in Arm.Role.values:
-        raise ValidationError(f"{where}: role “{role}” is not one of {', '.join(Arm.Role.values)}.")
+        raise ValidationError(
+            _("%(where)s: role “%(role)s” is not one of %(roles)s.")
+            % {"where": where, "role": role, "roles": ", ".join(Arm.Role.values)}
+        )
     size = number(n, where, "n")
     if size is not None and size < 1:
-        raise ValidationError(f"{where} · n: must be at least 1 (got {size:g})")
+        raise ValidationError(
+            f"{where} · n: " + _("must be at least 1 (got %(value)s)") % {"value": f"{size:g}"}
+        )
     size_int = int(size) if size is not None else None
     if size_int is not None:
         too_many = OutcomeValue.objects.filter(
@@ -545,12 +590,21 @@ def arm_save(
         ).first()
         if too_many is not None:
             raise ValidationError(
-                f"{where} · n: {size_int} is fewer than the {too_many.n} analysed for "
-                f"{too_many.outcome} at {too_many.timepoint}."
+                f"{where} · n: "
+                + _(
+                    "%(n)s is fewer than the %(analysed)s analysed for %(outcome)s at "
+                    "%(timepoint)s."
+                )
+                % {
+                    "n": size_int,
+                    "analysed": too_many.n,
+                    "outcome": too_many.outcome,
+                    "timepoint": too_many.timepoint,
+                }
             )
     existing = Arm.objects.filter(extraction=extraction, position=position).first()
     before = (existing.label, existing.n, existing.role) if existing else None
-    arm, _ = Arm.objects.update_or_create(
+    arm, _created = Arm.objects.update_or_create(
         extraction=extraction,
         position=position,
         defaults={
@@ -581,7 +635,9 @@ def arm_delete(*, user: User, extraction: Extraction, position: int) -> None:
     _editable(extraction)
     arm = Arm.objects.filter(extraction=extraction, position=position).first()
     if arm is None:
-        raise ValidationError(f"{extraction.study.label} has no arm {position}.")
+        raise ValidationError(
+            _("%(study)s has no arm %(n)s.") % {"study": extraction.study.label, "n": position}
+        )
     _audit_value(
         user,
         extraction,
@@ -597,13 +653,20 @@ def _outcome_target(extraction: Extraction, version: FormVersion, outcome: str, 
     definition = outcome_of(version.definition, outcome)
     if definition is None:
         raise ValidationError(
-            {"outcome": f"The form (v{version.number}) has no outcome “{outcome}”."}
+            {
+                "outcome": _("The form (v%(number)s) has no outcome “%(outcome)s”.")
+                % {"number": version.number, "outcome": outcome}
+            }
         )
     if timepoint not in definition["timepoints"]:
         raise ValidationError(
             {
-                "timepoint": f"{definition['name']} has no time point “{timepoint}” (it has: "
-                f"{', '.join(definition['timepoints'])})."
+                "timepoint": _("%(outcome)s has no time point “%(timepoint)s” (it has: %(all)s).")
+                % {
+                    "outcome": definition["name"],
+                    "timepoint": timepoint,
+                    "all": ", ".join(definition["timepoints"]),
+                }
             }
         )
     return definition
@@ -634,15 +697,21 @@ def outcome_row_save(
         if position is None:
             if not study.is_paired:
                 raise ValidationError(
-                    f"{Where(study.label, definition['name'], timepoint)}: the within-person "
-                    "row (r, mean difference) is for paired designs; set the study's design."
+                    _(
+                        "%(where)s: the within-person row (r, mean difference) is for paired "
+                        "designs; set the study's design."
+                    )
+                    % {"where": Where(study.label, definition["name"], timepoint)}
                 )
             arm, fmt = None, PAIRED_FORMAT
-            where = Where(study.label, definition["name"], timepoint, "within-person")
+            where = Where(study.label, definition["name"], timepoint, _("within-person"))
         else:
             arm = arms.get(int(position))
             if arm is None:
-                raise ValidationError(f"{study.label} has no arm {position}: add it first.")
+                raise ValidationError(
+                    _("%(study)s has no arm %(n)s: add it first.")
+                    % {"study": study.label, "n": position}
+                )
             where = Where(study.label, definition["name"], timepoint, arm.label)
         existing = OutcomeValue.objects.filter(
             extraction=extraction, outcome=outcome, timepoint=timepoint, arm=arm
@@ -669,7 +738,7 @@ def outcome_row_save(
             arm_n=arm.n if arm is not None else None,
         )
         a = clean.analysable
-        value, _ = OutcomeValue.objects.update_or_create(
+        value, _created = OutcomeValue.objects.update_or_create(
             extraction=extraction,
             outcome=outcome,
             timepoint=timepoint,
@@ -720,7 +789,7 @@ def extraction_done(*, user: User, extraction: Extraction) -> Extraction:
     """Mark an extractor's extraction finished: every value complete and valid, every required
     field answered. Its values then feed the comparison."""
     if extraction.is_consensus:
-        raise ValidationError("A consensus is completed on the comparison page.")
+        raise ValidationError(_("A consensus is completed on the comparison page."))
     version = _editable(extraction)
     problems = selectors.extraction_problems(extraction, version)
     if problems:
@@ -749,7 +818,8 @@ def extraction_reopen(*, user: User, extraction: Extraction) -> Extraction:
         consensus = Extraction.objects.filter(study=extraction.study, extractor__isnull=True)
         if consensus.filter(status=Extraction.Status.DONE).exists():
             raise ValidationError(
-                f"The consensus of {extraction.study.label} is complete; a lead reopens it first."
+                _("The consensus of %(study)s is complete; a lead reopens it first.")
+                % {"study": extraction.study.label}
             )
     Extraction.objects.filter(pk=extraction.pk).update(
         status=Extraction.Status.IN_PROGRESS, done_by=None, done_at=None

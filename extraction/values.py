@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from extraction.conversions import (
     ALL_INPUTS,
@@ -28,6 +29,7 @@ from extraction.conversions import (
     analysable,
     formats_for,
 )
+from extraction.definitions import shown
 
 
 @dataclass(frozen=True)
@@ -40,14 +42,19 @@ class Where:
     def __str__(self) -> str:
         parts = [self.study]
         if self.outcome:
-            parts.append(f"{self.outcome} at {self.timepoint}" if self.timepoint else self.outcome)
+            parts.append(
+                _("%(outcome)s at %(timepoint)s")
+                % {"outcome": self.outcome, "timepoint": self.timepoint}
+                if self.timepoint
+                else self.outcome
+            )
         if self.arm:
             parts.append(self.arm)
         return " · ".join(parts)
 
     def error(self, name: str, message: str) -> ValueProblem:
         label = LABELS.get(name, name)
-        return ValueProblem(f"{self} · {label}: {message}", name)
+        return ValueProblem(f"{self} · {label}: {message}", name)  # punctuation only
 
 
 class ValueProblem(ValidationError):
@@ -64,7 +71,7 @@ def number(text: Any, where: Where, name: str) -> float | None:
     if text is None:
         return None
     if isinstance(text, bool):
-        raise where.error(name, f"“{text}” is not a number")
+        raise where.error(name, _("“%(text)s” is not a number") % {"text": text})
     if isinstance(text, int | float):
         value = float(text)
     else:
@@ -74,12 +81,15 @@ def number(text: Any, where: Where, name: str) -> float | None:
         try:
             value = float(text)
         except ValueError:
-            hint = " (use a point for decimals)" if "," in text else ""
-            raise where.error(name, f"“{text}” is not a number{hint}") from None
+            if "," in text:
+                message = _("“%(text)s” is not a number (use a point for decimals)")
+            else:
+                message = _("“%(text)s” is not a number")
+            raise where.error(name, message % {"text": text}) from None
     if not math.isfinite(value):
-        raise where.error(name, f"“{text}” is not a finite number")
+        raise where.error(name, _("“%(text)s” is not a finite number") % {"text": text})
     if name in WHOLE and value != int(value):
-        raise where.error(name, f"{text} is not a whole number")
+        raise where.error(name, _("%(text)s is not a whole number") % {"text": text})
     return value
 
 
@@ -119,13 +129,15 @@ def outcome_row_clean(
         formats = formats_for(outcome_type)
         if fmt not in formats:
             raise where.error(
-                "format", f"“{fmt}” is not a {outcome_type} format ({', '.join(formats)})"
+                "format",
+                _("“%(format)s” is not a %(type)s format (%(formats)s)")
+                % {"format": fmt, "type": outcome_type, "formats": ", ".join(formats)},
             )
         needed = formats[fmt][1]
         allowed = needed
     unknown = [k for k, v in typed.items() if k in ALL_INPUTS and k not in allowed and _given(v)]
     if unknown:
-        raise where.error(unknown[0], f"not part of the format “{fmt}”")
+        raise where.error(unknown[0], _("not part of the format “%(format)s”") % {"format": fmt})
     x = {}
     for name in allowed:
         value = number(typed.get(name), where, name)
@@ -138,7 +150,7 @@ def outcome_row_clean(
     if fmt == PAIRED_FORMAT and {"diff_mean", "diff_se"} <= set(x) and "n" not in x:
         missing.append("n")
     if missing and complete:
-        raise where.error(missing[0], "missing")
+        raise where.error(missing[0], _("missing"))
     reported = {name: _typed(typed[name]) for name in allowed if name in x}
     if missing:
         return CleanRow(fmt, reported, Analysable(), missing)
@@ -156,37 +168,59 @@ def _given(value: Any) -> bool:
 def _check(where: Where, fmt: str, x: dict[str, float], arm_n: int | None) -> None:
     for name in ("sd", "se", "diff_sd", "diff_se"):
         if name in x and x[name] <= 0:
-            raise where.error(name, f"must be greater than 0 (got {x[name]:g})")
+            raise where.error(
+                name, _("must be greater than 0 (got %(value)s)") % {"value": f"{x[name]:g}"}
+            )
     if "n" in x:
         if x["n"] < 1:
-            raise where.error("n", f"must be at least 1 (got {x['n']:g})")
+            raise where.error(
+                "n", _("must be at least 1 (got %(value)s)") % {"value": f"{x['n']:g}"}
+            )
         if arm_n is not None and x["n"] > arm_n:
             raise where.error(
-                "n", f"{x['n']:g} is more than the arm's {arm_n} randomised participants"
+                "n",
+                _("%(n)s is more than the arm's %(arm_n)s randomised participants")
+                % {"n": f"{x['n']:g}", "arm_n": arm_n},
             )
     if "events" in x:
         if x["events"] < 0:
-            raise where.error("events", f"must not be negative (got {x['events']:g})")
+            raise where.error(
+                "events", _("must not be negative (got %(value)s)") % {"value": f"{x['events']:g}"}
+            )
         if "n" in x and x["events"] > x["n"]:
-            raise where.error("events", f"{x['events']:g} events exceed the total of {x['n']:g}")
+            raise where.error(
+                "events",
+                _("%(events)s events exceed the total of %(n)s")
+                % {"events": f"{x['events']:g}", "n": f"{x['n']:g}"},
+            )
     if "r" in x and not -1 <= x["r"] <= 1:
-        raise where.error("r", f"a correlation lies between -1 and 1 (got {x['r']:g})")
+        raise where.error(
+            "r", _("a correlation lies between -1 and 1 (got %(value)s)") % {"value": f"{x['r']:g}"}
+        )
     if "ci_low" in x and "ci_high" in x:
         if x["ci_low"] >= x["ci_high"]:
             raise where.error(
-                "ci_high", f"{x['ci_high']:g} is not above the lower limit {x['ci_low']:g}"
+                "ci_high",
+                _("%(high)s is not above the lower limit %(low)s")
+                % {"high": f"{x['ci_high']:g}", "low": f"{x['ci_low']:g}"},
             )
         if "mean" in x and not x["ci_low"] <= x["mean"] <= x["ci_high"]:
             raise where.error(
-                "mean", f"{x['mean']:g} lies outside its 95% CI {x['ci_low']:g} to {x['ci_high']:g}"
+                "mean",
+                _("%(mean)s lies outside its 95%% CI %(low)s to %(high)s")
+                % {
+                    "mean": f"{x['mean']:g}",
+                    "low": f"{x['ci_low']:g}",
+                    "high": f"{x['ci_high']:g}",
+                },
             )
     order = [(name, x[name]) for name in ("min", "q1", "median", "q3", "max") if name in x]
     for (low_name, low), (high_name, high) in pairwise(order):
         if low > high:
             raise where.error(
                 high_name,
-                f"{high:g} is below {LABELS[low_name]} {low:g} (expected min ≤ Q1 ≤ median ≤ "
-                "Q3 ≤ max)",
+                _("%(high)s is below %(name)s %(low)s (expected min ≤ Q1 ≤ median ≤ Q3 ≤ max)")
+                % {"high": f"{high:g}", "name": LABELS[low_name], "low": f"{low:g}"},
             )
 
 
@@ -196,7 +230,7 @@ NO = {"no", "n", "false", "0", "否"}
 
 def field_value_clean(definition: dict, typed: Any, where: Where) -> Any:
     """A study-level answer in its stored form (None: not reported)."""
-    label = definition["label"]
+    label = shown(definition["label"])
     kind = definition["type"]
 
     def error(message: str) -> ValidationError:
@@ -209,42 +243,48 @@ def field_value_clean(definition: dict, typed: Any, where: Where) -> Any:
         values = [str(v).strip() for v in values if str(v).strip()]
         wrong = [v for v in values if v not in definition["choices"]]
         if wrong:
-            raise error(f"“{wrong[0]}” is not one of: {'; '.join(definition['choices'])}")
+            raise error(
+                _("“%(text)s” is not one of: %(choices)s")
+                % {"text": wrong[0], "choices": "; ".join(definition["choices"])}
+            )
         return values or None
     if isinstance(typed, list):
-        raise error("give one value")
+        raise error(_("give one value"))
     text = str(typed).strip()
     if not text:
         return None
     if kind == "text":
         if len(text) > 2000:
-            raise error("longer than 2000 characters")
+            raise error(_("longer than 2000 characters"))
         return text
     if kind in ("number", "integer"):
         try:
             value = float(text)
         except ValueError:
-            raise error(f"“{text}” is not a number") from None
+            raise error(_("“%(text)s” is not a number") % {"text": text}) from None
         if not math.isfinite(value):
-            raise error(f"“{text}” is not a finite number")
+            raise error(_("“%(text)s” is not a finite number") % {"text": text})
         if kind == "integer":
             if value != int(value):
-                raise error(f"{text} is not a whole number")
+                raise error(_("%(text)s is not a whole number") % {"text": text})
             return int(value)
         return value
     if kind == "choice":
         if text not in definition["choices"]:
-            raise error(f"“{text}” is not one of: {'; '.join(definition['choices'])}")
+            raise error(
+                _("“%(text)s” is not one of: %(choices)s")
+                % {"text": text, "choices": "; ".join(definition["choices"])}
+            )
         return text
     if kind == "date":
         try:
             return datetime.date.fromisoformat(text).isoformat()
         except ValueError:
-            raise error(f"“{text}” is not a date (YYYY-MM-DD)") from None
+            raise error(_("“%(text)s” is not a date (YYYY-MM-DD)") % {"text": text}) from None
     if kind == "yes_no":
         if text.lower() in YES:
             return True
         if text.lower() in NO:
             return False
-        raise error(f"“{text}” is not yes or no")
-    raise error(f"unknown field type “{kind}”")
+        raise error(_("“%(text)s” is not yes or no") % {"text": text})
+    raise error(_("unknown field type “%(kind)s”") % {"kind": kind})

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from extraction import consensus, exports, importer, locking, selectors, services
@@ -102,7 +104,7 @@ def study_new(request: HttpRequest, review_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{study.label} added.")
+            messages.success(request, _("%(study)s added.") % {"study": study.label})
             return redirect("extraction:study", review_id=review.pk, study_id=study.pk)
     return render(request, "extraction/study_new.html", {"review": review, "form": form})
 
@@ -118,7 +120,7 @@ def study_edit(request: HttpRequest, review_id: int, study_id: int) -> HttpRespo
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, f"{study.label} saved.")
+            messages.success(request, _("%(study)s saved.") % {"study": study.label})
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -135,14 +137,14 @@ def study_delete(request: HttpRequest, review_id: int, study_id: int) -> HttpRes
     except ValidationError as exc:
         _errors(request, exc)
         return redirect("extraction:study", review_id=study.review.pk, study_id=study.pk)
-    messages.success(request, f"{study.label} deleted.")
+    messages.success(request, _("%(study)s deleted.") % {"study": study.label})
     return redirect("extraction:studies", review_id=study.review.pk)
 
 
 def _record_id(request: HttpRequest) -> int:
     value = request.POST.get("record", "")
     if not value.isdecimal():
-        raise Http404("No such record.")
+        raise Http404(_("No such record."))
     return int(value)
 
 
@@ -155,7 +157,7 @@ def report_link(request: HttpRequest, review_id: int, study_id: int) -> HttpResp
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, "Report linked.")
+        messages.success(request, _("Report linked."))
     return redirect("extraction:study", review_id=study.review.pk, study_id=study.pk)
 
 
@@ -168,7 +170,9 @@ def report_unlink(request: HttpRequest, review_id: int, study_id: int) -> HttpRe
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"Report separated: it is now {own.label}.")
+        messages.success(
+            request, _("Report separated: it is now %(study)s.") % {"study": own.label}
+        )
     return redirect("extraction:study", review_id=study.review.pk, study_id=study.pk)
 
 
@@ -218,7 +222,9 @@ def form_builder(request: HttpRequest, review_id: int) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            messages.success(request, f"Form saved (version {version.number}).")
+            messages.success(
+                request, _("Form saved (version %(number)s).") % {"number": version.number}
+            )
             return redirect("extraction:form", review_id=review.pk)
     context = {
         "review": review,
@@ -280,7 +286,9 @@ def lock(request: HttpRequest, review_id: int) -> HttpResponse:
         _errors(request, exc)
     else:
         messages.success(
-            request, f"Extraction locked: snapshot v{snapshot.version}, SHA-256 {snapshot.sha256}."
+            request,
+            _("Extraction locked: snapshot v%(version)s, SHA-256 %(sha256)s.")
+            % {"version": snapshot.version, "sha256": snapshot.sha256},
         )
     return redirect("extraction:lock", review_id=review.pk)
 
@@ -296,7 +304,7 @@ def unlock(request: HttpRequest, review_id: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, "Extraction unlocked; the next lock writes a new snapshot.")
+        messages.success(request, _("Extraction unlocked; the next lock writes a new snapshot."))
     return redirect("extraction:lock", review_id=review.pk)
 
 
@@ -306,7 +314,7 @@ def import_upload(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, lead=True)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose a CSV or XLSX file to import.")
+        messages.error(request, _("Choose a CSV or XLSX file to import."))
         return redirect("extraction:lock", review_id=review.pk)
     upload = form.cleaned_data["file"]
     try:
@@ -318,15 +326,32 @@ def import_upload(request: HttpRequest, review_id: int) -> HttpResponse:
             replace=form.cleaned_data["replace"],
         )
     except ValidationError as exc:
-        messages.error(request, f"Nothing was imported. {' '.join(exc.messages)}")
+        messages.error(
+            request, _("Nothing was imported. %(errors)s") % {"errors": " ".join(exc.messages)}
+        )
         return redirect("extraction:lock", review_id=review.pk)
     messages.success(
         request,
-        f"Imported {summary.rows} rows: {len(summary.studies_added)} studies added, "
-        f"{len(summary.studies_replaced)} replaced (form v{summary.form_version}).",
+        ngettext(
+            "Imported %(rows)s row: %(added)s studies added, %(replaced)s replaced (form "
+            "v%(version)s).",
+            "Imported %(rows)s rows: %(added)s studies added, %(replaced)s replaced (form "
+            "v%(version)s).",
+            summary.rows,
+        )
+        % {
+            "rows": summary.rows,
+            "added": len(summary.studies_added),
+            "replaced": len(summary.studies_replaced),
+            "version": summary.form_version,
+        },
     )
     for label, problems in summary.incomplete.items():
-        messages.warning(request, f"{label}: consensus left open — {'; '.join(problems)}")
+        messages.warning(
+            request,
+            _("%(study)s: consensus left open — %(problems)s")
+            % {"study": label, "problems": "; ".join(problems)},
+        )
     return redirect("extraction:studies", review_id=review.pk)
 
 

@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from extraction import consensus, selectors, services
@@ -22,7 +24,7 @@ from extraction.conversions import (
     PAIRED_INPUTS,
     formats_for,
 )
-from extraction.definitions import outcome_of
+from extraction.definitions import outcome_of, shown
 from extraction.models import Arm, Extraction
 from extraction.services import item_of
 
@@ -110,7 +112,12 @@ def _entry_context(request: HttpRequest, extraction: Extraction) -> dict:
         value = answer.value if answer else None
         fields.append(
             {
-                "spec": spec,
+                # The built-in fields' labels and help are stored in English: shown translated.
+                "spec": {
+                    **spec,
+                    "label": shown(spec["label"]),
+                    "help": shown(spec["help"]),
+                },
                 "answer": answer,
                 "text": ""
                 if value is None
@@ -249,7 +256,7 @@ def arm_add(request: HttpRequest, review_id: int, extraction_id: int):
             user=request.user,
             extraction=extraction,
             position=position,
-            label=request.POST.get("label", "").strip() or f"Arm {position}",
+            label=request.POST.get("label", "").strip() or _("Arm %(n)s") % {"n": position},
             n=request.POST.get("n", ""),
             role=roles[position - 1] if position <= 2 else Arm.Role.NOT_USED,
         )
@@ -312,15 +319,15 @@ def row_save(request: HttpRequest, review_id: int, extraction_id: int):
     except ValidationError as exc:
         return _state(request, error=" ".join(exc.messages), status=400)
     missing = [
-        f"{value.arm.label if value.arm_id else 'within-person'}: "
-        + ", ".join(LABELS[m] for m in clean.missing)
+        f"{value.arm.label if value.arm_id else _('within-person')}: "
+        + ", ".join(str(LABELS[m]) for m in clean.missing)
         for value, clean in saved
         if value is not None and clean is not None and clean.missing
     ]
     return _state(
         request,
-        notes=[f"Incomplete — {m} missing" for m in missing],
-        values=[value for value, _ in saved if value is not None],
+        notes=[_("Incomplete — %(what)s missing") % {"what": m} for m in missing],
+        values=[value for value, _clean in saved if value is not None],
     )
 
 
@@ -331,11 +338,15 @@ def done(request: HttpRequest, review_id: int, extraction_id: int):
     try:
         services.extraction_done(user=request.user, extraction=extraction)
     except ValidationError as exc:
-        messages.error(request, "Not marked done: " + "; ".join(exc.messages))
+        messages.error(
+            request, _("Not marked done: %(problems)s") % {"problems": "; ".join(exc.messages)}
+        )
         return redirect(
             "extraction:entry", review_id=extraction.review.pk, extraction_id=extraction.pk
         )
-    messages.success(request, f"Your extraction of {extraction.study.label} is done.")
+    messages.success(
+        request, _("Your extraction of %(study)s is done.") % {"study": extraction.study.label}
+    )
     return redirect("extraction:studies", review_id=extraction.review.pk)
 
 
@@ -416,7 +427,15 @@ def consensus_agreeing(request: HttpRequest, review_id: int, study_id: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{n} agreeing value(s) taken into the consensus.")
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s agreeing value(s) taken into the consensus.",
+                "%(n)s agreeing value(s) taken into the consensus.",
+                n,
+            )
+            % {"n": n},
+        )
     return _back_to_compare(study)
 
 
@@ -430,7 +449,9 @@ def consensus_complete(request: HttpRequest, review_id: int, study_id: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"The consensus of {study.label} is complete.")
+        messages.success(
+            request, _("The consensus of %(study)s is complete.") % {"study": study.label}
+        )
     return _back_to_compare(study)
 
 

@@ -3,11 +3,12 @@ the PRISMA page, the demo). Nothing imports it; it may import every app (STYLE.m
 
 from django.apps import AppConfig
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class LifecycleConfig(AppConfig):
     name = "lifecycle"
-    verbose_name = "Review lifecycle"
+    verbose_name = _("Review lifecycle")
 
     def ready(self) -> None:
         from reviews import hooks
@@ -15,7 +16,7 @@ class LifecycleConfig(AppConfig):
         hooks.tab_register(
             "dashboard",
             hooks.NavTab(
-                "Dashboard", 0, lambda review: reverse("lifecycle:dashboard", args=[review.pk])
+                _("Dashboard"), 0, lambda review: reverse("lifecycle:dashboard", args=[review.pk])
             ),
         )
         hooks.tab_register(

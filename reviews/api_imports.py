@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -86,18 +87,24 @@ class ImportUploadSerializer(serializers.Serializer):
         if not isinstance(value, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
-            raise serializers.ValidationError("Give a JSON object of field names to column names.")
+            raise serializers.ValidationError(
+                _("Give a JSON object of field names to column names.")
+            )
         unknown = sorted(set(value) - set(generic_csv.FIELDS))
         if unknown:
             raise serializers.ValidationError(
-                f"Not fields: {', '.join(unknown)}; the fields are {', '.join(generic_csv.FIELDS)}."
+                _("Not fields: %(unknown)s; the fields are %(fields)s.")
+                % {"unknown": ", ".join(unknown), "fields": ", ".join(generic_csv.FIELDS)}
             )
         return value
 
     def validate(self, data: dict) -> dict:
         if data.get("column_mapping") and data.get("format", "") not in ("", generic_csv.NAME):
             raise serializers.ValidationError(
-                {"column_mapping": f"A column mapping reads the file as {generic_csv.NAME}."}
+                {
+                    "column_mapping": _("A column mapping reads the file as %(format)s.")
+                    % {"format": generic_csv.NAME}
+                }
             )
         return data
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reviews import hooks
 from reviews.audit import audit_record
@@ -301,15 +302,18 @@ def cluster_undo(
         cluster = DuplicateCluster.objects.select_for_update().get(pk=cluster.pk)
         if cluster.superseded_by_id:
             raise ValidationError(
-                f"Duplicate group #{cluster.pk} was replaced by group #{cluster.superseded_by_id};"
-                " undo that one."
+                _("Duplicate group #%(pk)s was replaced by group #%(new)s; undo that one.")
+                % {"pk": cluster.pk, "new": cluster.superseded_by_id}
             )
         if not cluster.is_active:
-            raise ValidationError(f"Duplicate group #{cluster.pk} was already undone.")
+            raise ValidationError(
+                _("Duplicate group #%(pk)s was already undone.") % {"pk": cluster.pk}
+            )
         started = _work_started(cluster)
         if started and not confirm:
             raise ValidationError(
-                f"{started}. Confirm to undo the merge; what was done with the records is kept."
+                _("%(started)s. Confirm to undo the merge; what was done with the records is kept.")
+                % {"started": started}
             )
         member_ids = sorted(cluster.members.values_list("pk", flat=True))
         Record.objects.filter(pk__in=member_ids).update(cluster=None)
@@ -352,8 +356,8 @@ def pair_decide(*, user: User, pair: DuplicatePair, duplicate: bool) -> Duplicat
         pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
         if pair.status not in (DuplicatePair.Status.PENDING,) and not pair.held:
             raise ValidationError(
-                f"This pair is {pair.get_status_display().lower()}; only pairs waiting for a "
-                "person can be decided."
+                _("This pair is %(status)s; only pairs waiting for a person can be decided.")
+                % {"status": pair.get_status_display().lower()}
             )
         status = DuplicatePair.Status.DUPLICATE if duplicate else DuplicatePair.Status.NOT_DUPLICATE
         old = pair.status
@@ -365,7 +369,7 @@ def pair_decide(*, user: User, pair: DuplicatePair, duplicate: bool) -> Duplicat
             )
             if len(clusters_of) == 1 and None not in clusters_of:
                 raise ValidationError(
-                    "These two records are in the same duplicate group; undo the group first."
+                    _("These two records are in the same duplicate group; undo the group first.")
                 )
         pair.status, pair.held = status, False
         pair.decided_by, pair.decided_at = user, timezone.now()

@@ -2,6 +2,9 @@
 list the model, the readers, the exports, the API and deduplication use. Plain Python, so the
 readers and the dedup engine, which do not need Django, can import it too."""
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 BIBLIOGRAPHIC_FIELDS = (
     "title",
     "abstract",
@@ -22,3 +25,23 @@ BIBLIOGRAPHIC_FIELDS = (
 
 # The fields that say which publication a record is: what the duplicates page sets side by side.
 CITATION_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid")
+
+# What people read for each field (column mapping, the duplicates comparison). Lazy, so the
+# readers and the dedup engine, which never show a label, need no Django settings.
+FIELD_LABELS = {
+    "title": _("Title"),
+    "abstract": _("Abstract"),
+    "authors": _("Authors"),
+    "year": _("Year"),
+    "journal": _("Journal"),
+    "volume": _("Volume"),
+    "issue": _("Issue"),
+    "pages": _("Pages"),
+    "doi": "DOI",
+    "pmid": "PMID",
+    "other_ids": _("Other identifiers"),
+    "keywords": _("Keywords"),
+    "language": pgettext_lazy("record field", "Language"),
+    "publication_type": _("Publication type"),
+    "translated_title": _("Translated title"),
+}

@@ -13,6 +13,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from reviews.jobs import job_start
 from reviews.models import Job, SearchImport
@@ -25,7 +28,7 @@ LISTED_ON_PAGE = 50
 
 def rejected_text(item: dict[str, Any]) -> str:
     """``record 2 (line 3): no title``"""
-    return f"record {item['record']} (line {item['line']}): {item['message']}"
+    return _("record %(record)s (line %(line)s): %(message)s") % item
 
 
 class ImportRefused(ValidationError):
@@ -37,22 +40,31 @@ class RecordsRefused(ImportRefused):
 
     def __init__(self, file_name: str, rejected: list[dict[str, Any]], found: int):
         self.rejected = rejected
-        named = "; ".join(rejected_text(item) for item in rejected[:NAMED_IN_MESSAGE])
+        named = pgettext("import list separator", "; ").join(
+            rejected_text(item) for item in rejected[:NAMED_IN_MESSAGE]
+        )
         more = len(rejected) - NAMED_IN_MESSAGE
         if more > 0:
-            named += f"; and {more} more"
+            named = _("%(named)s; and %(more)s more") % {"named": named, "more": more}
         count = len(rejected)
         valid = found - count
         choice = (
-            f"Correct the file, or import the {valid} valid records and skip "
-            f"{'these' if count > 1 else 'this'} {count}."
+            ngettext(
+                "Correct the file, or import the %(valid)s valid records and skip this %(count)s.",
+                "Correct the file, or import the %(valid)s valid records and skip these %(count)s.",
+                count,
+            )
+            % {"valid": valid, "count": count}
             if valid
-            else "No record of the file can be imported."
+            else _("No record of the file can be imported.")
         )
-        super().__init__(
-            f"{file_name}: {named}. {count} of {found} records cannot be imported, so "
-            f"nothing was imported. {choice}"
-        )
+        # The file name first, as in every refusal: pages that name the file beside the
+        # message leave it out (imports_text.without_file_name).
+        problem = _(
+            "%(named)s. %(count)s of %(found)s records cannot be imported, so nothing was "
+            "imported. %(choice)s"
+        ) % {"named": named, "count": count, "found": found, "choice": choice}
+        super().__init__(f"{file_name}: {problem}")
 
 
 def import_skip_invalid(*, user: User, search_import: SearchImport, skip: int) -> Job:
@@ -68,20 +80,27 @@ def import_skip_invalid(*, user: User, search_import: SearchImport, skip: int) -
         )
         if search_import.status != SearchImport.Status.FAILED or not search_import.rejected_count:
             raise ValidationError(
-                f"{search_import.file_name} was not refused for unusable records, so there "
-                "is nothing to skip."
+                _("%(file)s was not refused for unusable records, so there is nothing to skip.")
+                % {"file": search_import.file_name}
             )
         if skip != search_import.rejected_count:
             raise ValidationError(
-                f"{search_import.file_name} has {search_import.rejected_count} unusable "
-                f"records, not {skip}; review the list and confirm its number."
+                _(
+                    "%(file)s has %(count)s unusable records, not %(skip)s; review the list and "
+                    "confirm its number."
+                )
+                % {
+                    "file": search_import.file_name,
+                    "count": search_import.rejected_count,
+                    "skip": skip,
+                }
             )
         search_import.skip_invalid = True
         search_import.job = job_start(
             kind="import",
             review=search_import.review,
             user=user,
-            params={"search_import": search_import.pk},
+            params={"search_import": search_import.pk, "language": translation.get_language()},
         )
         search_import.save(update_fields=["skip_invalid", "job"])
     return search_import.job

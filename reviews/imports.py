@@ -22,6 +22,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from reviews.audit import audit_record
 from reviews.import_rejects import ImportRefused, RecordsRefused
@@ -49,6 +52,13 @@ BATCH_SIZE = 2000
 PREVIEW_RECORDS = 5
 # Skipped parts of a file are all counted, and the first ones listed with their lines.
 SKIPPED_LISTED = 1000
+# A record's warnings, kept in English as the keys of SearchImport.warnings (the API's too);
+# pages translate them (reviews.templatetags.imports_text).
+NO_ABSTRACT = gettext_noop("no abstract")
+NO_DOI = gettext_noop("no DOI")
+NO_AUTHORS = gettext_noop("no authors")
+NO_YEAR = gettext_noop("no year")
+NUL_REMOVED = gettext_noop("NUL characters removed")
 _PARSED_FIELDS = tuple(
     f.name for f in dataclasses.fields(ParsedRecord) if f.name not in ("line", "warnings")
 )
@@ -81,7 +91,9 @@ def _detect(path: Path, *, format_name: str, encoding: str) -> tuple[ModuleType,
         try:
             text = head.decode(codec_of(encoding), errors="ignore")
         except LookupError:
-            raise ImportFailure(f"“{encoding}” is not an encoding Python knows") from None
+            raise ImportFailure(
+                _("“%(encoding)s” is not an encoding Python knows") % {"encoding": encoding}
+            ) from None
         reader = detect_format(text)
     if encoding == MIXED and getattr(reader, "XML", False):
         encoding = detect_encoding(head)  # an XML file says its own encoding
@@ -96,8 +108,11 @@ def _save_upload(upload: File, search_import: SearchImport) -> None:
         size += len(chunk)
     if size > settings.MAX_UPLOAD_SIZE:
         raise ImportFailure(
-            f"the file is {size / 1048576:.1f} MB; the limit is "
-            f"{settings.MAX_UPLOAD_SIZE / 1048576:.0f} MB (setting MAX_UPLOAD_MB)"
+            _("the file is %(size)s MB; the limit is %(limit)s MB (setting MAX_UPLOAD_MB)")
+            % {
+                "size": f"{size / 1048576:.1f}",
+                "limit": f"{settings.MAX_UPLOAD_SIZE / 1048576:.0f}",
+            }
         )
     search_import.file_sha256 = digest.hexdigest()
     search_import.file_size = size
@@ -146,10 +161,14 @@ def _preview(
             raise
         return {**preview, "records": [], "problem": str(failure)}
     if not records:
-        raise ImportFailure(f"no records were found in this {search_import.format} file")
+        raise ImportFailure(_no_records(search_import))
     preview["records"] = [_shown(r) for r in records]
     preview["skipped"] = skipped
     return preview
+
+
+def _no_records(search_import: SearchImport) -> str:
+    return _("no records were found in this %(format)s file") % {"format": search_import.format}
 
 
 def _shown(record: ParsedRecord) -> dict[str, Any]:
@@ -254,7 +273,7 @@ def import_start(
             kind="import",
             review=search_import.review,
             user=user,
-            params={"search_import": search_import.pk},
+            params={"search_import": search_import.pk, "language": translation.get_language()},
         )
         search_import.job = job
         search_import.save(update_fields=["job"])
@@ -270,13 +289,16 @@ def _confirm(search_import: SearchImport, confirm_duplicate: bool) -> SearchImpo
     )
     if search_import.job_id is not None:
         raise ValidationError(
-            f"{search_import.file_name} is {search_import.get_status_display().lower()}, "
-            "not waiting for confirmation."
+            _("%(file)s is %(status)s, not waiting for confirmation.")
+            % {
+                "file": search_import.file_name,
+                "status": search_import.get_status_display().lower(),
+            }
         )
     if search_import.preview.get("problem"):
         raise ValidationError(
-            f"{search_import.file_name}: {search_import.preview['problem']}. "
-            "Correct the column mapping first."
+            _("%(file)s: %(problem)s. Correct the column mapping first.")
+            % {"file": search_import.file_name, "problem": search_import.preview["problem"]}
         )
     _refuse_unconfirmed_duplicate(search_import, confirm_duplicate)
     return search_import
@@ -293,8 +315,14 @@ def import_discard(*, user: User, search_import: SearchImport) -> None:
         )
         if search_import.job_id is not None:
             raise ValidationError(
-                f"{search_import.file_name} is {search_import.get_status_display().lower()}; "
-                "only an upload waiting for confirmation can be discarded."
+                _(
+                    "%(file)s is %(status)s; only an upload waiting for confirmation can be "
+                    "discarded."
+                )
+                % {
+                    "file": search_import.file_name,
+                    "status": search_import.get_status_display().lower(),
+                }
             )
         stored = search_import.file.name
         search_import.delete()
@@ -305,7 +333,9 @@ def import_discard(*, user: User, search_import: SearchImport) -> None:
 def import_remap(*, search_import: SearchImport, mapping: dict[str, str]) -> SearchImport:
     """Read a staged CSV again through the columns the user chose."""
     if search_import.job_id is not None:
-        raise ValidationError(f"{search_import.file_name} is no longer waiting for confirmation.")
+        raise ValidationError(
+            _("%(file)s is no longer waiting for confirmation.") % {"file": search_import.file_name}
+        )
     search_import.column_mapping = {field: column for field, column in mapping.items() if column}
     decoding = search_import.preview.get("decoding")
     try:
@@ -347,10 +377,18 @@ def _refuse_unconfirmed_duplicate(search_import: SearchImport, confirmed: bool) 
     earlier = _same_file_before(search_import)
     if earlier is not None and not confirmed:
         raise ValidationError(
-            f"{search_import.file_name} is the same file (SHA-256 "
-            f"{search_import.file_sha256[:12]}…) as import #{earlier.pk}, “{earlier.file_name}”, "
-            f"imported on {earlier.created_at:%Y-%m-%d}. Importing it again would add every "
-            "record twice; confirm if you really mean to."
+            _(
+                "%(file)s is the same file (SHA-256 %(sha)s…) as import #%(pk)s, “%(earlier)s”, "
+                "imported on %(date)s. Importing it again would add every record twice; "
+                "confirm if you really mean to."
+            )
+            % {
+                "file": search_import.file_name,
+                "sha": search_import.file_sha256[:12],
+                "pk": earlier.pk,
+                "earlier": earlier.file_name,
+                "date": f"{earlier.created_at:%Y-%m-%d}",
+            }
         )
 
 
@@ -362,7 +400,7 @@ def _tidy(parsed: ParsedRecord) -> list[str]:
         if isinstance(value, str) and "\x00" in value:
             # No database stores NUL in text; it is never part of a real field.
             setattr(parsed, name, value.replace("\x00", ""))
-            problems.append("NUL characters removed")
+            problems.append(NUL_REMOVED)
     return problems + shorten(parsed)
 
 
@@ -370,20 +408,20 @@ def _unusable(parsed: ParsedRecord | Rejected) -> str:
     """Why a record cannot be imported, or ""."""
     if isinstance(parsed, Rejected):
         return parsed.message
-    return "" if parsed.title else "no title"
+    return "" if parsed.title else _("no title")
 
 
 def _check(parsed: ParsedRecord) -> list[str]:
     """The minor gaps of a usable record."""
     gaps = []
     if not parsed.abstract:
-        gaps.append("no abstract")
+        gaps.append(NO_ABSTRACT)
     if not parsed.doi:
-        gaps.append("no DOI")
+        gaps.append(NO_DOI)
     if not parsed.authors:
-        gaps.append("no authors")
+        gaps.append(NO_AUTHORS)
     if parsed.year is None:
-        gaps.append("no year")
+        gaps.append(NO_YEAR)
     return gaps + _tidy(parsed)
 
 
@@ -412,7 +450,10 @@ def import_job(job: Job) -> dict[str, Any]:
     written in the transaction that completes it, so a second run finds it complete.
     """
     try:
-        return _import_job(job)
+        # A refusal is stored on the job and read by the member who started it: in their
+        # language, noted when they started it (none from the command line: English).
+        with translation.override(job.params.get("language")):
+            return _import_job(job)
     except RecordsRefused as refusal:
         # Kept outside the rolled-back transaction: the list is what the user acts on.
         SearchImport.objects.filter(pk=job.params["search_import"]).update(
@@ -473,7 +514,7 @@ def _insert_all(
             batch.clear()
             on_progress(min(99, 100 * parsed.line // max(total_lines, 1)))
     if count == 0:
-        raise ImportFailure(f"no records were found in this {search_import.format} file")
+        raise ImportFailure(_no_records(search_import))
     if rejected and (not search_import.skip_invalid or len(rejected) == count):
         raise RecordsRefused(search_import.file_name, rejected, count)
     if batch:
@@ -545,7 +586,7 @@ def import_file(
                 kind="import",
                 review=review,
                 user=user,
-                params={"search_import": search_import.pk},
+                params={"search_import": search_import.pk, "language": translation.get_language()},
             )
             search_import.save(update_fields=["job"])
     except ValidationError:

@@ -6,25 +6,41 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from reviews import selectors
 from reviews.access import cluster_for_user, pair_for_user, review_for_user
 from reviews.deduplication import cluster_undo, dedup_start, pair_decide
+from reviews.fields import FIELD_LABELS
 
 # Rows of the side-by-side comparison: (label, record attribute, key in pair.fields).
-COMPARED = (
-    ("Title", "title", "title"),
-    ("Authors", "authors", "authors"),
-    ("Year", "year", "year"),
-    ("Journal", "journal", "journal"),
-    ("Volume", "volume", "volume"),
-    ("Issue", "issue", "issue"),
-    ("Pages", "pages", "pages"),
-    ("DOI", "doi", "doi"),
-    ("PMID", "pmid", "pmid"),
-    ("Abstract", "abstract", "abstract"),
+COMPARED = tuple(
+    (FIELD_LABELS[field], field, field)
+    for field in (
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "pmid",
+        "abstract",
+    )
 )
+
+# How a candidate pair was found (DuplicatePair.rule, a code), in words for the queue.
+RULE_LABELS = {
+    "doi": pgettext_lazy("dedup rule", "doi"),
+    "pmid": pgettext_lazy("dedup rule", "pmid"),
+    "source_id": pgettext_lazy("dedup rule", "source_id"),
+    "fuzzy": pgettext_lazy("dedup rule", "fuzzy"),
+    "manual": pgettext_lazy("dedup rule", "manual"),
+    "kept": pgettext_lazy("dedup rule", "kept"),
+}
 
 
 # Each group lists its records and an undo button: ten make a page one can scan.
@@ -53,7 +69,7 @@ def dedup_page(request: HttpRequest, review_id: int) -> HttpResponse:
 def dedup_run_view(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, write=True)
     dedup_start(review=review, user=request.user)
-    messages.success(request, "Deduplication started; this page shows its progress.")
+    messages.success(request, _("Deduplication started; this page shows its progress."))
     return redirect("reviews:dedup", review_id=review.pk)
 
 
@@ -87,6 +103,7 @@ def _queue(request: HttpRequest, review, params) -> HttpResponse:
         "review": review,
         "pair": pair,
         "rows": _comparison(pair) if pair else [],
+        "rule_label": RULE_LABELS.get(pair.rule, pair.rule) if pair else "",
         "left": queue.count(),
         "skip": skip,
     }
@@ -101,7 +118,7 @@ def dedup_decide(request: HttpRequest, review_id: int, pair_id: int) -> HttpResp
     pair = pair_for_user(request.user, review_id, pair_id, write=True)
     choice = request.POST.get("decision")
     if choice not in ("duplicate", "not_duplicate"):
-        messages.error(request, "Choose duplicate or not duplicate.")
+        messages.error(request, _("Choose duplicate or not duplicate."))
     else:
         try:
             pair_decide(user=request.user, pair=pair, duplicate=choice == "duplicate")
@@ -122,6 +139,8 @@ def dedup_undo(request: HttpRequest, review_id: int, cluster_id: int) -> HttpRes
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, f"Duplicate group #{cluster.pk} undone; its pairs are back in the queue."
+            request,
+            _("Duplicate group #%(pk)s undone; its pairs are back in the queue.")
+            % {"pk": cluster.pk},
         )
     return redirect("reviews:dedup", review_id=cluster.review.pk)

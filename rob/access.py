@@ -10,6 +10,7 @@ does not exist for them (404).
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from reviews.access import review_for_user
 from rob import selectors
@@ -30,7 +31,7 @@ def assignment_for_user(
             pk=int(assignment_id), review=review
         )
     except (Assignment.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such risk-of-bias assignment in this review.") from None
+        raise Http404(_("No such risk-of-bias assignment in this review.")) from None
     assignment.review = review
     assignment.study.review = review
     return assignment
@@ -47,10 +48,10 @@ def comparison_for_user(
     settings = selectors.rob_settings(assignment.review)
     if not selectors.can_build_consensus(assignment.review.membership, settings):
         raise PermissionDenied(
-            "Only a lead or the RoB arbiter compares assessments before the consensus."
+            _("Only a lead or the RoB arbiter compares assessments before the consensus.")
         )
     if not selectors.is_ready(assignment, settings):
-        raise PermissionDenied("The comparison opens once the required assessments are done.")
+        raise PermissionDenied(_("The comparison opens once the required assessments are done."))
     return assignment
 
 
@@ -61,9 +62,9 @@ def consensus_assignment_for_user(
     assignment = assignment_for_user(user, review_id, assignment_id, write=True)
     settings = selectors.rob_settings(assignment.review)
     if not selectors.can_build_consensus(assignment.review.membership, settings):
-        raise PermissionDenied("Only a lead or the RoB arbiter builds the consensus.")
+        raise PermissionDenied(_("Only a lead or the RoB arbiter builds the consensus."))
     if not selectors.is_ready(assignment, settings):
-        raise PermissionDenied("The consensus opens once the required assessments are done.")
+        raise PermissionDenied(_("The consensus opens once the required assessments are done."))
     return assignment
 
 
@@ -80,7 +81,7 @@ def assessment_for_user(
             pk=int(assessment_id), review=review
         )
     except (Assessment.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such assessment in this review.") from None
+        raise Http404(_("No such assessment in this review.")) from None
     assessment.review = review
     assessment.assignment.review = review
     if assessment.assessor_id is not None and assessment.assessor_id == user.pk:
@@ -94,12 +95,12 @@ def assessment_for_user(
         if builds and ready:
             return assessment
         if write:
-            raise PermissionDenied("Only a lead or the RoB arbiter builds the consensus.")
+            raise PermissionDenied(_("Only a lead or the RoB arbiter builds the consensus."))
         if finished:
             return assessment
-        raise Http404("No such assessment in this review.")
+        raise Http404(_("No such assessment in this review."))
     if write:
-        raise PermissionDenied("Only its assessor changes an assessment.")
+        raise PermissionDenied(_("Only its assessor changes an assessment."))
     if finished or (builds and ready):
         return assessment
-    raise Http404("No such assessment in this review.")
+    raise Http404(_("No such assessment in this review."))

@@ -9,6 +9,7 @@ assessments are done. Another assessor's answers stay hidden until then (`rob.ac
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -108,7 +109,7 @@ class ToolDetailView(APIView):
         try:
             return Response(_tool_data(tool_id, detail=True))
         except RobError:
-            raise NotFound("No such risk-of-bias tool.") from None
+            raise NotFound(gettext("No such risk-of-bias tool.")) from None
 
 
 # Settings --------------------------------------------------------------------------------------
@@ -150,7 +151,9 @@ class SettingsView(APIView):
                 .first()
             )
             if user is None:
-                raise serializers.ValidationError({"arbiter": "Not a member of this review."})
+                raise serializers.ValidationError(
+                    {"arbiter": gettext("Not a member of this review.")}
+                )
             values["arbiter"] = user
         settings = services.settings_update(lead=request.user, review=review, **values)
         return Response(_settings_data(settings))
@@ -241,7 +244,7 @@ class AssignmentListView(APIView):
         data.is_valid(raise_exception=True)
         study = Study.objects.filter(review=review, pk=data.validated_data["study"]).first()
         if study is None:
-            raise serializers.ValidationError({"study": "No such study in this review."})
+            raise serializers.ValidationError({"study": gettext("No such study in this review.")})
         study.review = review
         assignment = services.assignment_create(
             lead=request.user,

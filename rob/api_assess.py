@@ -7,6 +7,7 @@ Questions not asked are left out (their answer is NA).
 """
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -106,7 +107,7 @@ def _mine(request: Request, review_id: int, assignment_id: int) -> Assessment:
     assignment = assignment_for_user(request.user, review_id, assignment_id, write=True)
     assessment = Assessment.objects.filter(assignment=assignment, assessor=request.user).first()
     if assessment is None:
-        raise Http404("You have not started assessing this; POST to start.")
+        raise Http404(gettext("You have not started assessing this; POST to start."))
     assessment.assignment = assignment
     assessment.review = assignment.review
     return assessment
@@ -116,7 +117,7 @@ def _consensus(request: Request, review_id: int, assignment_id: int) -> Assessme
     assignment = consensus_assignment_for_user(request.user, review_id, assignment_id)
     consensus = selectors.consensus_of(assignment)
     if consensus is None:
-        raise Http404("The consensus has not been started; POST to start it.")
+        raise Http404(gettext("The consensus has not been started; POST to start it."))
     consensus.assignment = assignment
     consensus.review = assignment.review
     return consensus

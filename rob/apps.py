@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class RobConfig(AppConfig):
     name = "rob"
-    verbose_name = "Risk of bias"
+    verbose_name = _("Risk of bias")
 
     def ready(self) -> None:
         from reviews import hooks
@@ -14,6 +15,6 @@ class RobConfig(AppConfig):
         hooks.tab_register(
             "rob",
             hooks.NavTab(
-                "Risk of bias", 55, lambda review: reverse("rob:assignments", args=[review.pk])
+                _("Risk of bias"), 55, lambda review: reverse("rob:assignments", args=[review.pk])
             ),
         )

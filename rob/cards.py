@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from reviews.hooks import StageCard
 from reviews.models import Review
@@ -12,8 +13,8 @@ from rob.models import Assessment, Assignment
 def stage_card(review: Review) -> StageCard:
     card = StageCard(
         key="risk_of_bias",
-        label="Risk of bias",
-        description="RoB 2, ROBINS-I, RoB 1 or NOS, dual with consensus.",
+        label=_("Risk of bias"),
+        description=_("RoB 2, ROBINS-I, RoB 1 or NOS, dual with consensus."),
         url=reverse("rob:assignments", args=[review.pk]),
     )
     assigned = Assignment.objects.filter(review=review).count()
@@ -24,4 +25,4 @@ def stage_card(review: Review) -> StageCard:
     ).count()
     started = Assessment.objects.filter(review=review).exists()
     status = "done" if consensus == assigned else ("in_progress" if started else "not_started")
-    return replace(card, status=status, counts={"Assigned": assigned, "Consensus": consensus})
+    return replace(card, status=status, counts={_("Assigned"): assigned, _("Consensus"): consensus})

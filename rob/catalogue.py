@@ -5,8 +5,9 @@ A tool file holds the tool's domains; each domain its signalling questions (or, 
 Newcastle-Ottawa scales, items whose options earn stars), the answers each question allows, the
 condition under which it is asked (``asked_if``), the judgements the domain can take and, where
 the tool publishes one, the algorithm that proposes a judgement (run by rob/algorithms.py).
-A new tool or version is a new file. Nothing here imports Django: forms, the API and the
-``robpropose`` command share these definitions.
+A new tool or version is a new file. Nothing here imports Django but its gettext (the
+messages that reach pages and the API are translated): forms, the API and the ``robpropose``
+command share these definitions.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from pathlib import Path
+
+from django.utils.translation import gettext
 
 from rob.definitions import Question, RobError, Tool
 from rob.tool_files import load_tool
@@ -31,7 +34,10 @@ def get_tool(tool: str | Tool) -> Tool:
         return tool
     catalogue = _catalogue()
     if tool not in catalogue:
-        raise RobError(f"unknown risk-of-bias tool '{tool}' (tools: {', '.join(catalogue)})")
+        raise RobError(
+            gettext("unknown risk-of-bias tool '%(tool)s' (tools: %(tools)s)")
+            % {"tool": tool, "tools": ", ".join(catalogue)}
+        )
     return catalogue[tool]
 
 

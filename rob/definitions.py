@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 NOT_ASKED = "NA"
 
 PRELIMINARY = "preliminary"
@@ -85,8 +87,16 @@ class Domain:
         found = find(self.questions, question_id)
         if found is None:
             raise RobError(
-                f"unknown question '{question_id}' in domain {self.id} of {self.tool_id} "
-                f"(questions: {', '.join(q.id for q in self.questions)})"
+                gettext(
+                    "unknown question '%(question)s' in domain %(domain)s of %(tool)s "
+                    "(questions: %(questions)s)"
+                )
+                % {
+                    "question": question_id,
+                    "domain": self.id,
+                    "tool": self.tool_id,
+                    "questions": ", ".join(q.id for q in self.questions),
+                }
             )
         return found
 
@@ -106,10 +116,15 @@ class Domain:
         for key, value in answers.items():
             question = self._index.get(str(key).strip().lower())
             if question is None:
-                problems[key] = (
-                    f"unknown question '{key}' in domain {self.id} of {self.tool_id} "
-                    f"(questions: {', '.join(self._index_ids)})"
-                )
+                problems[key] = gettext(
+                    "unknown question '%(question)s' in domain %(domain)s of %(tool)s "
+                    "(questions: %(questions)s)"
+                ) % {
+                    "question": key,
+                    "domain": self.id,
+                    "tool": self.tool_id,
+                    "questions": ", ".join(self._index_ids),
+                }
             else:
                 given[question.id] = str(value)
         resolved: dict[str, str] = {}
@@ -124,12 +139,14 @@ class Domain:
                 return
             undecided.add(question.id)
             if raw is not None:
-                problems[question.id] = (
-                    f"answer '{raw}' is not allowed for question {question.id} "
-                    f"(allowed: {', '.join(question.answers)})"
-                )
+                problems[question.id] = gettext(
+                    "answer '%(answer)s' is not allowed for question %(question)s "
+                    "(allowed: %(allowed)s)"
+                ) % {"answer": raw, "question": question.id, "allowed": ", ".join(question.answers)}
             elif complete and required:
-                problems[question.id] = f"question {question.id} has no answer"
+                problems[question.id] = gettext("question %(question)s has no answer") % {
+                    "question": question.id
+                }
 
         for question in self.preliminary:
             take(question, required=question.id in self._preliminary_used)
@@ -145,11 +162,14 @@ class Domain:
                 if raw is not None and raw.strip().upper() != NOT_ASKED:
                     # Only a question with a condition goes unasked.
                     assert question.asked_if is not None
-                    problems[question.id] = (
-                        f"question {question.id} is not asked here: it is asked only if "
-                        f"{describe(question.asked_if)} ({_current(question.asked_if, resolved)})"
-                        f"; leave it out or answer NA"
-                    )
+                    problems[question.id] = gettext(
+                        "question %(question)s is not asked here: it is asked only if "
+                        "%(condition)s (%(current)s); leave it out or answer NA"
+                    ) % {
+                        "question": question.id,
+                        "condition": describe(question.asked_if),
+                        "current": _current(question.asked_if, resolved),
+                    }
                 resolved[question.id] = NOT_ASKED
         if problems:
             order = self._index_ids
@@ -190,8 +210,12 @@ class Tool:
         found = self._index.get(domain_id.strip().lower())
         if found is None:
             raise RobError(
-                f"unknown domain '{domain_id}' for {self.id} "
-                f"(domains: {', '.join(d.id for d in self.domains)})"
+                gettext("unknown domain '%(domain)s' for %(tool)s (domains: %(domains)s)")
+                % {
+                    "domain": domain_id,
+                    "tool": self.id,
+                    "domains": ", ".join(d.id for d in self.domains),
+                }
             )
         return found
 
@@ -208,25 +232,41 @@ class Tool:
             values[domain.id] = self._domain_value(domain, value)
         for domain in self.domains:
             if domain.id not in values:
-                raise RobError(f"no judgement for domain {domain.id} of {self.id}")
+                raise RobError(
+                    gettext("no judgement for domain %(domain)s of %(tool)s")
+                    % {"domain": domain.id, "tool": self.id}
+                )
         return {d.id: values[d.id] for d in self.domains}
 
     def _domain_value(self, domain: Domain, value: Any) -> str | int:
         if self.kind == "stars":
             text = str(value).strip()
             if not text.isdigit():
-                raise RobError(f"'{value}' is not a number of stars for domain {domain.id}")
+                raise RobError(
+                    gettext("'%(value)s' is not a number of stars for domain %(domain)s")
+                    % {"value": value, "domain": domain.id}
+                )
             if int(text) > domain.max_stars:
                 raise RobError(
-                    f"{domain.id}: {int(text)} stars is more than the {domain.max_stars} "
-                    f"the category has"
+                    gettext(
+                        "%(domain)s: %(stars)s stars is more than the %(most)s the category has"
+                    )
+                    % {"domain": domain.id, "stars": int(text), "most": domain.max_stars}
                 )
             return int(text)
         judgement = str(value).strip().lower()
         if judgement not in domain.judgements:
             raise RobError(
-                f"'{value}' is not a judgement of domain {domain.id} of {self.id} "
-                f"({', '.join(domain.judgements)})"
+                gettext(
+                    "'%(value)s' is not a judgement of domain %(domain)s of %(tool)s "
+                    "(%(judgements)s)"
+                )
+                % {
+                    "value": value,
+                    "domain": domain.id,
+                    "tool": self.id,
+                    "judgements": ", ".join(domain.judgements),
+                }
             )
         return judgement
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 
 from reviews.models import Review
-from rob import selectors
+from rob import labels, selectors
 from rob.catalogue import get_tool
 from rob.definitions import PRELIMINARY
 from rob.models import Assessment
@@ -36,6 +37,52 @@ COLUMNS = [
     "overridden",
     "justification",
 ]
+CONSENSUS, OVERALL = "consensus", "overall"
+
+
+def headers() -> list[str]:
+    """The column names in the active language (the export is read by people)."""
+    # Translators: column names of the risk-of-bias export (CSV, XLSX), kept short.
+    names = {
+        "study": pgettext("rob export column", "study"),
+        "tool": pgettext("rob export column", "tool"),
+        "result": pgettext("rob export column", "result"),
+        "assessor": pgettext("rob export column", "assessor"),
+        "status": pgettext("rob export column", "status"),
+        "domain": pgettext("rob export column", "domain"),
+        "item": pgettext("rob export column", "item"),
+        "answer": pgettext("rob export column", "answer"),
+        "quote": pgettext("rob export column", "quote"),
+        "page": pgettext("rob export column", "page"),
+        "proposed": pgettext("rob export column", "proposed"),
+        "judgement": pgettext("rob export column", "judgement"),
+        "overridden": pgettext("rob export column", "overridden"),
+        "justification": pgettext("rob export column", "justification"),
+    }
+    return [names[column] for column in COLUMNS]
+
+
+def shown(row: dict) -> list:
+    """A row of ``rows`` as people read it: judgements as their labels (NOS stars as
+    numbers), status, override and the consensus in the active language; ids, answer codes
+    (Y, PY, PN, N, NI), quotes and justifications as they are."""
+    tool = get_tool(row["tool"])
+    values = dict(row)
+    for column in ("proposed", "judgement"):
+        if values[column] and not str(values[column]).isdigit():
+            values[column] = labels.judgement(tool, values[column])
+    values["status"] = Assessment.Status(row["status"]).label if row["status"] else ""
+    values["overridden"] = {"yes": gettext("yes"), "no": gettext("no")}.get(row["overridden"], "")
+    if row["assessor"] == CONSENSUS:
+        values["assessor"] = gettext("consensus")
+    if row["item"] == "judgement":
+        values["item"] = pgettext("rob export item", "judgement")
+    if row["domain"] in (OVERALL, PRELIMINARY):
+        values["domain"] = {
+            OVERALL: pgettext("rob export domain", "overall"),
+            PRELIMINARY: pgettext("rob export domain", "preliminary"),
+        }[row["domain"]]
+    return [str(values[column]) if values[column] is not None else "" for column in COLUMNS]
 
 
 def visible_assessments(review: Review, user) -> list[Assessment]:
@@ -72,7 +119,7 @@ def rows(review: Review, user) -> list[dict]:
             "study": assignment.study.label,
             "tool": tool.id,
             "result": assignment.result,
-            "assessor": assessment.assessor.get_username() if assessment.assessor else "consensus",
+            "assessor": assessment.assessor.get_username() if assessment.assessor else CONSENSUS,
             "status": assessment.status,
         }
         answers = {(a.domain, a.question): a for a in assessment.answers.all()}
@@ -112,7 +159,7 @@ def rows(review: Review, user) -> list[dict]:
         found.append(
             {
                 **base,
-                "domain": "overall",
+                "domain": OVERALL,
                 "item": "judgement",
                 "proposed": assessment.overall_proposed,
                 "judgement": assessment.overall_judgement,
@@ -125,9 +172,9 @@ def rows(review: Review, user) -> list[dict]:
 
 def as_csv(review: Review, user) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows(review, user))
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers())
+    writer.writerows(shown(row) for row in rows(review, user))
     # A BOM, so spreadsheet programs read UTF-8 (as extraction's exports do).
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -135,10 +182,10 @@ def as_csv(review: Review, user) -> bytes:
 def as_xlsx(review: Review, user) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = "Risk of bias"
-    sheet.append(COLUMNS)
+    sheet.title = gettext("Risk of bias")[:31]
+    sheet.append(headers())
     for row in rows(review, user):
-        sheet.append([row[column] for column in COLUMNS])
+        sheet.append(shown(row))
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

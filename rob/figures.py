@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from extraction.models import PAIRED_DESIGNS, Arm
 from reviews.models import Review
-from rob import plots, selectors
+from rob import labels, plots, selectors
 from rob.catalogue import get_tool
 from rob.definitions import Tool
 from rob.models import Assessment
@@ -49,7 +49,9 @@ class Group:
 
     @property
     def title(self) -> str:
-        return self.tool.name + (f" · {self.result}" if self.result else "")
+        """The tool's name in the active language, and the result for RoB 2."""
+        name = labels.text(self.tool.name)
+        return name + (f" · {self.result}" if self.result else "")
 
     @property
     def weighted(self) -> bool:
@@ -104,11 +106,12 @@ def group_of(review: Review, key: str) -> Group | None:
 
 def figure(group: Group, kind: str):
     """The traffic-light plot ("traffic") or the summary plot ("summary", "weighted")."""
-    domains = [(d.id, d.name) for d in group.tool.domains]
+    domains = [(d.id, labels.text(d.name)) for d in group.tool.domains]
     family = plot_family(group.tool)
+    words = labels.plot_words()
     if kind == "traffic":
         return plots.traffic_light_plot(
-            tool=family, domains=domains, studies=group.studies, title=group.title
+            tool=family, domains=domains, studies=group.studies, title=group.title, words=words
         )
     return plots.summary_plot(
         tool=family,
@@ -116,4 +119,5 @@ def figure(group: Group, kind: str):
         studies=group.studies,
         weighted=kind == "weighted",
         title=group.title,
+        words=words,
     )

@@ -10,6 +10,7 @@ assessor's override, and the database refuses an override without a justificatio
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from extraction.models import Study
 from reviews.models import Review
@@ -80,8 +81,8 @@ class Assessment(models.Model):
     """One assessor's assessment of an assignment, or (no assessor) the consensus."""
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="assessments")

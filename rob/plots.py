@@ -52,6 +52,19 @@ TOOLS = {
     "nos": Tool("Newcastle-Ottawa Scale", ("good", "fair", "poor")),
 }
 OVERALL = "Overall"
+# The fixed words drawn, in English. A caller passes ``words`` to draw them in another
+# language, with the judgements' legend labels keyed by judgement id ("low": ...); this
+# module imports no Django, so rob.figures translates them (rob.labels.plot_words).
+WORDS = {
+    "study": "Study",
+    "judgement": "Judgement",
+    "domains_heading": "Risk of bias domains",
+    "domains": "Domains:",
+    "overall": "Overall",
+    "overall_name": "Overall risk of bias",
+    "share_of_weight": "Share of the studies' weight",
+    "share_of_studies": "Share of studies",
+}
 FONT, SMALL = 8.0, 7.5  # points
 MARGIN, GAP = 0.08, 0.15  # inches
 LINE = 0.17  # inches per legend line
@@ -75,6 +88,7 @@ def assessments(
     domains: Sequence[Mapping | tuple[str, str]],
     studies: Sequence[Mapping],
     weighted: bool = False,
+    overall_name: str = WORDS["overall_name"],
 ) -> Assessments:
     """Check the plain input (see the module docstring) and put it in table form.
 
@@ -137,8 +151,22 @@ def assessments(
         labels.append(label)
         rows.append(row)
     if with_overall:
-        pairs.append((OVERALL, "Overall risk of bias"))
+        pairs.append((OVERALL, overall_name))
     return Assessments(spec, pairs, labels, rows, weights if weighted else None)
+
+
+def _words(words: Mapping[str, str] | None) -> dict[str, str]:
+    return {**WORDS, **(words or {})}
+
+
+def _head(domain_id: str, words: Mapping[str, str]) -> str:
+    """A column's heading: the domain id, or the word for Overall."""
+    return words["overall"] if domain_id == OVERALL else domain_id
+
+
+def _label(judgement: str, words: Mapping[str, str]) -> str:
+    """A judgement's legend label: from ``words`` when given, else the English one."""
+    return words.get(judgement) or look(judgement).label
 
 
 def _legend_keys(data: Assessments) -> list[str]:
@@ -154,11 +182,15 @@ def traffic_light_plot(
     studies: Sequence[Mapping],
     path: str | Path | None = None,
     title: str | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> Figure:
     """Studies (rows) by domains (columns), Overall last on a grey band: one coloured
     circle with a symbol per judgement, the domain names and the judgements' key under
     the grid."""
-    data = assessments(tool=tool, domains=domains, studies=studies)
+    vocab = _words(words)
+    data = assessments(
+        tool=tool, domains=domains, studies=studies, overall_name=vocab["overall_name"]
+    )
     family = font_family()
     text_kw: dict[str, Any] = {
         "fontfamily": family,
@@ -168,8 +200,9 @@ def traffic_light_plot(
     }
     row_h, cell_w, diameter = 0.3, 0.36, 17.0
     labels = [shorten(label, 3.0, FONT) for label in data.labels]
-    label_w = max(text_width(s, FONT) for s in [*labels, "Study"])
-    widths = [max(cell_w, text_width(d, FONT, "bold") + 0.1) for d, _ in data.domains]
+    study, judgement = vocab["study"], vocab["judgement"]
+    label_w = max(text_width(s, FONT) for s in [*labels, study])
+    widths = [max(cell_w, text_width(_head(d, vocab), FONT, "bold") + 0.1) for d, _ in data.domains]
     grid_x = MARGIN + label_w + GAP
     grid_w = sum(widths)
     domain_lines = [
@@ -179,11 +212,11 @@ def traffic_light_plot(
         for line in wrap(f"{d}: {name}", 6.0, SMALL)
     ]
     keys = _legend_keys(data)
-    key_w = sum(0.16 + text_width(look(k).label, SMALL) + 0.22 for k in keys)
+    key_w = sum(0.16 + text_width(_label(k, vocab), SMALL) + 0.22 for k in keys)
     width = MARGIN * 2 + max(
         grid_x - MARGIN + grid_w,
         max((text_width(s, SMALL) for s in domain_lines), default=0.0),
-        text_width("Judgement", SMALL, "bold") + 0.1 + key_w,
+        text_width(judgement, SMALL, "bold") + 0.1 + key_w,
     )
     n = len(labels)
     title_h = 0.35 if title else 0.0
@@ -206,14 +239,16 @@ def traffic_light_plot(
     ax.text(
         grid_x + grid_w / 2,
         head_top + row_h / 2,
-        "Risk of bias domains",
+        vocab["domains_heading"],
         ha="center",
         fontweight="bold",
         **text_kw,
     )
-    ax.text(MARGIN, head_top + 1.5 * row_h, "Study", fontweight="bold", **text_kw)
+    ax.text(MARGIN, head_top + 1.5 * row_h, study, fontweight="bold", **text_kw)
     for (d, _), cx in zip(data.domains, centres, strict=True):
-        ax.text(cx, head_top + 1.5 * row_h, d, ha="center", fontweight="bold", **text_kw)
+        ax.text(
+            cx, head_top + 1.5 * row_h, _head(d, vocab), ha="center", fontweight="bold", **text_kw
+        )
     if data.domains[-1][0] == OVERALL:
         ax.add_patch(
             Rectangle((lefts[-1], grid_top), widths[-1], n * row_h, color=OVERALL_FILL, lw=0)
@@ -234,19 +269,23 @@ def traffic_light_plot(
     y = legend_top
     if domain_lines:
         ax.text(
-            MARGIN, y + LINE / 2, "Domains:", fontweight="bold", **{**text_kw, "fontsize": SMALL}
+            MARGIN,
+            y + LINE / 2,
+            vocab["domains"],
+            fontweight="bold",
+            **{**text_kw, "fontsize": SMALL},
         )
         for j, line in enumerate(domain_lines):
             ax.text(MARGIN, y + (j + 1.5) * LINE, line, **{**text_kw, "fontsize": SMALL})
         y += (len(domain_lines) + 1) * LINE
     y += 0.75 * LINE
-    ax.text(MARGIN, y, "Judgement", fontweight="bold", **{**text_kw, "fontsize": SMALL})
-    x = MARGIN + text_width("Judgement", SMALL, "bold") + 0.2
+    ax.text(MARGIN, y, judgement, fontweight="bold", **{**text_kw, "fontsize": SMALL})
+    x = MARGIN + text_width(judgement, SMALL, "bold") + 0.2
     key_cells = []
     for key in keys:
         key_cells.append((x, y, key))
-        ax.text(x + 0.13, y, look(key).label, **{**text_kw, "fontsize": SMALL})
-        x += 0.16 + text_width(look(key).label, SMALL) + 0.22
+        ax.text(x + 0.13, y, _label(key, vocab), **{**text_kw, "fontsize": SMALL})
+        x += 0.16 + text_width(_label(key, vocab), SMALL) + 0.22
     draw_marks(ax, key_cells, diameter=11.0, gid="rob-key")
     if title:
         ax.text(
@@ -284,12 +323,20 @@ def summary_plot(
     weighted: bool = False,
     path: str | Path | None = None,
     title: str | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> Figure:
     """Per domain a horizontal 100% stacked bar of the share of studies (or of their
     weight, ``weighted=True``, each study's ``weight`` being e.g. its weight in the
     meta-analysis) at each judgement; Overall last and bold. Shares of 8% or more are
     printed on their segment."""
-    data = assessments(tool=tool, domains=domains, studies=studies, weighted=weighted)
+    vocab = _words(words)
+    data = assessments(
+        tool=tool,
+        domains=domains,
+        studies=studies,
+        weighted=weighted,
+        overall_name=vocab["overall_name"],
+    )
     shares = summary_shares(data)
     family = font_family()
     text_kw: dict[str, Any] = {"fontfamily": family, "parse_math": False}
@@ -328,7 +375,7 @@ def summary_plot(
             color=style.colour,
             edgecolor="black",
             linewidth=0.5,
-            label=style.label,
+            label=_label(key, vocab),
             gid=f"summary-{key}",
         )
         for y, start, w in zip(ys, starts, widths, strict=True):
@@ -353,11 +400,11 @@ def summary_plot(
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     handles = [
-        Patch(facecolor=look(k).colour, edgecolor="black", linewidth=0.5, label=look(k).label)
+        Patch(facecolor=look(k).colour, edgecolor="black", linewidth=0.5, label=_label(k, vocab))
         for k in keys
     ]
     ax.set_xlabel(
-        "Share of the studies' weight" if weighted else "Share of studies",
+        vocab["share_of_weight"] if weighted else vocab["share_of_studies"],
         fontsize=SMALL,
         **text_kw,
     )

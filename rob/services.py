@@ -10,11 +10,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from extraction.models import Study
 from reviews.audit import audit_record
 from reviews.models import Review
-from rob import selectors
+from rob import labels, selectors
 from rob.algorithms import propose_domain, propose_overall
 from rob.catalogue import get_tool, tool_ids
 from rob.definitions import PRELIMINARY, Domain, Question, RobError, Tool
@@ -34,7 +35,9 @@ def settings_update(
     settings, _ = RobSettings.objects.get_or_create(review=review)
     if assessors_required is not None:
         if assessors_required not in (1, 2):
-            raise ValidationError({"assessors_required": "Each study is assessed by 1 or 2."})
+            raise ValidationError(
+                {"assessors_required": gettext("Each study is assessed by 1 or 2.")}
+            )
         settings.assessors_required = assessors_required
     if arbiter is not _UNSET:
         settings.arbiter = arbiter
@@ -58,14 +61,24 @@ def assignment_create(*, lead: User, study: Study, tool: str = "", result: str =
     result, which must be named."""
     tool = tool or selectors.default_tool(study.design)
     if tool not in tool_ids():
-        raise ValidationError({"tool": f"Unknown tool '{tool}' (tools: {', '.join(tool_ids())})."})
+        raise ValidationError(
+            {
+                "tool": gettext("Unknown tool '%(tool)s' (tools: %(tools)s).")
+                % {"tool": tool, "tools": ", ".join(tool_ids())}
+            }
+        )
     result = result.strip()
     if tool.startswith("rob2-") and not result:
         raise ValidationError(
-            {"result": "RoB 2 assesses one result: name the outcome (and time point)."}
+            {"result": gettext("RoB 2 assesses one result: name the outcome (and time point).")}
         )
     if Assignment.objects.filter(study=study, tool=tool, result=result).exists():
-        raise ValidationError({"tool": f"{study.label} is already assessed with {tool} here."})
+        raise ValidationError(
+            {
+                "tool": gettext("%(study)s is already assessed with %(tool)s here.")
+                % {"study": study.label, "tool": tool}
+            }
+        )
     assignment = Assignment.objects.create(
         review=study.review, study=study, tool=tool, result=result, assigned_by=lead
     )
@@ -82,7 +95,7 @@ def assignment_create(*, lead: User, study: Study, tool: str = "", result: str =
 @transaction.atomic
 def assignment_delete(*, lead: User, assignment: Assignment) -> None:
     if assignment.assessments.exists():
-        raise ValidationError("Assessments of it have started; it cannot be removed.")
+        raise ValidationError(gettext("Assessments of it have started; it cannot be removed."))
     audit_record(
         actor=lead,
         review=assignment.review,
@@ -97,7 +110,7 @@ def assignment_delete(*, lead: User, assignment: Assignment) -> None:
 def assessment_start(*, assessor: User, assignment: Assignment) -> Assessment:
     """The assessor's assessment of the assignment, started if need be."""
     if selectors.consensus_done(assignment):
-        raise ValidationError("The consensus of this assessment is complete.")
+        raise ValidationError(gettext("The consensus of this assessment is complete."))
     assessment, _ = Assessment.objects.get_or_create(
         review=assignment.review,
         assignment=assignment,
@@ -170,9 +183,9 @@ def _drop_no_longer_asked(assessment: Assessment, tool: Tool, changed_in: Domain
 
 def _editable(assessment: Assessment) -> None:
     if assessment.status == Assessment.Status.DONE:
-        raise ValidationError("This assessment is marked done: reopen it to change it.")
+        raise ValidationError(gettext("This assessment is marked done: reopen it to change it."))
     if not assessment.is_consensus and selectors.consensus_done(assessment.assignment):
-        raise ValidationError("The consensus of this assessment is complete.")
+        raise ValidationError(gettext("The consensus of this assessment is complete."))
 
 
 @transaction.atomic
@@ -241,8 +254,15 @@ def domain_save(
         if row.overridden and not justification.strip():
             raise ValidationError(
                 {
-                    "justification": f"Domain {domain.id}: the proposal is {proposed}; give the "
-                    f"reason for judging it {value}."
+                    "justification": gettext(
+                        "Domain %(domain)s: the proposal is %(proposed)s; give the reason for "
+                        "judging it %(judgement)s."
+                    )
+                    % {
+                        "domain": domain.id,
+                        "proposed": labels.judgement(tool, proposed),
+                        "judgement": labels.judgement(tool, value),
+                    }
                 }
             )
         row.judgement = value
@@ -293,17 +313,29 @@ def overall_save(
         if judgement not in tool.overall["judgements"]:
             raise ValidationError(
                 {
-                    "overall": f"'{judgement}' is not an overall judgement of {tool.id} "
-                    f"({', '.join(tool.overall['judgements'])})"
+                    "overall": gettext(
+                        "'%(judgement)s' is not an overall judgement of %(tool)s (%(judgements)s)"
+                    )
+                    % {
+                        "judgement": judgement,
+                        "tool": tool.id,
+                        "judgements": ", ".join(tool.overall["judgements"]),
+                    }
                 }
             )
         overridden = judgement != assessment.overall_proposed
         if overridden and not justification.strip():
             raise ValidationError(
                 {
-                    "justification": f"The proposed overall judgement is "
-                    f"{assessment.overall_proposed or 'not yet known'}; give the reason for "
-                    f"judging it {judgement}."
+                    "justification": gettext(
+                        "The proposed overall judgement is %(proposed)s; give the reason for "
+                        "judging it %(judgement)s."
+                    )
+                    % {
+                        "proposed": labels.judgement(tool, assessment.overall_proposed)
+                        or gettext("not yet known"),
+                        "judgement": labels.judgement(tool, judgement),
+                    }
                 }
             )
         assessment.overall_overridden = overridden
@@ -324,13 +356,15 @@ def assessment_problems(assessment: Assessment) -> list[str]:
         try:
             domain.resolve(given, complete=True)
         except RobError as exc:
-            problems.append(f"Domain {domain.id}: {exc}")
+            problems.append(
+                gettext("Domain %(domain)s: %(problem)s") % {"domain": domain.id, "problem": exc}
+            )
             continue
         judgement = data.judgements.get(domain.id)
         if judgement is None or not judgement.judgement:
-            problems.append(f"Domain {domain.id}: no judgement yet")
+            problems.append(gettext("Domain %(domain)s: no judgement yet") % {"domain": domain.id})
     if not problems and not assessment.overall_judgement:
-        problems.append("No overall judgement yet")
+        problems.append(gettext("No overall judgement yet"))
     return problems
 
 
@@ -361,7 +395,7 @@ def assessment_done(*, user: User, assessment: Assessment) -> Assessment:
 @transaction.atomic
 def assessment_reopen(*, user: User, assessment: Assessment) -> Assessment:
     if not assessment.is_consensus and selectors.consensus_done(assessment.assignment):
-        raise ValidationError("The consensus of this assessment is complete.")
+        raise ValidationError(gettext("The consensus of this assessment is complete."))
     assessment.status = Assessment.Status.IN_PROGRESS
     assessment.done_at = None
     assessment.updated_by = user
@@ -378,7 +412,9 @@ def consensus_start(*, user: User, assignment: Assignment) -> Assessment:
     if existing is not None:
         return existing
     if not selectors.is_ready(assignment, selectors.rob_settings(assignment.review)):
-        raise ValidationError("The consensus opens once the required assessments are done.")
+        raise ValidationError(
+            gettext("The consensus opens once the required assessments are done.")
+        )
     consensus = Assessment.objects.create(
         review=assignment.review, assignment=assignment, assessor=None, updated_by=user
     )

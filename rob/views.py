@@ -2,6 +2,8 @@
 arbiter), the comparison of two assessments, the plots and the exports. Assessing, one domain
 per screen, is in `views_assess`."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -9,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from extraction.models import Study
 from extraction.selectors import form_definition
 from plotting.output import figure_bytes
 from reviews.access import review_for_user
-from rob import exports, figures, selectors, services
+from rob import exports, figures, labels, selectors, services
 from rob.access import assignment_for_user, comparison_for_user, consensus_assignment_for_user
 from rob.catalogue import get_tool, tool_ids
 
@@ -54,6 +57,7 @@ def assignments(request: HttpRequest, review_id: int) -> HttpResponse:
         row.mine_url = first_domain_url(row.mine) if row.mine else ""
         # Blinding: the names and progress of the others show, not their answers.
         row.shown = [(a, row.progress[a.pk]) for a in row.assessments]
+        row.tool = get_tool(row.assignment.tool)
     studies = list(Study.objects.filter(review=review).order_by("label"))
     for study in studies:
         study.default_tool = selectors.default_tool(study.design)
@@ -82,7 +86,7 @@ def assign(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, lead=True)
     study = Study.objects.filter(review=review, pk=request.POST.get("study") or 0).first()
     if study is None:
-        messages.error(request, "Choose a study of this review.")
+        messages.error(request, _("Choose a study of this review."))
     else:
         study.review = review
         try:
@@ -125,7 +129,7 @@ def settings_save(request: HttpRequest, review_id: int) -> HttpResponse:
             lead=request.user, review=review, assessors_required=required, arbiter=arbiter
         )
     except ValueError:
-        messages.error(request, "Assessors per study: 1 or 2.")
+        messages.error(request, _("Assessors per study: 1 or 2."))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("rob:assignments", review.pk)
@@ -149,16 +153,23 @@ def compare(request: HttpRequest, review_id: int, assignment_id: int) -> HttpRes
     assignment = comparison_for_user(request.user, review_id, assignment_id)
     assessments, differences, compared = selectors.comparison(assignment)
     tool = get_tool(assignment.tool)
+    # Shown in the page's language: judgements as their labels, answers as the tool's codes.
+    shown = [
+        replace(d, values=[labels.judgement(tool, v) for v in d.values])
+        if d.item in ("judgement", "overall")
+        else d
+        for d in differences
+    ]
     by_domain: dict[str, list] = {}
-    for difference in differences:
+    for difference in shown:
         by_domain.setdefault(difference.domain, []).append(difference)
     context = {
         "review": assignment.review,
         "assignment": assignment,
         "tool": tool,
         "assessments": assessments,
-        "sections": [(d.id, d.name, by_domain.get(d.id, [])) for d in tool.domains]
-        + [("overall", "Overall", by_domain.get("overall", []))],
+        "sections": [(d.id, labels.text(d.name), by_domain.get(d.id, [])) for d in tool.domains]
+        + [("overall", _("Overall"), by_domain.get("overall", []))],
         "differences": differences,
         "compared": compared,
         "consensus": selectors.consensus_of(assignment),
@@ -195,9 +206,9 @@ def plot(request: HttpRequest, review_id: int, kind: str, fmt: str) -> HttpRespo
     review = review_for_user(request.user, review_id)
     group = figures.group_of(review, request.GET.get("group", ""))
     if group is None or kind not in ("traffic", "summary", "weighted"):
-        raise Http404("No such plot.")
+        raise Http404(_("No such plot."))
     if kind == "weighted" and not group.weighted:
-        raise Http404("Not every study of this group has its participants extracted.")
+        raise Http404(_("Not every study of this group has its participants extracted."))
     content = figure_bytes(figures.figure(group, kind), fmt)
     response = HttpResponse(content, content_type="image/svg+xml" if fmt == "svg" else "image/png")
     if request.GET.get("download"):

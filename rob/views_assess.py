@@ -12,12 +12,13 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rob import selectors, services
+from rob import labels, selectors, services
 from rob.access import assessment_for_user
 from rob.catalogue import get_tool
-from rob.definitions import RobError, describe
+from rob.definitions import RobError
 from rob.models import Assessment
 
 # Keys for the answers (the issue's: o is "probably no").
@@ -51,7 +52,9 @@ def _screens(assessment: Assessment, tool) -> list[dict]:
         {"id": d.id, "label": d.id, "url": reverse("rob:assess", args=[*base, d.id])}
         for d in tool.domains
     ]
-    screens.append({"id": "overall", "label": "Overall", "url": reverse("rob:overall", args=base)})
+    screens.append(
+        {"id": "overall", "label": _("Overall"), "url": reverse("rob:overall", args=base)}
+    )
     return screens
 
 
@@ -81,17 +84,22 @@ def _domain_context(assessment, tool, domain, *, posted=None, error=""):
                     "rob:assess", args=[assessment.review_id, assessment.pk, first.id]
                 ),
                 "answer_text": next(
-                    (o.text for o in question.options if answer and o.id == answer.answer), ""
+                    (
+                        labels.text(o.text)
+                        for o in question.options
+                        if answer and o.id == answer.answer
+                    ),
+                    "",
                 ),
                 "waiting": question.id not in asked_ids and question.id not in resolved,
-                "condition": describe(question.asked_if) if question.asked_if else "",
+                "condition": labels.condition(question.asked_if) if question.asked_if else "",
                 "answer": answer.answer if answer else "",
                 "quote": answer.quote if answer else "",
                 "page": answer.page if answer else "",
                 "options": [
                     {
                         "id": o.id,
-                        "label": tool.answer_labels.get(o.id, o.text),
+                        "label": labels.text(tool.answer_labels.get(o.id, o.text)),
                         "key": KEYS.get(o.id, str(i + 1)),
                         "stars": o.stars,
                     }
@@ -113,9 +121,9 @@ def _domain_context(assessment, tool, domain, *, posted=None, error=""):
         "justification": (posted or {}).get(
             "justification", judged.justification if judged else ""
         ),
-        "choices": [(j, tool.judgement_labels.get(j, j)) for j in domain.judgements]
+        "choices": [(j, labels.judgement(tool, j)) for j in domain.judgements]
         if tool.kind != "stars"
-        else [(str(n), f"{n} stars") for n in range(domain.max_stars + 1)],
+        else [(str(n), labels.stars(n)) for n in range(domain.max_stars + 1)],
         "error": error,
     }
 
@@ -129,7 +137,7 @@ def assess(request: HttpRequest, review_id: int, assessment_id: int, domain_id: 
     try:
         domain = tool.domain(domain_id)
     except RobError:
-        raise Http404("No such domain in this tool.") from None
+        raise Http404(_("No such domain in this tool.")) from None
     editable = _may_write(request, assessment)
     error = ""
     posted = None
@@ -231,7 +239,7 @@ def overall(request: HttpRequest, review_id: int, assessment_id: int):
         "current": "overall",
         "previous": screens[-2],
         "rows": [(d, data.judgements.get(d.id)) for d in tool.domains],
-        "choices": [(j, tool.judgement_labels.get(j, j)) for j in tool.overall["judgements"]],
+        "choices": [(j, labels.judgement(tool, j)) for j in tool.overall["judgements"]],
         "problems": services.assessment_problems(assessment),
         "error": error,
         "can_reopen": assessment.status == Assessment.Status.DONE

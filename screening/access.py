@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from reviews.access import review_for_user
 from reviews.models import Membership, Record, Review
@@ -56,7 +57,10 @@ class StageAccess:
 def stage_access(review: Review, stage: str) -> StageAccess:
     """The stage of a review already checked for its member (`review.membership`)."""
     if stage not in Stage.values:
-        raise Http404(f"“{stage}” is not a screening stage; use title_abstract or full_text.")
+        raise Http404(
+            _("“%(stage)s” is not a screening stage; use title_abstract or full_text.")
+            % {"stage": stage}
+        )
     return StageAccess(review, stage, selectors.stage_settings(review, stage))
 
 
@@ -74,7 +78,9 @@ def stage_for_user(
     changing the stage's settings."""
     access = stage_access(review_for_user(user, review_id, write=write, lead=lead), stage)
     if resolve and not access.can_resolve:
-        raise PermissionDenied("Only a lead or the stage's designated arbiter resolves conflicts.")
+        raise PermissionDenied(
+            _("Only a lead or the stage's designated arbiter resolves conflicts.")
+        )
     return access
 
 
@@ -83,7 +89,12 @@ def access_of(user: User, review: Review, stage: str) -> StageAccess:
     (the command line, tests): the same rules as `stage_for_user`. A service names a wrong
     stage as a field error; a page or endpoint answers 404 for it."""
     if stage not in Stage.values:
-        raise ValidationError({"stage": f"“{stage}” is not a stage; use one of {Stage.values}."})
+        raise ValidationError(
+            {
+                "stage": _("“%(stage)s” is not a stage; use one of %(stages)s.")
+                % {"stage": stage, "stages": Stage.values}
+            }
+        )
     if getattr(review, "membership", None) is None or review.membership.user_id != user.pk:
         review = review_for_user(user, review.pk)
     return stage_access(review, stage)
@@ -109,8 +120,11 @@ def report_of(review: Review, record_id: int | str) -> Record:
         record = None
     if record is None:
         raise Http404(
-            f"Record {record_id} is not a report sought in this review: only records included "
-            "at title/abstract have a full text."
+            _(
+                "Record %(id)s is not a report sought in this review: only records included "
+                "at title/abstract have a full text."
+            )
+            % {"id": record_id}
         )
     record.review = review
     return record

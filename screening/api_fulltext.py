@@ -3,6 +3,7 @@ report's full text, uploading its PDF, marking it not retrieved, removing either
 itself."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -148,5 +149,5 @@ class FullTextPdfView(APIView):
             FullText.objects.filter(review=review, record_id=record_id).exclude(file="").first()
         )
         if full_text is None:
-            raise NotFound("This record has no full-text PDF.")
+            raise NotFound(_("This record has no full-text PDF."))
         return pdf_response(full_text)

@@ -2,11 +2,12 @@ from functools import partial
 
 from django.apps import AppConfig
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ScreeningConfig(AppConfig):
     name = "screening"
-    verbose_name = "Screening"
+    verbose_name = _("Screening")
 
     def ready(self) -> None:
         from reviews import hooks
@@ -16,11 +17,13 @@ class ScreeningConfig(AppConfig):
         from screening.models import Decision, Stage
         from screening.selectors import audit_events_visible_to
 
-        job_kind_register(JobKind("ranking", "Relevance model", _ranking_job, time_limit=600))
-        job_kind_register(JobKind("stopping", "Stopping estimate", _stopping_job, time_limit=300))
+        job_kind_register(JobKind("ranking", _("Relevance model"), _ranking_job, time_limit=600))
+        job_kind_register(
+            JobKind("stopping", _("Stopping estimate"), _stopping_job, time_limit=300)
+        )
         for order, stage, tab in (
-            (30, Stage.TITLE_ABSTRACT, "Screen"),
-            (40, Stage.FULL_TEXT, "Full text"),
+            (30, Stage.TITLE_ABSTRACT, _("Screen")),
+            (40, Stage.FULL_TEXT, _("Full text")),
         ):
             hooks.stage_register(stage, order=order, card=partial(stage_card, stage=stage))
             hooks.tab_register(
@@ -36,7 +39,7 @@ class ScreeningConfig(AppConfig):
         hooks.record_use_register(
             "screening",
             hooks.RecordUse(
-                "Screening of these records has started",
+                _("Screening of these records has started"),
                 lambda review: Decision.objects.filter(review=review).values("record_id"),
             ),
         )

@@ -3,6 +3,9 @@
 from dataclasses import replace
 
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reviews.hooks import StageCard
 from reviews.models import Review
@@ -11,8 +14,8 @@ from screening.agreement_summary import stage_agreement
 from screening.models import Stage
 
 DESCRIPTIONS = {
-    Stage.TITLE_ABSTRACT: "Dual, blinded screening of titles and abstracts.",
-    Stage.FULL_TEXT: "Full-text screening with exclusion reasons.",
+    Stage.TITLE_ABSTRACT: gettext_lazy("Dual, blinded screening of titles and abstracts."),
+    Stage.FULL_TEXT: gettext_lazy("Full-text screening with exclusion reasons."),
 }
 
 
@@ -39,11 +42,12 @@ def stage_card(review: Review, stage: str) -> StageCard:
         card,
         status="done" if not pending and not conflicts else "in_progress",
         counts={
-            "Included": included,
-            "Excluded": excluded,
-            "Conflicts": conflicts,
-            "Pending": pending,
-            **({"Kappa": f"{kappa:.2f}"} if kappa is not None else {}),
+            _("Included"): included,
+            _("Excluded"): excluded,
+            _("Conflicts"): conflicts,
+            _("Pending"): pending,
+            # Translators: Cohen's or Fleiss' kappa, the agreement between reviewers.
+            **({_("Kappa"): number_format(kappa, 2)} if kappa is not None else {}),
             **_stopping_counts(review, stage),
         },
     )
@@ -59,13 +63,22 @@ def _stopping_counts(review: Review, stage: str) -> dict[str, int | str]:
 
     stopped = stopping_of(review, stage)
     if stopped is not None:
-        return {"Stopped": f"after {stopped.n_screened:,} of {stopped.n_total:,}"}
+        after = _("after %(screened)s of %(total)s") % {
+            "screened": number_format(stopped.n_screened, force_grouping=True),
+            "total": number_format(stopped.n_total, force_grouping=True),
+        }
+        return {_("Stopped"): after}
     found = stage_stopping_cached(review, stage)
     if found is None:
         # Counting it takes seconds at tens of thousands of records: a job does it.
-        return {"Includes left (est.)": "estimate being computed"}
-    target = f"{found.target:.0%} recall"
+        return {_("Includes left (est.)"): _("estimate being computed")}
+    target = _("%(target)s recall") % {"target": f"{found.target:.0%}"}
+    confidence = f"{found.confidence:.0%}"
     return {
-        "Includes left (est.)": f"{found.remaining_estimate} (≤ {found.remaining_upper})",
-        target: f"{'reached' if found.reached else 'not yet'} ({found.confidence:.0%} conf.)",
+        _("Includes left (est.)"): f"{found.remaining_estimate} (≤ {found.remaining_upper})",
+        target: (
+            _("reached (%(confidence)s conf.)") % {"confidence": confidence}
+            if found.reached
+            else _("not yet (%(confidence)s conf.)") % {"confidence": confidence}
+        ),
     }

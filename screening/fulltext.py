@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -28,7 +29,7 @@ STATE_FIELDS = ("original_name", "size", "sha256", "pages", "not_retrieved", "no
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1048576:.1f} MB"
+    return _("%(size)s MB") % {"size": f"{size / 1048576:.1f}"}
 
 
 def _page_count(upload: UploadedFile) -> int:
@@ -38,18 +39,26 @@ def _page_count(upload: UploadedFile) -> int:
     if upload.size > limit:
         raise ValidationError(
             {
-                "file": f"{name}: {_megabytes(upload.size)} is over the {limit / 1048576:g} MB "
-                "limit for a full text (setting FULLTEXT_MAX_MB)."
+                "file": _(
+                    "%(name)s: %(size)s is over the %(limit)s MB limit for a full text "
+                    "(setting FULLTEXT_MAX_MB)."
+                )
+                % {"name": name, "size": _megabytes(upload.size), "limit": f"{limit / 1048576:g}"}
             }
         )
     upload.seek(0)
     head = upload.read(8)
     if not head:
-        raise ValidationError({"file": f"{name}: the file is empty."})
+        raise ValidationError({"file": _("%(name)s: the file is empty.") % {"name": name}})
     if not head.startswith(PDF_SIGNATURE):
         shown = "".join(chr(byte) if 32 <= byte < 127 else f"\\x{byte:02x}" for byte in head)
         raise ValidationError(
-            {"file": f"{name}: not a PDF (it starts with “{shown}”; a PDF starts with “%PDF-”)."}
+            {
+                "file": _(
+                    "%(name)s: not a PDF (it starts with “%(start)s”; a PDF starts with “%%PDF-”)."
+                )
+                % {"name": name, "start": shown}
+            }
         )
     upload.seek(0)
     try:
@@ -58,18 +67,24 @@ def _page_count(upload: UploadedFile) -> int:
     except (FileNotDecryptedError, DependencyError):
         raise ValidationError(
             {
-                "file": f"{name}: the PDF is encrypted and its pages cannot be read without the "
-                "password; upload a copy without password protection."
+                "file": _(
+                    "%(name)s: the PDF is encrypted and its pages cannot be read without the "
+                    "password; upload a copy without password protection."
+                )
+                % {"name": name}
             }
         ) from None
     except Exception:
         # pypdf's lenient parser fails in many different ways on a damaged file; whichever it
         # is, the reviewers could not read it either.
         raise ValidationError(
-            {"file": f"{name}: the PDF is damaged or incomplete and cannot be read."}
+            {
+                "file": _("%(name)s: the PDF is damaged or incomplete and cannot be read.")
+                % {"name": name}
+            }
         ) from None
     if pages == 0:
-        raise ValidationError({"file": f"{name}: the PDF has no pages."})
+        raise ValidationError({"file": _("%(name)s: the PDF has no pages.") % {"name": name}})
     return pages
 
 
@@ -158,8 +173,11 @@ def fulltext_mark_not_retrieved(
         if Decision.objects.filter(record=record, stage=Stage.FULL_TEXT).exists():
             raise ValidationError(
                 {
-                    "record": f"Record {record.pk} already has full-text decisions, so its "
-                    "report was assessed: withdraw the decisions first to mark it not retrieved."
+                    "record": _(
+                        "Record %(id)s already has full-text decisions, so its report was "
+                        "assessed: withdraw the decisions first to mark it not retrieved."
+                    )
+                    % {"id": record.pk}
                 }
             )
         if full_text.not_retrieved and full_text.note == note:

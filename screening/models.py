@@ -2,35 +2,48 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Record, Review
 
 
 class Stage(models.TextChoices):
-    TITLE_ABSTRACT = "title_abstract", "Title/abstract"
-    FULL_TEXT = "full_text", "Full text"
+    TITLE_ABSTRACT = "title_abstract", _("Title/abstract")
+    FULL_TEXT = "full_text", _("Full text")
+
+
+# The stages in English, for object representations stored in the audit log.
+STAGE_REPRS = {"Title/abstract": "title_abstract", "Full text": "full_text"}
 
 
 class Choice(models.TextChoices):
-    INCLUDE = "include", "Include"
-    EXCLUDE = "exclude", "Exclude"
-    MAYBE = "maybe", "Maybe"
+    INCLUDE = "include", pgettext_lazy("screening decision", "Include")
+    EXCLUDE = "exclude", pgettext_lazy("screening decision", "Exclude")
+    MAYBE = "maybe", pgettext_lazy("screening decision", "Maybe")
 
 
+# Stored in English (data: decisions keep the reason they were given, and PRISMA counts them);
+# pages and the diagram show these defaults in the reader's language (`reason_label`).
 DEFAULT_EXCLUSION_REASONS = [
-    "Wrong population",
-    "Wrong intervention",
-    "Wrong comparator",
-    "Wrong outcome",
-    "Wrong study design",
-    "Duplicate",
-    "No full text",
-    "Not in the time frame",
+    gettext_noop("Wrong population"),
+    gettext_noop("Wrong intervention"),
+    gettext_noop("Wrong comparator"),
+    gettext_noop("Wrong outcome"),
+    gettext_noop("Wrong study design"),
+    gettext_noop("Duplicate"),
+    gettext_noop("No full text"),
+    gettext_noop("Not in the time frame"),
 ]
 
 
 def default_exclusion_reasons() -> list[str]:
     return list(DEFAULT_EXCLUSION_REASONS)
+
+
+def reason_label(reason: str) -> str:
+    """An exclusion reason as people read it: a default one translated, a lead's own as written."""
+    return gettext(reason) if reason in DEFAULT_EXCLUSION_REASONS else reason
 
 
 class StageSettings(models.Model):
@@ -79,7 +92,8 @@ class StageSettings(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_stage_display()} settings of review {self.review_id}"
+        stage = next((k for k, v in STAGE_REPRS.items() if v == self.stage), self.stage)
+        return f"{stage} settings of review {self.review_id}"
 
     @property
     def ranked(self) -> bool:
@@ -122,7 +136,8 @@ class Resolution(models.Model):
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="resolutions")
     stage = models.CharField(max_length=16, choices=Stage.choices)
     decision = models.CharField(
-        max_length=8, choices=[(Choice.INCLUDE, "Include"), (Choice.EXCLUDE, "Exclude")]
+        max_length=8,
+        choices=[(Choice.INCLUDE, Choice.INCLUDE.label), (Choice.EXCLUDE, Choice.EXCLUDE.label)],
     )
     reason = models.CharField(max_length=200, blank=True)
     resolved_by = models.ForeignKey(
@@ -238,7 +253,7 @@ class Tally(models.Model):
     resolution = models.CharField(
         max_length=8,
         blank=True,
-        choices=[(Choice.INCLUDE, "Include"), (Choice.EXCLUDE, "Exclude")],
+        choices=[(Choice.INCLUDE, Choice.INCLUDE.label), (Choice.EXCLUDE, Choice.EXCLUDE.label)],
     )
     # Fewer decisions than the stage requires and no resolution: it still takes decisions.
     open = models.BooleanField(default=True)

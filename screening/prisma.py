@@ -4,7 +4,8 @@ from reviews import hooks
 from reviews.models import Review
 from reviews.selectors import duplicates_removed_by_database, import_notes, imported_counts
 from screening import selectors
-from screening.models import Decision, Resolution, Stage, StoppingDecision
+from screening.models import Decision, Resolution, Stage, StoppingDecision, reason_label
+from screening.prisma_diagram import NO_REASON
 
 
 def prisma_counts(review: Review) -> dict:
@@ -54,12 +55,19 @@ def prisma_counts(review: Review) -> dict:
 
 
 def prisma_diagram_counts(review: Review) -> dict:
-    """The counts the diagram draws: `prisma_counts` and, for a stage a lead recorded as
-    stopped, the records screened then and those left unscreened (the JSON download and the
-    API keep their documented shape)."""
+    """The counts the diagram draws: `prisma_counts` with its default exclusion reasons in the
+    reader's language and, for a stage a lead recorded as stopped, the records screened then
+    and those left unscreened (the JSON download and the API keep their documented shape)."""
     stops = StoppingDecision.objects.filter(review=review)
+    counts = prisma_counts(review)
+    # The default exclusion reasons in the reader's language (a lead's own reasons as written).
+    reasons: dict[str, int] = {}
+    for reason, n in counts["reports_excluded"]["reasons"].items():
+        label = reason if reason == NO_REASON else reason_label(reason)
+        reasons[label] = reasons.get(label, 0) + n
     return {
-        **prisma_counts(review),
+        **counts,
+        "reports_excluded": {**counts["reports_excluded"], "reasons": reasons},
         "stopped": {
             stop.stage: {
                 "screened": stop.n_screened,
@@ -112,4 +120,4 @@ def _exclusion_reasons(records):
     ):
         first.setdefault(record_id, reason)
     for record_id in records.values_list("pk", flat=True):
-        yield record_id, first.get(record_id, "No reason given")
+        yield record_id, first.get(record_id, NO_REASON)

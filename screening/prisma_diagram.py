@@ -1,7 +1,9 @@
 """The PRISMA 2020 flow diagram for new reviews ("identification of studies via databases
 and registers", Page et al. 2021, BMJ 372:n71), drawn from :func:`screening.prisma.prisma_counts`.
 
-Pure: takes the counts dict, returns SVG text or PNG bytes; no Django import.
+Pure: takes the counts dict, returns SVG text or PNG bytes; its only Django import is
+`gettext`, so the diagram is drawn in the language active when it is asked for (in Chinese,
+the terms of the Chinese translation of PRISMA 2020: 识别, 筛选, 纳入 …).
 
 The SVG is written by hand rather than with a charting library because the diagram is a
 fixed domain layout (five rows of boxes, side labels, arrows) that no general layout engine
@@ -18,7 +20,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from plotting.fonts import font_family
+
+# The key of full-text exclusions whose reviewers gave no reason, in `prisma_counts`' reasons
+# (data: the JSON download and the API keep it in English); drawn translated.
+NO_REASON = "No reason given"
 
 WIDTH = 790
 FONT_SIZE = 13  # px
@@ -138,11 +147,16 @@ def unfinished(counts: dict, stage: str) -> dict | None:
 
 
 def _so_far(what: str, progress: dict) -> list[tuple[str, int]]:
+    """`what`: a message with %(n)s, e.g. "Records screened so far %(n)s"."""
     return [
-        (f"{what} so far {_n(progress['screened'])}", 0),
-        (f"Awaiting decisions {_n(progress['awaiting'])}", INDENT),
-        (f"In conflict {_n(progress['conflicts'])}", INDENT),
+        (what % {"n": _n(progress["screened"])}, 0),
+        (_("Awaiting decisions %(n)s") % {"n": _n(progress["awaiting"])}, INDENT),
+        (_("In conflict %(n)s") % {"n": _n(progress["conflicts"])}, INDENT),
     ]
+
+
+def _reason(reason: str) -> str:
+    return _("No reason given") if reason == NO_REASON else reason
 
 
 def _layout(counts: dict) -> Layout:
@@ -156,30 +170,35 @@ def _layout(counts: dict) -> Layout:
     full_text = None if title_abstract else unfinished(counts, "full_text")
     if stopped:
         screened_box = [
-            (f"Records screened {_n(stopped['screened'])}", 0),
-            (f"Not screened: stopped early {_n(stopped['not_screened'])}", INDENT),
+            (_("Records screened %(n)s") % {"n": _n(stopped["screened"])}, 0),
+            (_("Not screened: stopped early %(n)s") % {"n": _n(stopped["not_screened"])}, INDENT),
         ]
     elif title_abstract:
-        screened_box = _so_far("Records screened", title_abstract)
+        screened_box = _so_far(_("Records screened so far %(n)s"), title_abstract)
     else:
-        screened_box = [(f"Records screened {_n(counts['records_screened'])}", 0)]
-    reports_excluded = (
-        [("Reports excluded:", 0), *((f"{r} {_n(n)}", INDENT) for r, n in reasons)]
-        if reasons
-        else [(f"Reports excluded {_n(excluded['total'])}", 0)]
-    )
+        screened_box = [(_("Records screened %(n)s") % {"n": _n(counts["records_screened"])}, 0)]
+    reason_lines = [(f"{_reason(r)} {_n(n)}", INDENT) for r, n in reasons]
+    if not reasons:
+        reports_excluded = [(_("Reports excluded %(n)s") % {"n": _n(excluded["total"])}, 0)]
+    elif full_text:
+        reports_excluded = [(_("Reports excluded so far:"), 0), *reason_lines]
+    else:
+        reports_excluded = [(_("Reports excluded:"), 0), *reason_lines]
     rows = [
         (
             "records-identified",
             [
-                ("Records identified from:", 0),
-                (f"Databases {_n(counts['identified']['total'])}", 0),
+                (_("Records identified from:"), 0),
+                (_("Databases %(n)s") % {"n": _n(counts["identified"]["total"])}, 0),
                 *((f"{name} {_n(n)}", INDENT) for name, n in identified.items()),
             ],
             "records-removed",
             [
-                ("Records removed before screening:", 0),
-                (f"Duplicate records removed {_n(counts['duplicates_removed'])}", INDENT),
+                (_("Records removed before screening:"), 0),
+                (
+                    _("Duplicate records removed %(n)s") % {"n": _n(counts["duplicates_removed"])},
+                    INDENT,
+                ),
             ],
         ),
         (
@@ -188,8 +207,12 @@ def _layout(counts: dict) -> Layout:
             "records-excluded",
             [
                 (
-                    f"Records excluded{' so far' if title_abstract else ''} "
-                    f"{_n(counts['records_excluded'])}",
+                    (
+                        _("Records excluded so far %(n)s")
+                        if title_abstract
+                        else _("Records excluded %(n)s")
+                    )
+                    % {"n": _n(counts["records_excluded"])},
                     0,
                 )
             ],
@@ -199,29 +222,49 @@ def _layout(counts: dict) -> Layout:
         rows += [
             (
                 "reports-sought",
-                [(f"Reports sought for retrieval {_n(counts['reports_sought'])}", 0)],
+                [
+                    (
+                        _("Reports sought for retrieval %(n)s")
+                        % {"n": _n(counts["reports_sought"])},
+                        0,
+                    )
+                ],
                 "reports-not-retrieved",
-                [(f"Reports not retrieved {_n(counts['reports_not_retrieved'])}", 0)],
+                [
+                    (
+                        _("Reports not retrieved %(n)s")
+                        % {"n": _n(counts["reports_not_retrieved"])},
+                        0,
+                    )
+                ],
             ),
             (
                 "reports-assessed",
-                _so_far("Reports assessed", full_text)
+                _so_far(_("Reports assessed so far %(n)s"), full_text)
                 if full_text
-                else [(f"Reports assessed for eligibility {_n(counts['reports_assessed'])}", 0)],
+                else [
+                    (
+                        _("Reports assessed for eligibility %(n)s")
+                        % {"n": _n(counts["reports_assessed"])},
+                        0,
+                    )
+                ],
                 "reports-excluded",
-                [(f"{reports_excluded[0][0].rstrip(':')} so far:", 0), *reports_excluded[1:]]
-                if full_text and reasons
-                else reports_excluded,
+                reports_excluded,
             ),
         ]
     if title_abstract or full_text:
-        stage = "Title/abstract" if title_abstract else "Full-text"
         rows.append(
             (
                 "in-progress",
                 [
-                    (f"{stage} screening in progress.", 0),
-                    ("The remaining boxes appear when every record is settled.", 0),
+                    (
+                        _("Title/abstract screening in progress.")
+                        if title_abstract
+                        else _("Full-text screening in progress."),
+                        0,
+                    ),
+                    (_("The remaining boxes appear when every record is settled."), 0),
                 ],
                 None,
                 None,
@@ -232,8 +275,16 @@ def _layout(counts: dict) -> Layout:
             (
                 "studies-included",
                 [
-                    (f"Studies included in review {_n(counts['studies_included'])}", 0),
-                    (f"Reports of included studies {_n(counts['reports_included'])}", 0),
+                    (
+                        _("Studies included in review %(n)s")
+                        % {"n": _n(counts["studies_included"])},
+                        0,
+                    ),
+                    (
+                        _("Reports of included studies %(n)s")
+                        % {"n": _n(counts["reports_included"])},
+                        0,
+                    ),
                 ],
                 None,
                 None,
@@ -242,10 +293,16 @@ def _layout(counts: dict) -> Layout:
     # Side labels span rows: Identification row 0, Screening rows 1-3, Included row 4. A row
     # spanned alone must be tall enough for its label's (rotated) text.
     last = len(rows) - 1
+    identification = pgettext("PRISMA 2020 side label", "Identification")
+    screening = pgettext("PRISMA 2020 side label", "Screening")
     spans = (
-        [("Identification", 0, 0), ("Screening", 1, last - 1), ("Included", last, last)]
+        [
+            (identification, 0, 0),
+            (screening, 1, last - 1),
+            (pgettext("PRISMA 2020 side label", "Included"), last, last),
+        ]
         if rows[-1][0] == "studies-included"
-        else [("Identification", 0, 0), ("Screening", 1, last)]
+        else [(identification, 0, 0), (screening, 1, last)]
     )
     min_h = {
         first: text_width(text, bold=True) + 24 for text, first, last in spans if first == last
@@ -258,7 +315,7 @@ def _layout(counts: dict) -> Layout:
             HEADER_Y,
             RIGHT_X + BOX_W - LEFT_X,
             HEADER_H,
-            "Identification of studies via databases and registers",
+            _("Identification of studies via databases and registers"),
             HEADER_FILL,
             False,
         )
@@ -301,8 +358,11 @@ def prisma_svg(counts: dict) -> str:
         f'width="{w:g}" height="{h:g}" role="img" class="prisma-diagram" '
         'aria-labelledby="prisma-title prisma-desc" '
         f'font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}" fill="{INK}">',
-        '<title id="prisma-title">PRISMA 2020 flow diagram: identification of studies via '
-        "databases and registers</title>",
+        '<title id="prisma-title">'
+        + escape(
+            _("PRISMA 2020 flow diagram: identification of studies via databases and registers")
+        )
+        + "</title>",
         f'<desc id="prisma-desc">{escape(layout.summary)}</desc>',
         "<defs>"
         '<marker id="prisma-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
@@ -378,7 +438,7 @@ def prisma_png(counts: dict, *, dpi: int = 200) -> bytes:
             rotation=90 if label.vertical else 0,
             fontweight="bold",
             parse_math=False,
-            **{**font, "family": "DejaVu Sans"},  # fixed English words
+            **font,
         )
     for box in layout.boxes:
         axes.add_patch(

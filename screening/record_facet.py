@@ -7,24 +7,26 @@ from collections import defaultdict
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from reviews.hooks import RecordFacet
 from reviews.models import Record, Review
 from screening import selectors
-from screening.models import Choice, Stage, Tally
+from screening.models import Choice, Stage, Tally, reason_label
 
 STAGES = (Stage.TITLE_ABSTRACT, Stage.FULL_TEXT)
 SHORT = {Stage.TITLE_ABSTRACT: "ta", Stage.FULL_TEXT: "ft"}
 COLUMNS = ("screening_status", "ta_status", "ta_decisions", "ft_status", "ft_decisions")
 
 CHOICES = (
-    ("included", "Included (after full text)"),
-    ("excluded", "Excluded (either stage)"),
-    ("conflict", "In conflict"),
-    ("awaiting", "Awaiting title/abstract decisions"),
-    ("ta_included", "Included at title/abstract"),
-    ("ta_excluded", "Excluded at title/abstract"),
-    ("ft_excluded", "Excluded at full text"),
+    ("included", gettext_lazy("Included (after full text)")),
+    ("excluded", gettext_lazy("Excluded (either stage)")),
+    ("conflict", gettext_lazy("In conflict")),
+    ("awaiting", gettext_lazy("Awaiting title/abstract decisions")),
+    ("ta_included", gettext_lazy("Included at title/abstract")),
+    ("ta_excluded", gettext_lazy("Excluded at title/abstract")),
+    ("ft_excluded", gettext_lazy("Excluded at full text")),
 )
 
 
@@ -45,20 +47,30 @@ def _state(tally: Tally | None, required: int) -> str:
 
 def _stage_text(state: str, tally: Tally | None, required: int) -> str:
     if state == "awaiting" and tally is not None:
-        return f"awaiting ({tally.n_decisions} of {required} decisions)"
-    return state or "not screened"
+        return _("awaiting (%(n)s of %(required)s decisions)") % {
+            "n": tally.n_decisions,
+            "required": required,
+        }
+    return {
+        "included": pgettext("screening status", "included"),
+        "excluded": pgettext("screening status", "excluded"),
+        "conflict": pgettext("screening status", "conflict"),
+        "awaiting": pgettext("screening status", "awaiting"),
+    }.get(state, pgettext("screening status", "not screened"))
 
 
 def _overall(ta: str, ft: str) -> str:
     if ta == "excluded":
-        return "Excluded at title/abstract"
+        return _("Excluded at title/abstract")
+    if ta == "conflict":
+        return _("In conflict at title/abstract")
     if ta != "included":
-        return {"conflict": "In conflict at title/abstract"}.get(ta, "Awaiting title/abstract")
+        return _("Awaiting title/abstract")
     return {
-        "included": "Included",
-        "excluded": "Excluded at full text",
-        "conflict": "In conflict at full text",
-    }.get(ft, "Awaiting full text")
+        "included": _("Included"),
+        "excluded": _("Excluded at full text"),
+        "conflict": _("In conflict at full text"),
+    }.get(ft) or _("Awaiting full text")
 
 
 def describe(review: Review, viewer: User, record_ids: list[int]) -> dict[int, dict[str, str]]:
@@ -73,9 +85,9 @@ def describe(review: Review, viewer: User, record_ids: list[int]) -> dict[int, d
             record_id__in=record_ids
         )
         for d in visible:
-            text = f"{d.reviewer.get_username()}: {d.get_decision_display().lower()}"
+            text = f"{d.reviewer.get_username()}: {str(d.get_decision_display()).lower()}"
             if d.reason:
-                text += f" ({d.reason})"
+                text += f" ({reason_label(d.reason)})"
             if d.note:
                 text += f" — {d.note}"
             decisions[(d.record_id, stage)].append(text)
@@ -133,7 +145,7 @@ def narrow(review: Review, viewer: User, records: QuerySet[Record], value: str):
 
 FACET = RecordFacet(
     key="screening",
-    label="Screening",
+    label=gettext_lazy("Screening"),
     choices=CHOICES,
     columns=COLUMNS,
     describe=describe,

@@ -32,6 +32,7 @@ from django.db.models.expressions import CombinedExpression
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from reviews.models import AuditEvent, DuplicateCluster, Job, Record, Review
 from reviews.selectors import review_records, unique_records
@@ -423,13 +424,13 @@ def matching(records: QuerySet[Record], query: str) -> QuerySet[Record]:
 
 
 SHOW = {
-    "undecided": "My undecided",
-    "decided": "My decided",
-    "conflicts": "Conflicts",
-    "all": "All",
+    "undecided": gettext_lazy("My undecided"),
+    "decided": gettext_lazy("My decided"),
+    "conflicts": gettext_lazy("Conflicts"),
+    "all": gettext_lazy("All"),
 }
 # Full text only: reports that could not be retrieved (out of screening until put back).
-SHOW_FULL_TEXT = {**SHOW, "not_retrieved": "Not retrieved"}
+SHOW_FULL_TEXT = {**SHOW, "not_retrieved": gettext_lazy("Not retrieved")}
 
 
 def screening_list(

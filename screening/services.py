@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reviews.audit import audit_record, field_changes
 from reviews.models import Membership, Record, Review
@@ -36,8 +37,8 @@ def _check_reason(settings: StageSettings, stage: str, decision: str, reason: st
     ):
         raise ValidationError(
             {
-                "reason": "A full-text exclusion needs one of the review's reasons: "
-                + "; ".join(settings.exclusion_reasons)
+                "reason": _("A full-text exclusion needs one of the review's reasons: %(reasons)s")
+                % {"reasons": "; ".join(settings.exclusion_reasons)}
             }
         )
 
@@ -56,7 +57,7 @@ def next_record(*, reviewer: User, review: Review, stage: str) -> Record | None:
 def _deciding(user: User, review: Review, stage: str) -> StageAccess:
     access = access_of(user, review, stage)
     if not access.can_decide:
-        raise PermissionDenied("Viewers of a review cannot screen it.")
+        raise PermissionDenied(_("Viewers of a review cannot screen it."))
     return access
 
 
@@ -96,7 +97,12 @@ def decision_record(
     """Record (or change) a reviewer's decision. The same input twice changes nothing."""
     settings = _deciding(reviewer, review, stage).settings
     if decision not in Choice.values:
-        raise ValidationError({"decision": f"“{decision}” is not include, exclude or maybe."})
+        raise ValidationError(
+            {
+                "decision": _("“%(decision)s” is not include, exclude or maybe.")
+                % {"decision": decision}
+            }
+        )
     reason = reason.strip()
     _check_reason(settings, stage, decision, reason)
     with transaction.atomic():
@@ -106,7 +112,10 @@ def decision_record(
         units = selectors.screening_units(review, stage).filter(pk=record_id)
         if not units.select_for_update(of=("self",)).values_list("pk", flat=True):
             raise ValidationError(
-                {"record": f"Record {record_id} is not screened at this stage of this review."}
+                {
+                    "record": _("Record %(id)s is not screened at this stage of this review.")
+                    % {"id": record_id}
+                }
             )
         decisions = list(Decision.objects.filter(record_id=record_id, stage=stage))
         tally = Tally.objects.filter(record_id=record_id, stage=stage).first()
@@ -116,10 +125,12 @@ def decision_record(
             return mine
         if tally is not None and not tally.open:
             if mine is None:
-                raise ValidationError("This record already has all its decisions.")
+                raise ValidationError(_("This record already has all its decisions."))
             raise ValidationError(
-                "Every required reviewer has decided this record, so decisions can no longer "
-                "be changed; a lead resolves any conflict."
+                _(
+                    "Every required reviewer has decided this record, so decisions can no "
+                    "longer be changed; a lead resolves any conflict."
+                )
             )
         saved = _save(reviewer, review, record_id, stage, mine, values)
         others = [d.decision for d in decisions if d is not mine]
@@ -143,7 +154,7 @@ def _save(reviewer, review, record_id, stage, mine, values) -> Decision:
             # The same reviewer's other request won the race (the record lock makes this rare:
             # SQLite takes its write lock only here): one decision, not two.
             raise ValidationError(
-                "This decision was just recorded; reload and try again."
+                _("This decision was just recorded; reload and try again.")
             ) from None
         changes = {k: [None, v] for k, v in values.items() if v}
     else:
@@ -176,15 +187,20 @@ def conflict_resolve(
     not agree."""
     access = access_of(resolver, review, stage)
     if not access.can_resolve:
-        raise PermissionDenied("Only a lead or the stage's designated arbiter resolves conflicts.")
+        raise PermissionDenied(
+            _("Only a lead or the stage's designated arbiter resolves conflicts.")
+        )
     settings = access.settings
     if decision not in (Choice.INCLUDE, Choice.EXCLUDE):
-        raise ValidationError({"decision": "A conflict is resolved with include or exclude."})
+        raise ValidationError({"decision": _("A conflict is resolved with include or exclude.")})
     _check_reason(settings, stage, decision, reason)
     record = selectors.conflicts(review, stage).filter(pk=record_id).first()
     if record is None:
         raise ValidationError(
-            {"record": f"Record {record_id} is not a conflict at this stage of this review."}
+            {
+                "record": _("Record %(id)s is not a conflict at this stage of this review.")
+                % {"id": record_id}
+            }
         )
     resolution = Resolution.objects.create(
         review=review,
@@ -211,8 +227,10 @@ def stage_settings_update(
     *, lead: User, review: Review, stage: str, data: dict[str, Any]
 ) -> StageSettings:
     if not access_of(lead, review, stage).can_configure:
-        raise PermissionDenied("Only a lead of this review can change its screening settings.")
-    current, _ = StageSettings.objects.select_for_update().get_or_create(review=review, stage=stage)
+        raise PermissionDenied(_("Only a lead of this review can change its screening settings."))
+    current, _created = StageSettings.objects.select_for_update().get_or_create(
+        review=review, stage=stage
+    )
     if data.get("arbiter") is not None:
         _check_arbiter(review, data["arbiter"])
     before = _settings_values(current)
@@ -247,7 +265,10 @@ def _check_arbiter(review: Review, user: User) -> None:
     membership = Membership.objects.filter(review=review, user=user).first()
     if membership is None or not membership.can_write:
         raise ValidationError(
-            {"arbiter": f"{user.get_username()} is not a reviewer or lead of this review."}
+            {
+                "arbiter": _("%(user)s is not a reviewer or lead of this review.")
+                % {"user": user.get_username()}
+            }
         )
 
 
@@ -261,11 +282,11 @@ def decision_withdraw(*, reviewer: User, review: Review, record_id: int, stage: 
         )
         mine = next((d for d in decisions if d.reviewer_id == reviewer.pk), None)
         if mine is None:
-            raise ValidationError("You have no decision on this record to undo.")
+            raise ValidationError(_("You have no decision on this record to undo."))
         settled = selectors.is_settled(record_id, stage)
         if settled:
             raise ValidationError(
-                "Every required reviewer has decided this record; it can no longer be undone."
+                _("Every required reviewer has decided this record; it can no longer be undone.")
             )
         audit_record(
             actor=reviewer,

@@ -20,6 +20,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reviews.audit import audit_record
 from reviews.jobs import job_start
@@ -41,6 +44,20 @@ BATCH_SIZE = 5_000
 # The cache key holds the state of the screening, so an answer stays right as long as it is kept.
 CACHE_SECONDS = 24 * 3600
 QUEUED_SECONDS = 600
+
+# The methods as people read them; `stopping.METHOD` and `RANDOM_METHOD` are stored as they are.
+METHOD_LABELS = {
+    stopping.METHOD: gettext_lazy(
+        "Hypergeometric stopping criterion (Callaghan & Müller-Hansen 2020, buscar)"
+    ),
+    stopping.RANDOM_METHOD: gettext_lazy(
+        "Hypergeometric random-sampling stopping criterion (Callaghan & Müller-Hansen 2020, buscar)"
+    ),
+}
+
+
+def method_label(method: str) -> str:
+    return str(METHOD_LABELS.get(method, method))
 
 
 def screened_labels(review: Review, stage: str) -> tuple[list[int], int, int | None]:
@@ -159,9 +176,9 @@ def stopping_record(*, lead: User, review: Review, stage: str) -> StoppingDecisi
     """Record a lead's decision to stop screening the stage, with the estimate at this moment
     (whether or not it reached the target: the decision is the lead's)."""
     if not access_of(lead, review, stage).can_configure:
-        raise PermissionDenied("Only a lead of this review can decide that screening stops.")
+        raise PermissionDenied(_("Only a lead of this review can decide that screening stops."))
     if stopping_of(review, stage) is not None:
-        raise ValidationError(f"{Stage(stage).label} screening is already recorded as stopped.")
+        raise ValidationError(_already_stopped(stage))
     found = stage_stopping(review, stage)
     try:
         with transaction.atomic():
@@ -181,9 +198,7 @@ def stopping_record(*, lead: User, review: Review, stage: str) -> StoppingDecisi
                 method=found.method,
             )
     except IntegrityError as exc:  # another lead's click got there first
-        raise ValidationError(
-            f"{Stage(stage).label} screening is already recorded as stopped."
-        ) from exc
+        raise ValidationError(_already_stopped(stage)) from exc
     audit_record(
         actor=lead,
         review=review,
@@ -211,11 +226,13 @@ def stopping_withdraw(*, lead: User, review: Review, stage: str) -> None:
     """Take back a decision to stop: screening goes on and the report no longer says it
     stopped (the audit log keeps both)."""
     if not access_of(lead, review, stage).can_configure:
-        raise PermissionDenied("Only a lead of this review can take back a decision to stop.")
+        raise PermissionDenied(_("Only a lead of this review can take back a decision to stop."))
     decision = StoppingDecision.objects.select_for_update().filter(review=review, stage=stage)
     found = decision.first()
     if found is None:
-        raise ValidationError(f"{Stage(stage).label} screening is not recorded as stopped.")
+        raise ValidationError(
+            _("%(stage)s screening is not recorded as stopped.") % {"stage": Stage(stage).label}
+        )
     audit_record(
         actor=lead,
         review=review,
@@ -226,28 +243,44 @@ def stopping_withdraw(*, lead: User, review: Review, stage: str) -> None:
     found.delete()
 
 
+def _already_stopped(stage: str) -> str:
+    return _("%(stage)s screening is already recorded as stopped.") % {"stage": Stage(stage).label}
+
+
 def stopping_sentence(decision: StoppingDecision) -> str:
-    """The methods text for a stop: what was screened and what the estimate said."""
-    stage = Stage(decision.stage).label.lower()
-    target, confidence = f"{decision.recall_target:.0%}", f"{decision.confidence:.0%}"
+    """The methods text for a stop: what was screened and what the estimate said, in the
+    language of the request."""
+    values = {
+        "target": f"{decision.recall_target:.0%}",
+        "confidence": f"{decision.confidence:.0%}",
+    }
     test = (
-        "random-sampling stopping criterion (on records screened in random order)"
+        _("random-sampling stopping criterion (on records screened in random order)")
         if decision.method == stopping.RANDOM_METHOD
-        else "stopping criterion"
+        else _("stopping criterion")
     )
     said = (
-        f"the estimated recall had reached {target} with {confidence} confidence"
+        _("the estimated recall had reached %(target)s with %(confidence)s confidence") % values
         if decision.reached
-        else f"the estimate had not shown {target} recall with {confidence} confidence"
+        else _("the estimate had not shown %(target)s recall with %(confidence)s confidence")
+        % values
     )
-    return (
-        f"{stage.capitalize()} screening stopped after "
-        f"{decision.n_screened:,} of {decision.n_total:,} records, when {said} "
-        f"({decision.includes_found} includes found; at most {decision.remaining_upper} "
-        f"estimated still unscreened, point estimate {decision.remaining_estimate}; "
-        f"p = {decision.p_value:.3f}), by the hypergeometric {test} of Callaghan "
-        f"and Müller-Hansen (Syst Rev 2020;9:273)."
-    )
+    return _(
+        "%(stage)s screening stopped after %(screened)s of %(total)s records, when %(said)s "
+        "(%(found)s includes found; at most %(upper)s estimated still unscreened, point "
+        "estimate %(estimate)s; p = %(p)s), by the hypergeometric %(test)s of Callaghan and "
+        "Müller-Hansen (Syst Rev 2020;9:273)."
+    ) % {
+        "stage": Stage(decision.stage).label,
+        "screened": number_format(decision.n_screened, force_grouping=True),
+        "total": number_format(decision.n_total, force_grouping=True),
+        "said": said,
+        "found": decision.includes_found,
+        "upper": decision.remaining_upper,
+        "estimate": decision.remaining_estimate,
+        "p": f"{decision.p_value:.3f}",
+        "test": test,
+    }
 
 
 def stopping_sentences(review: Review) -> list[str]:
@@ -265,9 +298,9 @@ def random_order_set(*, lead: User, review: Review, stage: str, on: bool) -> Sta
     trained the records come in import order.
     """
     if not access_of(lead, review, stage).can_configure:
-        raise PermissionDenied("Only a lead of this review can change the order of screening.")
+        raise PermissionDenied(_("Only a lead of this review can change the order of screening."))
     with transaction.atomic():
-        current, _ = StageSettings.objects.select_for_update().get_or_create(
+        current, _created = StageSettings.objects.select_for_update().get_or_create(
             review=review, stage=stage
         )
         if current.random_order == on:

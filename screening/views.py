@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -24,7 +25,7 @@ from screening.models import Decision, Stage
 def _posted_record(request: HttpRequest) -> int:
     record_id = request.POST.get("record", "")
     if not record_id.isdecimal():
-        raise Http404("No such record.")
+        raise Http404(_("No such record."))
     return int(record_id)
 
 
@@ -124,7 +125,7 @@ def screen(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     if wanted.isdecimal():
         record = selectors.screening_units(access.review, access.stage).filter(pk=int(wanted))
         if not record:
-            raise Http404("That record is not screened at this stage.")
+            raise Http404(_("That record is not screened at this stage."))
         return _render(request, access, record[0])
     found = services.next_records(
         reviewer=request.user, review=access.review, stage=access.stage, n=2
@@ -243,7 +244,7 @@ def resolve(request: HttpRequest, review_id: int, stage: str, record_id: int) ->
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Record {record_id} resolved.")
+        messages.success(request, _("Record %(id)s resolved.") % {"id": record_id})
     return redirect("screening:conflicts", review_id=review.pk, stage=stage)
 
 
@@ -262,7 +263,7 @@ def stage_settings(request: HttpRequest, review_id: int, stage: str) -> HttpResp
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{access.label} settings saved.")
+            messages.success(request, _("%(stage)s settings saved.") % {"stage": access.label})
             return redirect("screening:screen", review_id=review.pk, stage=stage)
     context = {"review": review, "stage": stage, "stage_label": access.label, "form": form}
     return render(request, "screening/settings.html", context)

@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseLocation
@@ -61,15 +62,18 @@ def upload(request: HttpRequest, review_id: int, record_id: int) -> HttpResponse
     review = record.review
     file = request.FILES.get("file")
     if file is None:
-        return _respond(request, review, record, error="Choose a PDF file to upload.")
+        return _respond(request, review, record, error=_("Choose a PDF file to upload."))
     try:
         full_text = fulltext.fulltext_upload(
             user=request.user, review=review, record_id=record.pk, upload=file
         )
     except ValidationError as exc:
         return _respond(request, review, record, error=" ".join(exc.messages))
-    pages = f"{full_text.pages} page{pluralize(full_text.pages)}"
-    done = f"Uploaded {full_text.original_name} ({pages})."
+    done = ngettext(
+        "Uploaded %(name)s (%(pages)s page).",
+        "Uploaded %(name)s (%(pages)s pages).",
+        full_text.pages,
+    ) % {"name": full_text.original_name, "pages": full_text.pages}
     return _respond(request, review, record, done=done)
 
 
@@ -84,7 +88,9 @@ def not_retrieved(request: HttpRequest, review_id: int, record_id: int) -> HttpR
         )
     except ValidationError as exc:
         return _respond(request, review, record, error=" ".join(exc.messages))
-    return _respond(request, review, record, done=f"Record {record.pk} marked not retrieved.")
+    return _respond(
+        request, review, record, done=_("Record %(id)s marked not retrieved.") % {"id": record.pk}
+    )
 
 
 @require_POST
@@ -93,7 +99,9 @@ def remove(request: HttpRequest, review_id: int, record_id: int) -> HttpResponse
     record = report_for_user(request.user, review_id, record_id, write=True)
     review = record.review
     fulltext.fulltext_remove(user=request.user, review=review, record_id=record.pk)
-    return _respond(request, review, record, done=f"Full text of record {record.pk} removed.")
+    return _respond(
+        request, review, record, done=_("Full text of record %(id)s removed.") % {"id": record.pk}
+    )
 
 
 @xframe_options_sameorigin
@@ -104,7 +112,7 @@ def pdf(request: HttpRequest, review_id: int, record_id: int) -> FileResponse:
     review = review_for_user(request.user, review_id)
     full_text = FullText.objects.filter(review=review, record_id=record_id).exclude(file="").first()
     if full_text is None:
-        raise Http404("This record has no full-text PDF.")
+        raise Http404(_("This record has no full-text PDF."))
     return pdf_response(full_text)
 
 
@@ -113,7 +121,7 @@ def pdf_response(full_text: FullText) -> FileResponse:
     try:
         handle = full_text.file.storage.open(full_text.file.name, "rb")
     except FileNotFoundError:
-        raise Http404("The PDF is missing from storage.") from None
+        raise Http404(_("The PDF is missing from storage.")) from None
     response = FileResponse(
         handle,
         content_type="application/pdf",

@@ -6,6 +6,8 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, StreamingHttpResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from reviews import audit_text, selectors
@@ -14,13 +16,14 @@ from reviews.exporters import cell
 from screening.models import Choice, Stage
 
 COLUMNS = ["when", "who", "what", "stage", "record", "title", "decision", "reason", "note"]
+# The columns are keys for scripts; what happened reads in the language of the request.
 WHAT = {
-    "screening.decided": "decided",
-    "screening.withdrawn": "undid decision",
-    "screening.resolved": "resolved conflict",
-    "screening.fulltext_uploaded": "uploaded full text",
-    "screening.fulltext_not_retrieved": "marked not retrieved",
-    "screening.fulltext_removed": "removed full text",
+    "screening.decided": gettext_lazy("decided"),
+    "screening.withdrawn": gettext_lazy("undid decision"),
+    "screening.resolved": gettext_lazy("resolved conflict"),
+    "screening.fulltext_uploaded": gettext_lazy("uploaded full text"),
+    "screening.fulltext_not_retrieved": gettext_lazy("marked not retrieved"),
+    "screening.fulltext_removed": gettext_lazy("removed full text"),
 }
 
 
@@ -35,7 +38,13 @@ def _now(event, field: str) -> str:
     return "" if value is None else str(value)
 
 
-def _rows(events):
+def _rows(events, language: str):
+    # The response streams after the view returns: the rows keep the request's language.
+    with translation.override(language):
+        yield from _rows_in(events)
+
+
+def _rows_in(events):
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
     # A chunk at a time, so the record titles come in one query per chunk.
@@ -53,10 +62,10 @@ def _chunk_rows(writer, events):
         event = sentence.event
         stage = _now(event, "stage")
         decision = _now(event, "decision")
-        what = WHAT.get(event.action, event.action)
+        what = str(WHAT.get(event.action, event.action))
         old, new = audit_text.change(event, "decision")
         if event.action == "screening.decided" and old and new:
-            what = "changed decision"
+            what = translation.gettext("changed decision")
         yield writer.writerow(
             [
                 cell(event.created_at.isoformat(timespec="seconds")),
@@ -82,7 +91,9 @@ def history_csv(request: HttpRequest, review_id: int) -> StreamingHttpResponse:
         .exclude(action="screening.settings_changed")
         .order_by("created_at", "pk")
     )
-    response = StreamingHttpResponse(_rows(events), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _rows(events, translation.get_language()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="review-{review.pk}-screening-history.csv"'
     )

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from screening import stopping
 from screening.access import stage_for_user
 from screening.stopping_review import (
+    method_label,
     random_order_set,
     stage_stopping,
     stopping_of,
@@ -29,7 +31,7 @@ def _panel(request: HttpRequest, access, error: str = "") -> HttpResponse:
         "stopped": stopping_of(review, stage),
         "blinded": access.settings.blinded,
         "random_order": access.settings.random_order,
-        "method": estimate.method,
+        "method": method_label(estimate.method),
         "citation": stopping.CITATION,
         "error": error,
     }
@@ -79,7 +81,7 @@ def order(request: HttpRequest, review_id: int, stage: str) -> HttpResponse:
     access = stage_for_user(request.user, review_id, stage, lead=True)
     wanted = request.POST.get("order", "")
     if wanted not in ("random", "relevance"):
-        return _answer(request, access, "Choose the order: random or relevance.")
+        return _answer(request, access, _("Choose the order: random or relevance."))
     random_order_set(
         lead=request.user, review=access.review, stage=access.stage, on=wanted == "random"
     )

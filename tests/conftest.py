@@ -2,6 +2,8 @@
 members, and `outsider`, who has an account but is not in the review."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from reviews.models import Role
@@ -62,3 +64,12 @@ def web_as(client):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """A request activates its language in the thread and Django leaves it there: start and
+    end every test in the default language, so a Chinese request cannot leak into the next."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

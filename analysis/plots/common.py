@@ -9,21 +9,24 @@ from scipy import stats
 
 from analysis.stats.results import PooledResult
 
+from .i18n import _, gettext_noop
+
+# The plots' text is in the active language (a run's job activates its starter's).
 MEASURE_NAMES = {
-    "RR": "Risk ratio",
-    "OR": "Odds ratio",
-    "PETO": "Peto odds ratio",
-    "RD": "Risk difference",
-    "MD": "Mean difference",
-    "SMD": "Std. mean difference",
-    "MC": "Mean change",
-    "SMCC": "Std. mean change",
-    "GEN": "Effect size",
+    "RR": gettext_noop("Risk ratio"),
+    "OR": gettext_noop("Odds ratio"),
+    "PETO": gettext_noop("Peto odds ratio"),
+    "RD": gettext_noop("Risk difference"),
+    "MD": gettext_noop("Mean difference"),
+    "SMD": gettext_noop("Std. mean difference"),
+    "MC": gettext_noop("Mean change"),
+    "SMCC": gettext_noop("Std. mean change"),
+    "GEN": gettext_noop("Effect size"),
 }
 METHOD_LABEL = {
-    "FE": "Common effect (IV)",
-    "MH": "Common effect (MH)",
-    "PETO": "Common effect (Peto)",
+    "FE": gettext_noop("Common effect (IV)"),
+    "MH": gettext_noop("Common effect (MH)"),
+    "PETO": gettext_noop("Common effect (Peto)"),
 }
 MINUS = "\u2212"
 
@@ -46,11 +49,13 @@ def percent(x: float | None) -> str:
 
 
 def measure_name(measure: str) -> str:
-    return MEASURE_NAMES.get(measure, measure)
+    return _(MEASURE_NAMES[measure]) if measure in MEASURE_NAMES else measure
 
 
 def method_label(fit: PooledResult) -> str:
-    return METHOD_LABEL.get(fit.method, f"Random effects ({fit.method})")
+    if fit.method in METHOD_LABEL:
+        return _(METHOD_LABEL[fit.method])
+    return _("Random effects (%(method)s)") % {"method": fit.method}
 
 
 def is_random(fit: PooledResult) -> bool:
@@ -62,7 +67,7 @@ def z_crit(level: float) -> float:
 
 
 def level_text(level: float) -> str:
-    return f"{level * 100:g}% CI"
+    return _("%(level)s%% CI") % {"level": f"{level * 100:g}"}
 
 
 def interval(est: float, lo: float, hi: float, ratio: bool) -> str:
@@ -74,15 +79,22 @@ def interval(est: float, lo: float, hi: float, ratio: bool) -> str:
 
 
 def heterogeneity_text(fit: PooledResult) -> str:
-    return (
-        f"Heterogeneity: \u03c4\u00b2 = {num(fit.tau2, 3)}; Q = {num(fit.q)}, df = {fit.q_df} "
-        f"({p_text(fit.q_p)}); I\u00b2 = {percent(fit.i2)}"
-    )
+    return _("Heterogeneity: τ² = %(tau2)s; Q = %(q)s, df = %(df)s (%(p)s); I² = %(i2)s") % {
+        "tau2": num(fit.tau2, 3),
+        "q": num(fit.q),
+        "df": fit.q_df,
+        "p": p_text(fit.q_p),
+        "i2": percent(fit.i2),
+    }
 
 
 def overall_effect_text(fit: PooledResult) -> str:
     stat = f"t({num(fit.df, 0)})" if fit.test == "knha" else "z"
-    return f"Test for overall effect: {stat} = {num(fit.stat)} ({p_text(fit.p_value)})"
+    return _("Test for overall effect: %(stat)s = %(value)s (%(p)s)") % {
+        "stat": stat,
+        "value": num(fit.stat),
+        "p": p_text(fit.p_value),
+    }
 
 
 def ratio_ticks(low: float, high: float) -> np.ndarray:

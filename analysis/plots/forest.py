@@ -26,6 +26,7 @@ from .common import (
     percent,
     z_crit,
 )
+from .i18n import _
 from .layout import Column, Forest, Row, draw_forest
 
 OVERALL = "Overall"
@@ -36,7 +37,7 @@ def forest_plot(
     path: str | Path | None = None,
     *,
     subgroups: SubgroupAnalysis | None = None,
-    favours: tuple[str, str] = ("Favours treatment", "Favours control"),
+    favours: tuple[str, str] | None = None,
     title: str | None = None,
     arm_data: Mapping | None = None,
     rob: Mapping[str, Mapping[str, str | None]] | None = None,
@@ -68,9 +69,11 @@ def forest_plot(
         randomization process", ...}``; the names are listed under the plot.
         Without it the columns follow the ids in ``rob``, Overall last.
     """
+    if favours is None:
+        favours = (_("Favours treatment"), _("Favours control"))
     blocks = [(None, fit)] if subgroups is None else list(subgroups.groups.items())
-    studies = {s for _, r in blocks for s in r.studies}
-    arms = _ArmData(arm_data, studies, [g for g, _ in blocks if g is not None])
+    studies = {s for _group, r in blocks for s in r.studies}
+    arms = _ArmData(arm_data, studies, [g for g, _result in blocks if g is not None])
     domains, judgements = _rob(rob, rob_domains, studies)
     ratio = fit.is_ratio
     z = z_crit(fit.level)
@@ -90,7 +93,7 @@ def forest_plot(
             left, rob_row = arms.cells(study), study_rob(study)
             if not (np.isfinite(y) and np.isfinite(v)):
                 rows.append(
-                    Row("study", study, left=left, right=("Not estimable", ""), rob=rob_row)
+                    Row("study", study, left=left, right=(_("Not estimable"), ""), rob=rob_row)
                 )
                 continue
             half = z * math.sqrt(v)
@@ -113,7 +116,7 @@ def forest_plot(
             rows += [
                 Row(
                     "subtotal",
-                    f"Subtotal (k = {result.k})",
+                    _("Subtotal (k = %(k)s)") % {"k": result.k},
                     result.estimate,
                     result.ci_low,
                     result.ci_high,
@@ -128,7 +131,7 @@ def forest_plot(
     rows.append(
         Row(
             "total",
-            f"Total: {method_label(fit)}",
+            _("Total: %(model)s") % {"model": method_label(fit)},
             fit.estimate,
             fit.ci_low,
             fit.ci_high,
@@ -143,7 +146,7 @@ def forest_plot(
         rows.append(
             Row(
                 "pi",
-                "Prediction interval",
+                _("Prediction interval"),
                 fit.estimate,
                 fit.pi_low,
                 fit.pi_high,
@@ -160,8 +163,8 @@ def forest_plot(
             ratio=ratio,
             left=arms.columns,
             right=[
-                Column(f"Estimate [{level_text(fit.level)}]", align="left"),
-                Column("Weight" if subgroups is None else "Weight in subgroup"),
+                Column(_("Estimate [%(level)s]") % {"level": level_text(fit.level)}, align="left"),
+                Column(_("Weight") if subgroups is None else _("Weight in subgroup")),
             ],
             favours=favours,
             reference=fit.estimate,
@@ -177,7 +180,7 @@ def forest_plot(
 
 def _heterogeneity(fit: PooledResult) -> str:
     if fit.k < 2:
-        return "Heterogeneity: not applicable (one study)"
+        return _("Heterogeneity: not applicable (one study)")
     return heterogeneity_text(fit)
 
 
@@ -186,10 +189,12 @@ def _subgroup_test(sub: SubgroupAnalysis) -> str:
     # the share of the between-subgroup Q beyond its degrees of freedom.
     q, df = sub.q_between, sub.q_between_df
     i2 = max(0.0, (q - df) / q) * 100 if q > 0 else 0.0
-    return (
-        f"Test for subgroup differences: Q = {num(q)}, df = {df} ({p_text(sub.q_between_p)}), "
-        f"I\u00b2 = {percent(i2)}"
-    )
+    return _("Test for subgroup differences: Q = %(q)s, df = %(df)s (%(p)s), I² = %(i2)s") % {
+        "q": num(q),
+        "df": df,
+        "p": p_text(sub.q_between_p),
+        "i2": percent(i2),
+    }
 
 
 class _ArmData:
@@ -208,12 +213,12 @@ class _ArmData:
         names = [""] * len(headers)
         spans = arm_data.get("groups") or []
         if spans:
-            if sum(int(n) for _, n in spans) != len(headers):
+            if sum(int(n) for _name, n in spans) != len(headers):
                 raise ValueError(
-                    f"arm_data: 'groups' cover {sum(int(n) for _, n in spans)} columns "
+                    f"arm_data: 'groups' cover {sum(int(n) for _name, n in spans)} columns "
                     f"but there are {len(headers)} headers"
                 )
-            names = [str(name) for name, n in spans for _ in range(int(n))]
+            names = [str(name) for name, n in spans for _i in range(int(n))]
         self.columns = [Column(h, g) for h, g in zip(headers, names, strict=True)]
 
         def cells(where: str, values) -> list[str]:
@@ -256,7 +261,7 @@ def _rob(
     else:
         seen = dict.fromkeys(d for row in rob.values() for d in row if d != OVERALL)
         domains = [(d, "") for d in seen]
-    ids = {d for d, _ in domains}
+    ids = {d for d, _name in domains}
     if OVERALL not in ids and any(OVERALL in row for row in rob.values()):
         domains.append((OVERALL, ""))
         ids.add(OVERALL)
@@ -268,6 +273,6 @@ def _rob(
             if domain not in ids:
                 raise ValueError(f"rob[{study!r}]: unknown domain {domain!r}")
         judgements[study] = {
-            d: check_judgement(row.get(d), f"rob[{study!r}][{d!r}]") for d, _ in domains
+            d: check_judgement(row.get(d), f"rob[{study!r}][{d!r}]") for d, _name in domains
         }
     return domains, judgements

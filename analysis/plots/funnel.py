@@ -13,6 +13,7 @@ from plotting.fonts import font_family
 from plotting.output import save_figure
 
 from .common import interval, measure_name, num, p_text, set_effect_axis
+from .i18n import _, ngettext
 
 STUDY_BLUE, ADJUSTED_RED = "#1f4e79", "#b22222"
 PLOT_W, PLOT_H = 4.6, 3.6  # inches of the axes
@@ -76,7 +77,7 @@ def funnel_plot(
                 else f"{alphas[i]:g} \u2264 p < {alphas[i + 1]:g}",
             )
         pseudo = funnel_data(fit, (0.95,), centre=centre).contours[0.95]
-        for side, label in zip(pseudo, ("95% pseudo-CI", None), strict=True):
+        for side, label in zip(pseudo, (_("95% pseudo-CI"), None), strict=True):
             ax.plot(side, data.se_grid, color="black", lw=0.7, ls=":", zorder=2, label=label)
         extent = [*data.contours[ordered[0]], *pseudo]
     else:
@@ -86,12 +87,12 @@ def funnel_plot(
                 data.se_grid,
                 *data.contours[lev],
                 color=PSEUDO_SHADES[i % len(PSEUDO_SHADES)],
-                label=f"{lev:.0%} pseudo-CI",
+                label=_("%(level)s pseudo-CI") % {"level": f"{lev:.0%}"},
                 zorder=1,
             )
         extent = list(data.contours[ordered[0]])
-    ax.axvline(fit.estimate, color="black", lw=0.9, zorder=2, label="Pooled estimate")
-    ax.scatter(fit.yi, sei, color=STUDY_BLUE, s=20, zorder=4, label="Studies", gid="studies")
+    ax.axvline(fit.estimate, color="black", lw=0.9, zorder=2, label=_("Pooled estimate"))
+    ax.scatter(fit.yi, sei, color=STUDY_BLUE, s=20, zorder=4, label=_("Studies"), gid="studies")
     if trimfill is not None:
         ax.axvline(
             trimfill.fit.estimate,
@@ -99,7 +100,7 @@ def funnel_plot(
             lw=1.0,
             ls="--",
             zorder=3,
-            label="Adjusted estimate",
+            label=_("Adjusted estimate"),
         )
         if trimfill.k0:
             ax.scatter(
@@ -110,7 +111,7 @@ def funnel_plot(
                 linewidths=1.0,
                 s=20,
                 zorder=4,
-                label=f"Imputed studies ({trimfill.k0})",
+                label=_("Imputed studies (%(k0)s)") % {"k0": trimfill.k0},
                 gid="imputed",
             )
     xs = fit.yi if trimfill is None else np.concatenate([fit.yi, trimfill.filled_yi])
@@ -120,10 +121,13 @@ def funnel_plot(
     ax.set_ylim(data.se_grid[-1], 0)
     ax.tick_params(axis="y", labelsize=8, labelfontfamily=family)
     name = measure_name(fit.measure)
-    ax.set_xlabel(f"{name} (log scale)" if ratio else name, fontsize=9, **text_kw)
-    ax.set_ylabel(
-        f"Standard error of log {fit.measure}" if ratio else "Standard error", fontsize=9, **text_kw
-    )
+    xlabel = _("%(measure)s (log scale)") % {"measure": name} if ratio else name
+    ax.set_xlabel(xlabel, fontsize=9, **text_kw)
+    if ratio:
+        ylabel = _("Standard error of log %(measure)s") % {"measure": fit.measure}
+    else:
+        ylabel = _("Standard error")
+    ax.set_ylabel(ylabel, fontsize=9, **text_kw)
     ax.legend(
         prop={"family": family, "size": 8},
         loc="upper left",
@@ -164,22 +168,35 @@ def _notes(
     notes = []
     if egger is not None:
         notes.append(
-            f"Egger's regression test: t = {num(egger.t)}, df = {egger.df}, {p_text(egger.p_value)}"
+            _("Egger's regression test: t = %(t)s, df = %(df)s, %(p)s")
+            % {"t": num(egger.t), "df": egger.df, "p": p_text(egger.p_value)}
         )
     if begg is not None:
-        kind = "exact" if begg.exact else "normal approximation"
+        kind = _("exact") if begg.exact else _("normal approximation")
         notes.append(
-            f"Begg's rank correlation test: Kendall's \u03c4 = {num(begg.tau, 3)}, "
-            f"{p_text(begg.p_value)} ({kind})"
+            _("Begg's rank correlation test: Kendall's τ = %(tau)s, %(p)s (%(kind)s)")
+            % {"tau": num(begg.tau, 3), "p": p_text(begg.p_value), "kind": kind}
         )
     if trimfill is not None:
         adjusted = trimfill.fit
         ci = interval(adjusted.estimate, adjusted.ci_low, adjusted.ci_high, fit.is_ratio)
-        imputed = (
-            f"{trimfill.k0} {'study' if trimfill.k0 == 1 else 'studies'} imputed on the "
-            f"{trimfill.side}"
-            if trimfill.k0
-            else "no studies imputed"
+        if trimfill.k0:
+            # Translators: the side of the funnel is "left" or "right".
+            imputed = ngettext(
+                "%(k0)s study imputed on the %(side)s",
+                "%(k0)s studies imputed on the %(side)s",
+                trimfill.k0,
+            ) % {"k0": trimfill.k0, "side": side_name(trimfill.side)}
+        else:
+            imputed = _("no studies imputed")
+        notes.append(
+            _("Trim-and-fill: %(imputed)s; adjusted estimate %(ci)s")
+            % {"imputed": imputed, "ci": ci}
         )
-        notes.append(f"Trim-and-fill: {imputed}; adjusted estimate {ci}")
     return notes
+
+
+def side_name(side: str) -> str:
+    """The side of the funnel trim-and-fill imputed studies on, in the active language."""
+    names = {"left": _("left"), "right": _("right")}
+    return names.get(side, side)

@@ -21,6 +21,7 @@ from plotting.output import ExactFigure
 from plotting.text import shorten, text_width, widest, wrap
 
 from .common import set_effect_axis
+from .i18n import _
 
 FONT, SMALL = 8.0, 7.0  # points
 ROW = 0.24  # inches per table row
@@ -77,7 +78,17 @@ class Forest:
     footer: list[str] = field(default_factory=list)
     rob_domains: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
     title: str | None = None
-    label_header: str = "Study"
+    label_header: str = ""  # "Study" in the active language when empty
+
+    def __post_init__(self) -> None:
+        if not self.label_header:
+            self.label_header = _("Study")
+
+
+def _domain_id(domain: str) -> str:
+    """A risk-of-bias column's heading: the domain's id (D1 …), or the overall judgement's."""
+    # Translators: the column of the overall risk-of-bias judgement in a forest plot.
+    return _("Overall") if domain == "Overall" else domain
 
 
 def _weight(row: Row) -> str:
@@ -163,8 +174,8 @@ def draw_forest(forest: Forest) -> Figure:
     if forest.rob_domains:
         x += GAP
         rob_left = x
-        for domain, _ in forest.rob_domains:
-            width = max(ROB_CELL, text_width(domain, SMALL, "bold") + 0.06)
+        for domain, _name in forest.rob_domains:
+            width = max(ROB_CELL, text_width(_domain_id(domain), SMALL, "bold") + 0.06)
             rob_x.append(x + width / 2)
             x += width
         rob_right = x
@@ -237,9 +248,9 @@ def draw_forest(forest: Forest) -> Figure:
             elif col.group:
                 spans.append((col.group, left, left + w))
     if forest.rob_domains:
-        spans.append(("Risk of bias", rob_left, rob_right))
-        for (domain, _), cx in zip(forest.rob_domains, rob_x, strict=True):
-            text(cx, header_y, domain, fontsize=SMALL, fontweight="bold", ha="center")
+        spans.append((_("Risk of bias"), rob_left, rob_right))
+        for (domain, _name), cx in zip(forest.rob_domains, rob_x, strict=True):
+            text(cx, header_y, _domain_id(domain), fontsize=SMALL, fontweight="bold", ha="center")
     for name, left, right in spans:
         text((left + right) / 2, group_y, name, fontweight="bold", ha="center")
         bg.plot([left, right], [group_y + ROW / 2 - 0.03] * 2, color=INK, lw=0.5)
@@ -274,7 +285,7 @@ def draw_forest(forest: Forest) -> Figure:
         if row.rob is not None:
             rob_cells += [
                 (cx, y, row.rob.get(domain, NOT_ASSESSED))
-                for (domain, _), cx in zip(forest.rob_domains, rob_x, strict=True)
+                for (domain, _name), cx in zip(forest.rob_domains, rob_x, strict=True)
             ]
         if row.est is None:
             continue
@@ -323,10 +334,10 @@ def draw_forest(forest: Forest) -> Figure:
 def _rob_legend(bg, rob_cells, lines: list[str], top: float, text) -> None:
     """The risk-of-bias key under the plot: the domains, then one mark per judgement
     drawn above."""
-    text(MARGIN, top + 0.5 * LINE, "Risk of bias", fontsize=SMALL, fontweight="bold")
+    text(MARGIN, top + 0.5 * LINE, _("Risk of bias"), fontsize=SMALL, fontweight="bold")
     for j, line in enumerate(lines):
         text(MARGIN, top + (j + 1.5) * LINE, line, fontsize=SMALL)
-    used = {judgement for _, _, judgement in rob_cells}
+    used = {judgement for _x, _y, judgement in rob_cells}
     order = [j for j in [*LOOKS, NOT_ASSESSED] if j in used]
     y = top + (len(lines) + 1.6) * LINE
     x = MARGIN + 0.08

@@ -10,6 +10,7 @@ from analysis.stats.results import LeaveOneOut, PooledResult
 from plotting.output import save_figure
 
 from .common import interval, level_text, measure_name, method_label, num, p_text, percent
+from .i18n import _
 from .layout import Column, Forest, Row, draw_forest
 
 
@@ -33,7 +34,7 @@ def leave_one_out_plot(
     rows = [
         Row(
             "study",
-            f"Omitting {study}",
+            _("Omitting %(study)s") % {"study": study},
             est,
             lo,
             hi,
@@ -55,7 +56,7 @@ def leave_one_out_plot(
         Row("gap"),
         Row(
             "total",
-            f"All studies (k = {fit.k})",
+            _("All studies (k = %(k)s)") % {"k": fit.k},
             fit.estimate,
             fit.ci_low,
             fit.ci_high,
@@ -73,18 +74,21 @@ def leave_one_out_plot(
             measure=measure_name(fit.measure),
             ratio=ratio,
             right=[
-                Column(f"Estimate [{level_text(fit.level)}]", align="left"),
+                Column(_("Estimate [%(level)s]") % {"level": level_text(fit.level)}, align="left"),
                 Column("p", align="left"),
                 Column("I\u00b2"),
                 Column("\u03c4\u00b2"),
             ],
             reference=fit.estimate,
             footer=[
-                f"{method_label(fit)} model refitted without each study in turn; "
-                f"the dashed line is the estimate from all {fit.k} studies."
+                _(
+                    "%(model)s model refitted without each study in turn; the dashed line is "
+                    "the estimate from all %(k)s studies."
+                )
+                % {"model": method_label(fit), "k": fit.k}
             ],
             title=title,
-            label_header="Study omitted",
+            label_header=_("Study omitted"),
         )
     )
     if path is not None:

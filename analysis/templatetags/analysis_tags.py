@@ -1,8 +1,10 @@
-"""Number formatting for the analysis pages (a minus sign, NA for missing)."""
+"""Number formatting for the analysis pages (a minus sign, NA for missing), and the few
+words of the stored results that pages write in the reader's language."""
 
 import math
 
 from django import template
+from django.utils.translation import gettext as _
 
 from analysis.engine import fmt
 
@@ -39,3 +41,17 @@ def shown(value, results):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def side(value):
+    """The side of the funnel plot trim-and-fill filled ("left" or "right")."""
+    names = {"left": _("left"), "right": _("right")}
+    return names.get(value, value)
+
+
+@register.filter
+def outcome_type(value):
+    """An outcome's type as the extraction form stores it, in the reader's language."""
+    names = {"continuous": _("continuous"), "dichotomous": _("dichotomous")}
+    return names.get(value, value)

@@ -161,6 +161,7 @@ LANGUAGE_CODE = "en-gb"
 # A further language is a catalogue under locale/ and a line here, not code.
 LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 @dataclass
 class ParsedRecord:
@@ -50,10 +52,13 @@ class Skipped:
     end_line: int
 
     def __str__(self) -> str:
-        lines = f"line {self.line}"
         if self.end_line != self.line:
-            lines = f"lines {self.line}–{self.end_line}"
-        return f"{self.message} ({lines})"
+            return _("%(message)s (lines %(line)s–%(end_line)s)") % {
+                "message": self.message,
+                "line": self.line,
+                "end_line": self.end_line,
+            }
+        return _("%(message)s (line %(line)s)") % {"message": self.message, "line": self.line}
 
 
 @dataclass(frozen=True)
@@ -84,11 +89,19 @@ class ImportFailure(Exception):
         self.field = field
 
     def __str__(self) -> str:
+        # Translated when shown (the message itself was, when raised).
         where = []
         if self.record is not None:
-            where.append(f"record {self.record}")
+            where.append(_("record %(record)s") % {"record": self.record})
         if self.line is not None:
-            where.append(f"(line {self.line})" if where else f"line {self.line}")
+            where.append(
+                _("(line %(line)s)") % {"line": self.line}
+                if where
+                else _("line %(line)s") % {"line": self.line}
+            )
         if self.field:
-            where.append(f"field {self.field}")
-        return f"{' '.join(where)}: {self.message}" if where else self.message
+            where.append(_("field %(field)s") % {"field": self.field})
+        if not where:
+            return self.message
+        # Translators: where in the file (record 3 (line 12) field title), then the problem.
+        return _("%(where)s: %(problem)s") % {"where": " ".join(where), "problem": self.message}

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import (
     clean,
@@ -21,7 +23,7 @@ from reviews.importers.normalise import (
 from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "cnki"
-LABEL = "CNKI E-Study text (DataType / Title-题名)"
+LABEL = gettext_lazy("CNKI E-Study text (DataType / Title-题名)")
 
 # "Title-题名: …"; CNKI varies the Chinese half between versions ("Source-刊名",
 # "Source-文献来源"), so fields are looked up by the English half only.
@@ -55,7 +57,7 @@ def _english_tags(record: TaggedRecord) -> TaggedRecord:
 
 # A record has one title: a second one begins a record whose DataType line was lost (and
 # fields before the first DataType line are such a record), which is read with a warning.
-NO_DATATYPE = "no DataType line"
+NO_DATATYPE = gettext_noop("no DataType line")
 
 
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:

@@ -6,6 +6,8 @@ records that begin ``Record #1 of 25`` followed by ``ID: CN-…``, ``AU:`` (repe
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import (
     clean,
@@ -17,7 +19,7 @@ from reviews.importers.normalise import (
 from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "cochrane"
-LABEL = "Cochrane Library plain text (Record #, ID: CN-…)"
+LABEL = gettext_lazy("Cochrane Library plain text (Record #, ID: CN-…)")
 
 # Only the export's own tags count: an abstract that wraps onto a line such as
 # "AIM: to compare…" must continue the abstract, not start a field.
@@ -32,7 +34,7 @@ _DIGITS = re.compile(r"\b(\d{5,10})\b")
 # A record has one ID and one TI: a second one begins a record whose "Record #" line was
 # lost, which is read with a warning instead of being merged into the record before it.
 _ONCE = ("ID", "TI")
-NO_RECORD_LINE = "no “Record #” line"
+NO_RECORD_LINE = gettext_noop("no “Record #” line")
 
 
 def sniff(head: str) -> bool:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from reviews.importers.base import ImportFailure, Rejected
 from reviews.importers.normalise import clean
 
@@ -104,14 +106,16 @@ def read_rows(
     while first is not None and not first[1].strip():
         first = next(lines, None)  # blank lines before the header
     if first is None:
-        raise ImportFailure("the CSV file has no header row")
+        raise ImportFailure(_("the CSV file has no header row"))
     tracked = _TrackedLines(itertools.chain([first], lines))
     reader = csv.reader(tracked, delimiter=delimiter_of(first[1]), strict=True)
     tracked.start_row()
     try:
         header = [cell.replace("\ufeff", "").strip() for cell in next(reader)]
     except csv.Error as exc:
-        raise ImportFailure(f"the CSV header is malformed: {exc}", line=first[0]) from None
+        raise ImportFailure(
+            _("the CSV header is malformed: %(error)s") % {"error": exc}, line=first[0]
+        ) from None
     return header, _rows(reader, tracked, header)
 
 
@@ -126,7 +130,8 @@ def _rows(reader, tracked: _TrackedLines, header: list[str]) -> Iterator[CsvRow 
             return
         except csv.Error as exc:
             raise ImportFailure(
-                f"the CSV is malformed ({exc}); a quote is probably not closed",
+                _("the CSV is malformed (%(error)s); a quote is probably not closed")
+                % {"error": exc},
                 record=count + 1,
                 line=tracked.first_line or tracked.last_line,
             ) from None
@@ -137,8 +142,11 @@ def _rows(reader, tracked: _TrackedLines, header: list[str]) -> Iterator[CsvRow 
             row = row[: len(keys)]  # a trailing delimiter at the end of the row
         if len(row) != len(keys):
             yield Rejected(
-                f"this row has {len(row)} fields but the header has {len(keys)}; "
-                "a delimiter or quote is probably missing or extra",
+                _(
+                    "this row has %(fields)s fields but the header has %(columns)s; "
+                    "a delimiter or quote is probably missing or extra"
+                )
+                % {"fields": len(row), "columns": len(keys)},
                 line=tracked.first_line or 0,
             )
             continue

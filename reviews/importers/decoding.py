@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from reviews.importers.base import ImportFailure
 
@@ -21,13 +23,15 @@ _UNICODE_WIDE = ("utf-16", "utf_16", "utf-32", "utf_32")
 
 # Files people upload by mistake, recognised by their first bytes.
 _MAGIC = {
-    b"%PDF": "a PDF document",
-    b"PK\x03\x04": "a ZIP archive (or a Word/Excel file)",
-    b"\xd0\xcf\x11\xe0": "an old Microsoft Office file",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\x1f\x8b": "a gzip archive",
+    b"%PDF": gettext_lazy("this is a PDF document, not a search export"),
+    b"PK\x03\x04": gettext_lazy(
+        "this is a ZIP archive (or a Word/Excel file), not a search export"
+    ),
+    b"\xd0\xcf\x11\xe0": gettext_lazy("this is an old Microsoft Office file, not a search export"),
+    b"\x89PNG": gettext_lazy("this is a PNG image, not a search export"),
+    b"\xff\xd8\xff": gettext_lazy("this is a JPEG image, not a search export"),
+    b"GIF8": gettext_lazy("this is a GIF image, not a search export"),
+    b"\x1f\x8b": gettext_lazy("this is a gzip archive, not a search export"),
 }
 
 # Chinese exports from Windows are GBK or GB2312; GB18030 is a superset of both, so it
@@ -58,10 +62,10 @@ def _blank(head: bytes) -> bool:
 
 def refuse_binary(head: bytes) -> None:
     if _blank(head):
-        raise ImportFailure("the file is empty")
-    for magic, what in _MAGIC.items():
+        raise ImportFailure(_("the file is empty"))
+    for magic, refusal in _MAGIC.items():
         if head.startswith(magic):
-            raise ImportFailure(f"this is {what}, not a search export")
+            raise ImportFailure(str(refusal))
 
 
 def detect_encoding(head: bytes) -> str:
@@ -78,7 +82,7 @@ def detect_encoding(head: bytes) -> str:
     if zeros_even > len(sample) // 4 and zeros_odd < zeros_even // 4:
         return "utf-16-be"
     if b"\x00" in sample:
-        raise ImportFailure("this looks like a binary file, not a text export")
+        raise ImportFailure(_("this looks like a binary file, not a text export"))
     try:
         head.decode("utf-8")
         return "utf-8"
@@ -87,7 +91,7 @@ def detect_encoding(head: bytes) -> str:
             return "utf-8"  # the head merely cut a multi-byte character in two
     guess = from_bytes(head).best()
     if guess is None:
-        raise ImportFailure("this does not look like text in any known encoding")
+        raise ImportFailure(_("this does not look like text in any known encoding"))
     encoding = guess.encoding.lower()
     return "gb18030" if encoding in _CHINESE else encoding
 
@@ -98,7 +102,9 @@ def check_encoding(name: str) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError:
-        raise ImportFailure(f"“{name}” is not an encoding Python knows") from None
+        raise ImportFailure(
+            _("“%(encoding)s” is not an encoding Python knows") % {"encoding": name}
+        ) from None
 
 
 def numbered_lines(
@@ -123,7 +129,8 @@ def numbered_lines(
                 yield number, line.rstrip("\n")
         except UnicodeDecodeError:
             raise ImportFailure(
-                f"the text is not valid {encoding}; choose the file's encoding by hand",
+                _("the text is not valid %(encoding)s; choose the file's encoding by hand")
+                % {"encoding": encoding},
                 line=_first_bad_line(path, encoding),
             ) from None
 
@@ -243,11 +250,32 @@ def undecodable_lines(path: Path, encoding: str) -> list[int]:
 def decoding_note(encoding: str, lines: list[int], *, listed: int = 20) -> str:
     """What the preview and the command say about lines read in another encoding."""
     where = ", ".join(str(n) for n in lines[:listed]) + (" …" if len(lines) > listed else "")
-    many = "s" if len(lines) > 1 else ""
+    values = {"count": len(lines), "where": where, "encoding": encoding}
     if encoding == MIXED:
         return (
-            f"Mostly UTF-8, with {len(lines)} line{many} in Windows-1252 (line{many} {where}): "
-            "each line is read in the encoding it decodes in."
+            ngettext(
+                "Mostly UTF-8, with %(count)s line in Windows-1252 (line %(where)s): "
+                "each line is read in the encoding it decodes in.",
+                "Mostly UTF-8, with %(count)s lines in Windows-1252 (lines %(where)s): "
+                "each line is read in the encoding it decodes in.",
+                len(lines),
+            )
+            % values
         )
-    how = "as Windows-1252" if codecs.lookup(encoding).name == "utf-8" else "with � for bad bytes"
-    return f"{len(lines)} line{many} not valid {encoding} (line{many} {where}), read {how}."
+    if codecs.lookup(encoding).name == "utf-8":
+        return (
+            ngettext(
+                "%(count)s line not valid %(encoding)s (line %(where)s), read as Windows-1252.",
+                "%(count)s lines not valid %(encoding)s (lines %(where)s), read as Windows-1252.",
+                len(lines),
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(count)s line not valid %(encoding)s (line %(where)s), read with � for bad bytes.",
+            "%(count)s lines not valid %(encoding)s (lines %(where)s), read with � for bad bytes.",
+            len(lines),
+        )
+        % values
+    )

@@ -7,6 +7,8 @@ Records are separated by blank lines, and ``%0`` also starts one.
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.cnki import (
     abstract_text,
@@ -21,7 +23,8 @@ from reviews.importers.normalise import clean, parse_year
 from reviews.importers.tagged import TaggedRecord, read_tagged, start_or_repeat, with_skipped
 
 NAME = "endnote_refer"
-LABEL = "EndNote tagged %0 (CNKI, Wanfang)"
+# xgettext:no-python-format
+LABEL = gettext_lazy("EndNote tagged %0 (CNKI, Wanfang)")
 
 _TAG = re.compile(r"^\ufeff?(%\S)(?: (.*))?$")
 _SNIFF_START = re.compile(r"^\ufeff?%0 \S", re.MULTILINE)
@@ -56,7 +59,8 @@ def read_blank_separated(
 
 
 # A record without its %0 line is read with a warning, its type unknown.
-NO_TYPE = "no %0 line (record type unknown)"
+# xgettext:no-python-format
+NO_TYPE = gettext_noop("no %0 line (record type unknown)")
 
 
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:

@@ -13,6 +13,8 @@ damaged file to check this.
 
 from types import ModuleType
 
+from django.utils.translation import gettext as _
+
 from reviews.importers import (
     cnki,
     cochrane,
@@ -64,8 +66,10 @@ def detect_format(head: str) -> ModuleType:
     columns = header_of(head)
     if len(columns) >= 2 and all(columns):  # a header row: named columns, none empty
         return generic_csv
-    names = ", ".join(module.LABEL for module in FORMATS)
-    raise ImportFailure(f"the format was not recognised; Evident reads {names}")
+    names = ", ".join(str(module.LABEL) for module in FORMATS)
+    raise ImportFailure(
+        _("the format was not recognised; Evident reads %(formats)s") % {"formats": names}
+    )
 
 
 def format_named(name: str) -> ModuleType:
@@ -73,5 +77,6 @@ def format_named(name: str) -> ModuleType:
         return BY_NAME[name]
     except KeyError:
         raise ImportFailure(
-            f"“{name}” is not a format Evident knows; choose one of {', '.join(BY_NAME)}"
+            _("“%(format)s” is not a format Evident knows; choose one of %(formats)s")
+            % {"format": name, "formats": ", ".join(BY_NAME)}
         ) from None

@@ -5,6 +5,9 @@ guess_mapping() and lets the user correct it before importing."""
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from reviews.fields import BIBLIOGRAPHIC_FIELDS, CITATION_FIELDS
 from reviews.importers.base import ImportFailure, ParsedRecord, Rejected
 from reviews.importers.csv_exports import header_key, read_rows
@@ -17,7 +20,7 @@ from reviews.importers.normalise import (
 )
 
 NAME = "generic_csv"
-LABEL = "CSV (choose the columns)"
+LABEL = gettext_lazy("CSV (choose the columns)")
 
 # The fields a column can be mapped to: the citation, the abstract and the keywords.
 FIELDS = tuple(
@@ -79,18 +82,22 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
 def _check_mapping(mapping: dict[str, str], header: list[str]) -> None:
     unknown = set(mapping) - set(FIELDS)
     if unknown:
-        raise ImportFailure(f"unknown field(s) in the column mapping: {', '.join(sorted(unknown))}")
+        raise ImportFailure(
+            _("unknown field(s) in the column mapping: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     keys = {header_key(name) for name in header}
     if not mapping.get("title"):
         raise ImportFailure(
-            "no title column: choose which column holds the title "
-            f"(the file has {', '.join(header)})",
+            _("no title column: choose which column holds the title (the file has %(columns)s)")
+            % {"columns": ", ".join(header)},
             field="title",
         )
     for field, column in mapping.items():
         if column and header_key(column) not in keys:
             raise ImportFailure(
-                f"the {field} column “{column}” is not in the file's header",
+                _("the %(field)s column “%(column)s” is not in the file's header")
+                % {"field": field, "column": column},
                 field=field,
             )
 

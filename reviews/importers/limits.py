@@ -8,6 +8,8 @@ verbatim source (``Record.raw``) keeps it whole. The record model's character fi
 their ``max_length`` from here. README.md, "Importing search results", lists these limits.
 """
 
+from django.utils.translation import gettext_noop
+
 from reviews.importers.base import ParsedRecord
 
 # Characters per text field.
@@ -32,6 +34,26 @@ LIST_LIMITS: dict[str, tuple[int, int]] = {
 }
 # Characters per identifier in other_ids (a URL is the longest real one).
 ID_LIMIT = 2_000
+
+
+# The warnings a cut gives, kept in English as keys (SearchImport.warnings); marked here so
+# that pages can show them translated (reviews.templatetags.imports_text).
+SHORTENED = (
+    gettext_noop("title shortened"),
+    gettext_noop("translated_title shortened"),
+    gettext_noop("abstract shortened"),
+    gettext_noop("journal shortened"),
+    gettext_noop("volume shortened"),
+    gettext_noop("issue shortened"),
+    gettext_noop("pages shortened"),
+    gettext_noop("doi shortened"),
+    gettext_noop("pmid shortened"),
+    gettext_noop("language shortened"),
+    gettext_noop("publication_type shortened"),
+    gettext_noop("authors shortened"),
+    gettext_noop("keywords shortened"),
+    gettext_noop("other_ids shortened"),
+)
 
 
 def shorten(record: ParsedRecord) -> list[str]:

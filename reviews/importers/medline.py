@@ -3,6 +3,8 @@
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import clean, normalise_doi, parse_year
 from reviews.importers.tagged import TaggedRecord, read_tagged, with_skipped
@@ -14,7 +16,7 @@ _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
 _SNIFF = re.compile(r"^PMID- ?\d", re.MULTILINE)
 # Fields after a blank line without a PMID line first are a record that lost that line: it
 # is read, without its PMID.
-NO_PMID = "no PMID line"
+NO_PMID = gettext_noop("no PMID line")
 
 
 def sniff(head: str) -> bool:

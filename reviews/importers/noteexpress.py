@@ -11,6 +11,8 @@ line was lost) starts a record.
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.cnki import (
     abstract_text,
@@ -43,7 +45,7 @@ def _abstract(text: str) -> str:
 
 # A record has one {Title}: a second one begins a record whose {Reference Type} line was lost
 # (and fields before the first {Reference Type} are such a record), read with a warning.
-NO_TYPE = "no {Reference Type} line"
+NO_TYPE = gettext_noop("no {Reference Type} line")
 
 
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:

@@ -7,6 +7,8 @@ Records are separated by blank lines, and ``RT`` also starts one.
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.cnki import (
     abstract_text,
@@ -22,7 +24,7 @@ from reviews.importers.normalise import clean, join_pages, parse_year
 from reviews.importers.tagged import TaggedRecord, with_skipped
 
 NAME = "refworks"
-LABEL = "RefWorks tagged (CNKI, Wanfang)"
+LABEL = gettext_lazy("RefWorks tagged (CNKI, Wanfang)")
 
 # The tags of the RefWorks tagged format. Only these count as tags, in upper case, so that a
 # wrapped abstract line such as "no difference was…" does not read as the tag NO. Lower-case "vo"
@@ -57,7 +59,7 @@ def _url(record: TaggedRecord) -> str:
 
 
 # A record without its RT line is read with a warning, its type unknown.
-NO_TYPE = "no RT line (record type unknown)"
+NO_TYPE = gettext_noop("no RT line (record type unknown)")
 
 
 def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:

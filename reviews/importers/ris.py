@@ -5,6 +5,8 @@ the first tag present in the order given."""
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_noop
+
 from reviews.importers.base import ParsedRecord, Skipped
 from reviews.importers.normalise import (
     clean,
@@ -33,8 +35,8 @@ _OVID_DECORATION = re.compile(r"\d+\.\s*$|Link to the |NL {1,2}- ")
 # A block of fields without its TY line is a record that lost its first line: it is read,
 # with its type unknown. A last record without ER is read too: the file may be cut off, or
 # the exporter may have left the ER out.
-NO_TY = "no TY line (record type unknown)"
-CUT_OFF = "no ER line at the end of the file (the record may be cut off)"
+NO_TY = gettext_noop("no TY line (record type unknown)")
+CUT_OFF = gettext_noop("no ER line at the end of the file (the record may be cut off)")
 
 _TYPES = {
     "JOUR": "Journal article",

@@ -27,6 +27,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from django.utils.translation import gettext as _
+
 from reviews.importers.base import Skipped
 
 
@@ -59,11 +61,8 @@ class TaggedRecord:
         return "\n".join(self.raw_lines)
 
 
-_NOT_A_FIELD = "in a record that is neither a field nor a continuation line"
-
-
-def _text(first: int, last: int, where: str) -> Skipped:
-    return Skipped(kind="text", message=f"text {where}", line=first, end_line=last)
+def _text(first: int, last: int, message: str) -> Skipped:
+    return Skipped(kind="text", message=message, line=first, end_line=last)
 
 
 def read_tagged(
@@ -107,7 +106,9 @@ def read_tagged(
             if is_end is not None and is_end(match.group(1)):
                 continue  # an end tag twice: it closes no record and holds no data
             if stray_first:
-                where = "between records" if seen_record else "before the first record"
+                where = (
+                    _("text between records") if seen_record else _("text before the first record")
+                )
                 yield _text(stray_first, stray_last, where)
                 stray_first = 0
             is_start(match.group(1))  # formats that count fields per record must see it
@@ -140,7 +141,11 @@ def read_tagged(
         raw_lines.append(line)
         more = continuation(line)
         if more is None:
-            yield _text(number, number, _NOT_A_FIELD)
+            yield _text(
+                number,
+                number,
+                _("text in a record that is neither a field nor a continuation line"),
+            )
         elif fields and more:
             tag, value = fields[-1]
             fields[-1] = (tag, f"{value}{joiner}{more}" if value else more)
@@ -148,7 +153,9 @@ def read_tagged(
         record.cut_off = is_end is not None
         yield record
     if stray_first:
-        where = "after the last record" if seen_record else "before the first record"
+        where = (
+            _("text after the last record") if seen_record else _("text before the first record")
+        )
         yield _text(stray_first, stray_last, where)
 
 

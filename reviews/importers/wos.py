@@ -5,12 +5,15 @@ tags, continuation lines indented by three spaces."""
 import re
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from reviews.importers.base import ParsedRecord, Rejected, Skipped
 from reviews.importers.normalise import clean, join_pages, normalise_doi, parse_year, split_list
 from reviews.importers.tagged import TaggedRecord, read_tagged
 
 NAME = "wos"
-LABEL = "Web of Science tagged text"
+LABEL = gettext_lazy("Web of Science tagged text")
 
 # "AU Husinka, L"; "ER" and "EF" stand alone. Exports may keep a byte-order mark.
 _TAG = re.compile(r"^\ufeff?([A-Z][A-Z0-9])(?: (.*))?$")
@@ -21,7 +24,7 @@ _SNIFF_END = re.compile(r"^ER\s*$", re.MULTILINE)
 # EF after the last.
 _FILE_LINES = re.compile(r"\ufeff?(?:FN|VR|EF)(?: |$)")
 # Fields after an ER without a PT line first are a record that lost that line: it is read.
-NO_PT = "no PT line"
+NO_PT = gettext_noop("no PT line")
 
 
 def sniff(head: str) -> bool:
@@ -113,8 +116,10 @@ def parse(lines: Iterable[tuple[int, str]]) -> Iterator[ParsedRecord | Skipped]:
             continue
         if record.cut_off:
             yield Rejected(
-                "the file ends inside this record (no ER line), so it looks cut off; "
-                "export it from Web of Science again",
+                _(
+                    "the file ends inside this record (no ER line), so it looks cut off; "
+                    "export it from Web of Science again"
+                ),
                 line=record.line,
             )
             continue

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from reviews.importers.base import ImportFailure, Skipped
@@ -43,9 +44,11 @@ def refuse_entity_declarations(path: Path) -> None:
             if match:
                 line += prolog.count("\n", 0, match.start())
                 raise ImportFailure(
-                    "XML entity declarations are not allowed in an upload (they can expand "
-                    "to gigabytes or read files on the server); export the file again "
-                    "without a DTD",
+                    _(
+                        "XML entity declarations are not allowed in an upload (they can expand "
+                        "to gigabytes or read files on the server); export the file again "
+                        "without a DTD"
+                    ),
                     line=line,
                 )
             if root_found:
@@ -122,7 +125,9 @@ def iter_elements(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element 
             previous = element
     except etree.XMLSyntaxError as exc:
         message = exc.msg or str(exc)
-        raise ImportFailure(f"the XML is malformed: {message}", line=exc.lineno or None) from None
+        raise ImportFailure(
+            _("the XML is malformed: %(error)s") % {"error": message}, line=exc.lineno or None
+        ) from None
     if parent is not None:
         yield from _before(parent, None, tags)
 
@@ -133,7 +138,7 @@ def _before(
     """Report what `parent` holds before `element` (or at all, for None) besides records
     already read, and free it."""
     if parent.text and parent.text.strip():
-        yield _text(parent.text, "before the first record", before=parent[0])
+        yield _text(parent.text, _("text before the first record"), before=parent[0])
         parent.text = None
     while len(parent) and parent[0] is not element:
         child = parent[0]
@@ -141,22 +146,22 @@ def _before(
             line = child.sourceline or 0
             yield Skipped(
                 kind="element",
-                message=f"a <{child.tag}> element, which is not a record",
+                message=_("a <%(tag)s> element, which is not a record") % {"tag": child.tag},
                 line=line,
                 end_line=line,
             )
         if child.tail and child.tail.strip():
             following = child.getnext()
             if following is not None:
-                yield _text(child.tail, "between records", before=following)
+                yield _text(child.tail, _("text between records"), before=following)
             else:
-                yield _text(child.tail, "after the last record", after=child)
+                yield _text(child.tail, _("text after the last record"), after=child)
         del parent[0]
 
 
 def _text(
     text: str,
-    where: str,
+    message: str,
     *,
     before: etree._Element | None = None,
     after: etree._Element | None = None,
@@ -169,9 +174,7 @@ def _text(
         # lxml keeps only where an element starts; its text gives the lines to its end.
         end = (after.sourceline or 0) + serialise(after).count("\n")
         line = end + text.count("\n", 0, leading)
-    return Skipped(
-        kind="text", message=f"text {where}", line=line, end_line=line + words.count("\n")
-    )
+    return Skipped(kind="text", message=message, line=line, end_line=line + words.count("\n"))
 
 
 def text_of(element: etree._Element | None) -> str:

@@ -41,8 +41,8 @@
   function failed(elt, why) {
     elt.setAttribute("data-unsaved", "");
     elt.classList.add("has-error");
-    state(elt, "Not saved (" + why + "): your input is kept and sent again in a few seconds.",
-      "save-error");
+    const text = gettext("Not saved (%(why)s): your input is kept and sent again in a few seconds.");
+    state(elt, interpolate(text, { why: why }, true), "save-error");
     refreshBanner();
     retryLater(elt);
   }
@@ -61,7 +61,7 @@
     if (status >= 500 || status === 0) {
       event.detail.shouldSwap = false;
       event.detail.isError = false;
-      failed(elt, "server error " + status);
+      failed(elt, interpolate(gettext("server error %(status)s"), { status: status }, true));
     }
   });
 
@@ -83,7 +83,7 @@
   for (const name of ["htmx:sendError", "htmx:timeout"]) {
     document.addEventListener(name, (event) => {
       const elt = event.detail.elt;
-      if (elt.matches && elt.matches("[data-autosave]")) failed(elt, "no connection");
+      if (elt.matches && elt.matches("[data-autosave]")) failed(elt, gettext("no connection"));
     });
   }
 

@@ -33,9 +33,10 @@
   });
 
   function sizeText(bytes) {
-    if (bytes < 1024) return bytes + " B";
-    if (bytes < 1048576) return (bytes / 1024).toFixed(1) + " KB";
-    return (bytes / 1048576).toFixed(1) + " MB";
+    // Units through the catalogue (Django's JavaScriptCatalog, loaded by base.html).
+    if (bytes < 1024) return interpolate(gettext("%s B"), [bytes]);
+    if (bytes < 1048576) return interpolate(gettext("%s KB"), [(bytes / 1024).toFixed(1)]);
+    return interpolate(gettext("%s MB"), [(bytes / 1048576).toFixed(1)]);
   }
 
   function addFile(file, index) {

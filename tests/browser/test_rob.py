@@ -89,7 +89,7 @@ def test_a_rob2_assessment_by_keyboard_consensus_and_the_traffic_light_plot(
         if domain == "D1":
             shot(page, "domain")
         page.keyboard.press("]")
-    expect(page.locator("#overall-proposed")).to_have_text("low")
+    expect(page.locator("#overall-proposed")).to_have_attribute("data-proposed", "low")
     shot(page, "overall")
     page.keyboard.press("d")
     page.wait_for_url(f"**/reviews/{review.pk}/rob/")
@@ -121,7 +121,7 @@ def test_a_rob2_assessment_by_keyboard_consensus_and_the_traffic_light_plot(
         expect(page.locator("#domain-form")).to_have_attribute("data-domain", domain)
         settled(page)
     page.keyboard.press("]")
-    expect(page.locator("#overall-proposed")).to_have_text("high")
+    expect(page.locator("#overall-proposed")).to_have_attribute("data-proposed", "high")
     page.keyboard.press("d")
     page.wait_for_url("**/compare/")
     assert selectors.study_judgements(review) == {
@@ -182,7 +182,7 @@ def test_a_newcastle_ottawa_assessment_by_number_keys(page, log_in, assignment):
         if category == "selection":
             shot(page, "nos-domain")
         page.keyboard.press("]")
-    expect(page.locator("#overall-proposed")).to_have_text("good")
+    expect(page.locator("#overall-proposed")).to_have_attribute("data-proposed", "good")
     shot(page, "nos-overall")
     page.keyboard.press("d")
     page.wait_for_url(f"**/reviews/{review.pk}/rob/")

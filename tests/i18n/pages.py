@@ -39,6 +39,7 @@ CBM SinoMed Scopus CINAHL PsycINFO EndNote Zotero Mendeley RefWorks Web of Scien
 CENTRAL ClinicalTrials gov ICTRP metafor ASReview Covidence Rayyan RevMan Celery Redis
 SQLite PostgreSQL gunicorn htmx Ctrl Enter Esc Shift Tab Alt Space Home End PageUp PageDown
 English ID Newcastle Ottawa AHRQ BUSCAR SVM TF IDF UTF Windows ISBN ISSN URL Chi Meta
+EBSCOhost Google Scholar Ovid ProQuest WHO XML CQVIP DL FE HE MH PETO Wald SHA
 """
 ALLOWED = frozenset(_ALLOWED_WORDS.split())
 

@@ -10,11 +10,15 @@ from collections import Counter, deque
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from lxml import html as lxml_html
 
+from extraction.models import Study
+from reviews.models import Review
+from rob import services as rob_services
 from tests.i18n.pages import data_strings, english_runs, readable_text
 
 APPS = ("reviews", "screening", "extraction", "rob", "analysis", "auth")
@@ -63,6 +67,15 @@ def crawl(client, start: str, limit: int = 400) -> dict[str, str]:
 @pytest.fixture
 def demo(db):
     call_command("loaddemo", "--allow-production")
+    # Risk-of-bias pages exist once studies are assigned: one per kind of tool, started.
+    bcg = Review.objects.get(extraction_lock__isnull=False)
+    lead = User.objects.get(username="demo-lead")
+    tools = [("rob2-parallel-assignment", "Tuberculosis"), ("rob1", ""), ("robins-i-2016", "")]
+    for study, (tool, result) in zip(Study.objects.filter(review=bcg), tools, strict=False):
+        assignment = rob_services.assignment_create(
+            lead=lead, study=study, tool=tool, result=result
+        )
+        rob_services.assessment_start(assessor=lead, assignment=assignment)
 
 
 def test_every_page_reads_in_chinese(demo, client):
@@ -92,3 +105,18 @@ def test_the_checker_finds_an_unmarked_string():
     assert english_runs(readable_text(page), data=[]) == ["Open the record"]
     page = "<html><body><p>纳入 Aronson 1948</p></body></html>"
     assert english_runs(readable_text(page), data=["Aronson 1948"]) == []
+
+
+@pytest.mark.django_db
+def test_pages_before_signing_in_read_in_chinese(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    pages = {
+        path: client.get(path).content.decode()
+        for path in ("/accounts/login/", "/accounts/logout/", "/reviews/999999/no-such-page/")
+    }
+    offenders = {
+        path: runs
+        for path, page in pages.items()
+        if (runs := english_runs(readable_text(page), []))
+    }
+    assert not offenders, offenders

@@ -120,7 +120,9 @@ def test_comparison_consensus_plots_and_exports(client, both_done, assignment, l
     exported = client.get(base + "export.csv").content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(exported)))
     overall = {(r["assessor"], r["judgement"]) for r in rows if r["domain"] == "overall"}
-    assert overall == {("lead", "low"), ("reviewer", "high"), ("consensus", "high")}
+    # People read the export: judgements show as the tool's labels.
+    low, high = "Low risk of bias", "High risk of bias"
+    assert overall == {("lead", low), ("reviewer", high), ("consensus", high)}
     assert any(r["item"] == "1.1" and r["answer"] for r in rows)
     book = load_workbook(io.BytesIO(client.get(base + "export.xlsx").content))
     assert book.active.max_row == len(rows) + 1
