@@ -137,11 +137,8 @@ def value_label(action: str, key: str, value):
     return value
 
 
-_field_name = field_label
-
-
 def _fields(event: AuditEvent) -> str:
-    return _(", ").join(_field_name(field) for field in event.changes) or _("nothing")
+    return _(", ").join(field_label(field) for field in event.changes) or _("nothing")
 
 
 def _role(value) -> str:
