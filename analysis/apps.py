@@ -14,6 +14,9 @@ class AnalysisConfig(AppConfig):
         # Repeatable: the handler writes its results and plots in one transaction, replacing
         # any earlier attempt's, so a run re-queued after its worker died cannot write twice.
         job_kind_register(JobKind("analysis", _("Analysis run"), _analysis_job, time_limit=600))
+        from analysis import audit_phrases
+
+        audit_phrases.register()
         hooks.stage_register("analysis", order=60, card=_stage_card)
         hooks.tab_register(
             "analysis",

@@ -8,10 +8,14 @@ class ExtractionConfig(AppConfig):
     verbose_name = _("Data extraction")
 
     def ready(self) -> None:
-        from extraction import receivers  # noqa: F401  (connects the signal receivers)
+        from extraction import (
+            audit_phrases,
+            receivers,  # noqa: F401  (connects the signal receivers)
+        )
         from extraction.models import StudyReport
         from reviews import hooks
 
+        audit_phrases.register()
         hooks.stage_register("extraction", order=55, card=_stage_card)
         hooks.tab_register(
             "extraction",

@@ -9,8 +9,10 @@ class RobConfig(AppConfig):
 
     def ready(self) -> None:
         from reviews import hooks
+        from rob import audit_phrases
         from rob.cards import stage_card
 
+        audit_phrases.register()
         hooks.stage_register("risk_of_bias", order=58, card=stage_card)
         hooks.tab_register(
             "rob",

@@ -3,6 +3,7 @@
 from django import template
 
 from rob import labels
+from rob.catalogue import get_tool, tool_ids
 
 register = template.Library()
 
@@ -17,3 +18,9 @@ def tool_text(value: str) -> str:
 def judgement_label(code, tool) -> str:
     """``{{ j.judgement|judgement_label:tool }}``: the judgement's label, or its stars."""
     return labels.judgement(tool, code)
+
+
+@register.filter
+def tool_name(tool_id: str) -> str:
+    """``{{ study.default_tool|tool_name }}``: a tool's name from its id, translated."""
+    return labels.text(get_tool(tool_id).name) if tool_id in tool_ids() else tool_id

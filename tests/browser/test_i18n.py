@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Elements whose text must show whole: a clipped label is a broken control.
 CLIPPED = """() => {
   const clipped = [];
-  for (const el of document.querySelectorAll("button, a.button, .site-nav a, .review-nav a, th, label")) {
+  for (const el of document.querySelectorAll(
+    "button, a.button, .site-nav a, .review-nav a, th, label")) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) continue;
     if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible") {

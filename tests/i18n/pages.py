@@ -27,7 +27,10 @@ _UNREAD = (
 )
 # Attributes a person reads or hears (a screen reader reads aria-label and title).
 _READ_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
-_WORD_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z](?:[ \t]+[A-Za-z][A-Za-z'’-]*[A-Za-z])*")
+_LATIN = "A-Za-zÀ-ÖØ-öø-ÿ"
+_WORD_RUN = re.compile(
+    rf"[{_LATIN}][{_LATIN}'’-]*[{_LATIN}](?:[ \t]+[{_LATIN}][{_LATIN}'’-]*[{_LATIN}])*"
+)
 
 # Proper names, abbreviations and codes a Chinese page writes in Latin letters too.
 _ALLOWED_WORDS = """
@@ -39,7 +42,8 @@ CBM SinoMed Scopus CINAHL PsycINFO EndNote Zotero Mendeley RefWorks Web of Scien
 CENTRAL ClinicalTrials gov ICTRP metafor ASReview Covidence Rayyan RevMan Celery Redis
 SQLite PostgreSQL gunicorn htmx Ctrl Enter Esc Shift Tab Alt Space Home End PageUp PageDown
 English ID Newcastle Ottawa AHRQ BUSCAR SVM TF IDF UTF Windows ISBN ISSN URL Chi Meta
-EBSCOhost Google Scholar Ovid ProQuest WHO XML CQVIP DL FE HE MH PETO Wald SHA
+EBSCOhost Google Scholar Ovid ProQuest WHO XML CQVIP DL FE HE MH PETO Wald SHA CRD
+PROSPERO Smith MB KB GB Callaghan Müller-Hansen Müller Hansen buscar MW
 """
 ALLOWED = frozenset(_ALLOWED_WORDS.split())
 
@@ -55,10 +59,8 @@ def readable_text(page: str) -> list[str]:
         if not isinstance(element.tag, str):
             continue
         texts.extend(element.get(a) for a in _READ_ATTRIBUTES if element.get(a))
-        is_button = element.tag in ("input", "button") and element.get("type") in (
-            "submit",
-            "button",
-        )
+        # A <button>'s value is sent, not shown; an <input type=submit>'s is its label.
+        is_button = element.tag == "input" and element.get("type") in ("submit", "button")
         if is_button and element.get("value"):
             texts.append(element.get("value"))
     return texts
