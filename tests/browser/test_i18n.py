@@ -24,7 +24,7 @@ CLIPPED = """() => {
   for (const el of document.querySelectorAll(
     "button, a.button, .site-nav a, .review-nav a, th, label")) {
     const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) continue;
+    if (box.width <= 1 || box.height <= 1) continue;  // hidden, or for screen readers only
     if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible") {
       clipped.push(el.textContent.trim().slice(0, 40));
     }
