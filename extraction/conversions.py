@@ -9,6 +9,7 @@ the way it was obtained and its reference are shown side by side and in every ex
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -21,8 +22,11 @@ from analysis.stats.conversions import (
 )
 from analysis.stats.errors import InputError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # format: (label, the numbers it takes, in the order a report's table gives them)
-CONTINUOUS_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+CONTINUOUS_FORMATS: dict[str, tuple[StrOrPromise, tuple[str, ...]]] = {
     "mean_sd": (_("Mean, SD"), ("n", "mean", "sd")),
     "mean_se": (_("Mean, SE"), ("n", "mean", "se")),
     "mean_ci": (_("Mean, 95% CI"), ("n", "mean", "ci_low", "ci_high")),
@@ -32,7 +36,7 @@ CONTINUOUS_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "change_sd": (_("Change from baseline, SD"), ("n", "mean", "sd")),
     "not_reported": (_("Not reported"), ()),
 }
-DICHOTOMOUS_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+DICHOTOMOUS_FORMATS: dict[str, tuple[StrOrPromise, tuple[str, ...]]] = {
     "events_total": (_("Events / total"), ("events", "n")),
     "not_reported": (_("Not reported"), ()),
 }
@@ -69,7 +73,7 @@ CI_METHOD = gettext_noop("SD from the 95% CI, t on n − 1 df (Cochrane Handbook
 COMBINED_METHOD = gettext_noop("arms combined (Cochrane Handbook Table 6.5.a)")
 
 
-def formats_for(outcome_type: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+def formats_for(outcome_type: str) -> dict[str, tuple[StrOrPromise, tuple[str, ...]]]:
     return DICHOTOMOUS_FORMATS if outcome_type == "dichotomous" else CONTINUOUS_FORMATS
 
 

@@ -45,7 +45,7 @@ class StageCard:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status) or self.status.replace("_", " ").capitalize()
+        return str(STATUS_LABELS.get(self.status) or self.status.replace("_", " ").capitalize())
 
 
 # A stage card's status in words, in the reader's language.

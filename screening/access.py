@@ -36,7 +36,7 @@ class StageAccess:
 
     @property
     def label(self) -> str:
-        return Stage(self.stage).label
+        return str(Stage(self.stage).label)
 
     @property
     def can_decide(self) -> bool:
