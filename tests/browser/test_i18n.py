@@ -11,7 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from analysis.models import AnalysisPlan, AnalysisRun
-from extraction.models import ExtractionLock, Study
+from extraction.models import Extraction, ExtractionLock
 from lifecycle.demo import DEMO_PASSWORD
 from reviews.models import Review
 from tests.browser.conftest import ARTIFACTS
@@ -49,7 +49,7 @@ def demo(transactional_db):
     return {
         "bcg": bcg,
         "screening": Review.objects.exclude(pk=bcg.pk).get(),
-        "study": Study.objects.filter(review=bcg).first(),
+        "extraction": Extraction.objects.filter(review=bcg).first(),
         "plan": plan,
         "run": AnalysisRun.objects.filter(plan=plan).first(),
     }
@@ -67,7 +67,7 @@ def _pages(demo) -> dict[str, str]:
         "prisma": f"/reviews/{screening}/prisma/",
         "members": f"/reviews/{bcg}/members/",
         "extraction": f"/reviews/{bcg}/extraction/",
-        "extraction-entry": f"/reviews/{bcg}/extraction/entry/{demo['study'].pk}/",
+        "extraction-entry": f"/reviews/{bcg}/extraction/entry/{demo['extraction'].pk}/",
         "rob": f"/reviews/{bcg}/rob/",
         "analysis": f"/reviews/{bcg}/analysis/",
         "analysis-run": f"/reviews/{bcg}/analysis/runs/{demo['run'].pk}/",

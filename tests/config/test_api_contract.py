@@ -80,6 +80,15 @@ REFUSED_THOUGH_WELL_FORMED = {
     "PUT /api/v1/reviews/{review_id}/extraction/form/": "a form definition that is not valid",
     "POST /api/v1/reviews/{review_id}/extraction/import/": "a file that is not a spreadsheet",
     "POST /api/v1/reviews/{review_id}/extraction/lock/": "studies whose consensus is not complete",
+    "POST /api/v1/reviews/{review_id}/extraction/studies/{study_id}/consensus/accept/": (
+        "a study whose extractions are not all marked done"
+    ),
+    "POST /api/v1/reviews/{review_id}/extraction/studies/{study_id}/consensus/agreeing/": (
+        "the same"
+    ),
+    "POST /api/v1/reviews/{review_id}/extraction/studies/{study_id}/consensus/complete/": (
+        "the same"
+    ),
     "POST /api/v1/reviews/{review_id}/extraction/studies/": "a label another study already has",
     "POST /api/v1/reviews/{review_id}/analysis/plans/": (
         "an outcome, time point or study field the extraction form does not have"
