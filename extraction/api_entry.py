@@ -9,7 +9,7 @@ through the same endpoints once every required extraction is done.
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -329,6 +329,13 @@ class AcceptSerializer(serializers.Serializer):
     extraction = serializers.IntegerField(help_text="The extraction whose value is accepted.")
 
 
+# A body-less consensus action refused by the study's state, which no schema can state.
+NOT_READY = OpenApiResponse(
+    description="Refused in the study's present state (extractions not all done, items "
+    "undecided, or the consensus not complete): `detail` says which."
+)
+
+
 @extend_schema(tags=["extraction"])
 class ConsensusAcceptView(ExtractionAPIView):
     @extend_schema(request=AcceptSerializer, responses={200: ComparisonSerializer, 409: LOCKED})
@@ -350,7 +357,7 @@ class ConsensusAgreeingView(ExtractionAPIView):
     @extend_schema(
         summary="Take every item the extractors agree on",
         request=None,
-        responses={200: ComparisonSerializer, 409: LOCKED},
+        responses={200: ComparisonSerializer, 400: NOT_READY, 409: LOCKED},
     )
     def post(self, request: Request, review_id: int, study_id: int) -> Response:
         study = consensus_study_for_user(request.user, review_id, study_id)
@@ -363,7 +370,7 @@ class ConsensusCompleteView(ExtractionAPIView):
     @extend_schema(
         summary="Complete the consensus (400 lists what is undecided or missing)",
         request=None,
-        responses={200: ComparisonSerializer, 409: LOCKED},
+        responses={200: ComparisonSerializer, 400: NOT_READY, 409: LOCKED},
     )
     def post(self, request: Request, review_id: int, study_id: int) -> Response:
         study = consensus_study_for_user(request.user, review_id, study_id)
@@ -373,7 +380,7 @@ class ConsensusCompleteView(ExtractionAPIView):
 
 @extend_schema(tags=["extraction"])
 class ConsensusReopenView(ExtractionAPIView):
-    @extend_schema(request=None, responses={200: ComparisonSerializer, 409: LOCKED})
+    @extend_schema(request=None, responses={200: ComparisonSerializer, 400: NOT_READY, 409: LOCKED})
     def post(self, request: Request, review_id: int, study_id: int) -> Response:
         study = consensus_study_for_user(request.user, review_id, study_id)
         consensus.consensus_reopen(user=request.user, study=study)

@@ -89,6 +89,9 @@ REFUSED_THOUGH_WELL_FORMED = {
     "POST /api/v1/reviews/{review_id}/extraction/studies/{study_id}/consensus/complete/": (
         "the same"
     ),
+    "POST /api/v1/reviews/{review_id}/extraction/studies/{study_id}/consensus/reopen/": (
+        "a consensus not complete"
+    ),
     "POST /api/v1/reviews/{review_id}/extraction/studies/": "a label another study already has",
     "POST /api/v1/reviews/{review_id}/analysis/plans/": (
         "an outcome, time point or study field the extraction form does not have"
