@@ -1,6 +1,7 @@
 """The bibliographic fields of a record, in the order exports and the API list them: the one
-list the model, the readers, the exports, the API and deduplication use. Plain Python, so the
-readers and the dedup engine, which do not need Django, can import it too."""
+list the model, the readers, the exports, the API and deduplication use. It imports nothing of
+Django but its lazy translations (labels for people), so the readers and the dedup engine can
+import it too."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
