@@ -113,14 +113,7 @@ class RequestSizeLimitMiddleware:
             length = 0
         limit = settings.MAX_UPLOAD_SIZE
         if length > limit:
-            # This runs before the session and UserLanguageMiddleware: answer in the language
-            # the request asks for (Accept-Language, or the language cookie for pages).
-            if request.path.startswith("/api/"):
-                language = _language_from_header(request)
-            else:
-                language = translation.get_language_from_request(request)
-            with translation.override(language or settings.LANGUAGE_CODE):
-                return self._refuse(request, length, limit)
+            return self._refuse(request, length, limit)
         return self.get_response(request)
 
     @staticmethod
