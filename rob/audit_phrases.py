@@ -7,16 +7,13 @@ from django.utils.translation import gettext_lazy
 from reviews.audit_text import field_label_register, phrase_register
 from reviews.models import AuditEvent
 from rob import labels
-from rob.catalogue import get_tool, tool_ids
-
-
-def _tool(event: AuditEvent) -> str:
-    tool = event.changes.get("tool")
-    return labels.text(get_tool(tool).name) if tool in tool_ids() else str(tool or "")
 
 
 def _assignment(event: AuditEvent) -> dict[str, str]:
-    return {"study": str(event.changes.get("study", "")), "tool": _tool(event)}
+    return {
+        "study": str(event.changes.get("study", "")),
+        "tool": labels.tool_name(str(event.changes.get("tool") or "")),
+    }
 
 
 def register() -> None:

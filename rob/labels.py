@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext, ngettext, pgettext
 
+from rob.catalogue import get_tool, tool_ids
 from rob.definitions import Tool
 
 # The msgctxt of the tool files' texts (see rob.tool_messages).
@@ -17,6 +18,11 @@ CONTEXT = "risk-of-bias tool"
 def text(value: str) -> str:
     """A text from a tool file (name, domain, question, option, label) translated."""
     return pgettext(CONTEXT, value) if value else value
+
+
+def tool_name(tool_id: str) -> str:
+    """A tool's name from its id, translated; an unknown id as it is."""
+    return text(get_tool(tool_id).name) if tool_id in tool_ids() else tool_id
 
 
 def judgement(tool: Tool, code) -> str:

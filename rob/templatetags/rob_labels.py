@@ -3,7 +3,6 @@
 from django import template
 
 from rob import labels
-from rob.catalogue import get_tool, tool_ids
 
 register = template.Library()
 
@@ -23,4 +22,4 @@ def judgement_label(code, tool) -> str:
 @register.filter
 def tool_name(tool_id: str) -> str:
     """``{{ study.default_tool|tool_name }}``: a tool's name from its id, translated."""
-    return labels.text(get_tool(tool_id).name) if tool_id in tool_ids() else tool_id
+    return labels.tool_name(tool_id)
