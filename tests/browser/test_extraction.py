@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from extraction import exports, services
-from extraction.models import Extraction, ExtractionLock, OutcomeValue, Snapshot, Study
+from extraction.models import (
+    Extraction,
+    ExtractionLock,
+    OutcomeValue,
+    Snapshot,
+    Study,
+    StudyFieldValue,
+)
 from reviews import services as review_services
 from tests.browser.conftest import ARTIFACTS
 from tests.extraction.conftest import include_at_full_text
@@ -170,3 +177,25 @@ def test_a_failed_save_keeps_the_input_and_saves_it_when_the_server_answers(page
     expect(page.locator(".unsaved-banner")).to_be_hidden()
     assert OutcomeValue.objects.get().reported == {"n": "30"}
     assert Extraction.objects.get().status == "in_progress"
+
+
+def test_a_value_typed_before_the_page_scripts_are_ready_is_saved_once_they_are(
+    page, log_in, review
+):
+    """A slow link: the form is on screen while the scripts still load, and the change event
+    of a value typed then has nobody listening. It must still be saved, not just shown."""
+    lead = review.created_by
+    extraction = services.extraction_start(extractor=lead, study=Study.objects.get(review=review))
+    log_in("lead")
+    held = []
+    # The JS catalogue is the last deferred script: until it arrives, htmx has not started.
+    page.route("**/jsi18n/", lambda route: held.append(route))
+    page.goto(f"/reviews/{review.pk}/extraction/entry/{extraction.pk}/", wait_until="commit")
+    country = page.locator(".entry-field").filter(has_text="Country")
+    country.locator("#f-country").fill("China")
+    country.locator("#f-country").press("Tab")
+    expect(country.locator(".save-state .save-ok")).to_have_count(0)
+    assert held and not StudyFieldValue.objects.exists()
+    held[0].continue_()
+    saved(country)
+    assert StudyFieldValue.objects.get(extraction=extraction).value == "China"

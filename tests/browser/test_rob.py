@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from extraction import services as extraction_services
 from reviews import services as review_services
 from rob import selectors, services
-from rob.models import Assessment
+from rob.models import Answer, Assessment
 from rob.views_assess import KEYS
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import UserFactory
@@ -220,3 +220,26 @@ def test_robins_i_asks_the_effect_of_interest_once(page, log_in, assignment):
     expect(page.locator('fieldset.rob-question[data-question="4.1"]')).to_have_count(0)
     shot(page, "robins-preliminary")
     assert page.external_requests == [] and page.csp_violations == []
+
+
+def test_an_answer_clicked_before_the_page_scripts_are_ready_is_saved_once_they_are(
+    page, log_in, assignment
+):
+    """A slow link: the question is on screen while the scripts still load, and the change
+    of an answer clicked then has nobody listening. It must still be saved, not just shown."""
+    rita = UserFactory._meta.model.objects.get(username="rita")
+    assessment = services.assessment_start(assessor=rita, assignment=assignment)
+    log_in("rita")
+    held = []
+    # The JS catalogue is the last deferred script: until it arrives, htmx has not started.
+    page.route("**/jsi18n/", lambda route: held.append(route))
+    page.goto(
+        f"/reviews/{assignment.review.pk}/rob/assessments/{assessment.pk}/D1/", wait_until="commit"
+    )
+    question = page.locator('fieldset.rob-question[data-question="1.1"]')
+    question.locator('input[value="Y"]').check()
+    assert held and not Answer.objects.exists()
+    held[0].continue_()
+    expect(question).to_have_attribute("data-answered", "")  # as the server sent it back
+    saved = Answer.objects.get(assessment=assessment)
+    assert (saved.domain, saved.question, saved.answer) == ("D1", "1.1", "Y")
