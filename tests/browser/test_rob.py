@@ -49,7 +49,8 @@ def current_question(page):
 
 
 def settled(page):
-    """The form is back from the server and the next question is current."""
+    """The form is back from the server and the next question is current (rob.js marks it
+    on DOMContentLoaded, so the page's scripts, key handlers included, have all run)."""
     expect(page.locator("#domain-form:not([aria-busy])")).to_have_count(1)
     expect(page.locator("fieldset.rob-question.current")).to_have_count(1)
 
@@ -113,6 +114,7 @@ def test_a_rob2_assessment_by_keyboard_consensus_and_the_traffic_light_plot(
     shot(page, "compare")
     page.get_by_role("button", name="Start the consensus").click()
     expect(page.locator("#domain-form")).to_have_attribute("data-domain", "D1")
+    settled(page)  # the page's scripts have run: "]" has a listener
     page.keyboard.press("]")
     # Domain 2 differed: the consensus takes sam's high, typed again by keyboard.
     answer_domain_by_keyboard(page, "D2", "high")
@@ -212,6 +214,7 @@ def test_robins_i_asks_the_effect_of_interest_once(page, log_in, assignment):
     for domain in ("D2", "D3", "D4"):
         page.keyboard.press("]")
         expect(page.locator("#domain-form")).to_have_attribute("data-domain", domain)
+        settled(page)
     expect(page.locator('input[name="q-effect"]')).to_have_count(0)
     expect(page.locator('.rob-preliminary[data-question="effect"]')).to_contain_text(
         "Effect of starting and adhering to intervention"
