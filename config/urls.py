@@ -3,10 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
-from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import errors
+from config.javascript_catalogue import javascript_catalogue
 from reviews import views_account, views_language
 
 urlpatterns = [
@@ -22,7 +22,11 @@ urlpatterns = [
     path("accounts/", views_language.account_settings, name="account_settings"),
     path("accounts/language/", views_language.language_switch, name="language_switch"),
     # The few strings page scripts show, in the page's language (a file, not inline script).
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(
+        "jsi18n/<str:language>/<str:version>/",
+        javascript_catalogue,
+        name="javascript-catalog",
+    ),
     path("accounts/tokens/revoke/", views_account.api_tokens_revoke, name="api_tokens_revoke"),
     path("reviews/", include("reviews.urls")),
     path("reviews/", include("lifecycle.urls")),

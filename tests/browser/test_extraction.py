@@ -189,7 +189,7 @@ def test_a_value_typed_before_the_page_scripts_are_ready_is_saved_once_they_are(
     log_in("lead")
     held = []
     # The JS catalogue is the last deferred script: until it arrives, htmx has not started.
-    page.route("**/jsi18n/", lambda route: held.append(route))
+    page.route("**/jsi18n/**", lambda route: held.append(route))
     page.goto(f"/reviews/{review.pk}/extraction/entry/{extraction.pk}/", wait_until="commit")
     country = page.locator(".entry-field").filter(has_text="Country")
     country.locator("#f-country").fill("China")

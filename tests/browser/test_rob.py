@@ -235,7 +235,7 @@ def test_an_answer_clicked_before_the_page_scripts_are_ready_is_saved_once_they_
     log_in("rita")
     held = []
     # The JS catalogue is the last deferred script: until it arrives, htmx has not started.
-    page.route("**/jsi18n/", lambda route: held.append(route))
+    page.route("**/jsi18n/**", lambda route: held.append(route))
     page.goto(
         f"/reviews/{assignment.review.pk}/rob/assessments/{assessment.pk}/D1/", wait_until="commit"
     )

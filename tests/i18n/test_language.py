@@ -122,11 +122,3 @@ def test_api_callers_header_wins_over_the_account_choice(lead):
     assert not CJK.search(str(asked_english.json()))
     no_header = client.get("/api/v1/reviews/999999/")
     assert CJK.search(str(no_header.json()))
-
-
-def test_javascript_catalogue_is_served_in_the_page_language(web_as, lead):
-    client = web_as(lead)
-    catalogue = client.get("/jsi18n/", HTTP_ACCEPT_LANGUAGE="zh-CN")
-    assert catalogue.status_code == 200
-    assert catalogue["Content-Type"].startswith("text/javascript")
-    assert "django.gettext" in catalogue.content.decode()
