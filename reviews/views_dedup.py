@@ -13,24 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 from reviews import selectors
 from reviews.access import cluster_for_user, pair_for_user, review_for_user
 from reviews.deduplication import cluster_undo, dedup_start, pair_decide
-from reviews.fields import FIELD_LABELS
+from reviews.fields import CITATION_FIELDS, FIELD_LABELS
 
-# Rows of the side-by-side comparison: (label, record attribute, key in pair.fields).
-COMPARED = tuple(
-    (FIELD_LABELS[field], field, field)
-    for field in (
-        "title",
-        "authors",
-        "year",
-        "journal",
-        "volume",
-        "issue",
-        "pages",
-        "doi",
-        "pmid",
-        "abstract",
-    )
-)
+# Rows of the side-by-side comparison: the citation fields, then the abstract.
+COMPARED = (*CITATION_FIELDS, "abstract")
 
 # How a candidate pair was found (DuplicatePair.rule, a code), in words for the queue.
 RULE_LABELS = {
@@ -75,12 +61,12 @@ def dedup_run_view(request: HttpRequest, review_id: int) -> HttpResponse:
 
 def _comparison(pair) -> list[dict]:
     rows = []
-    for label, attribute, key in COMPARED:
-        a, b = getattr(pair.record_a, attribute), getattr(pair.record_b, attribute)
-        similarity = pair.fields.get(key)
+    for field in COMPARED:
+        a, b = getattr(pair.record_a, field), getattr(pair.record_b, field)
+        similarity = pair.fields.get(field)
         rows.append(
             {
-                "label": label,
+                "label": FIELD_LABELS[field],
                 "a": "; ".join(a) if isinstance(a, list) else a,
                 "b": "; ".join(b) if isinstance(b, list) else b,
                 "differs": (similarity is not None and similarity < 1.0) or (bool(a) != bool(b)),
