@@ -19,25 +19,23 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# $(call debian_package,CHECK,PACKAGE,NEEDED FOR): when CHECK fails, install Debian's PACKAGE
+# as root; otherwise stop with the apt-get line to run.
+debian_package = $(1) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's $(2), needed for $(3)"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2); \
+	  else \
+	    echo "Missing Debian's $(2), needed for $(3): sudo apt-get install $(2)"; exit 1; \
+	  fi; }
+
 # Playwright drives Debian's Chromium; it cannot download a browser of its own here.
 browser:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
-	  else \
-	    echo "The browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; \
-	  fi; }
+	@$(call debian_package,test -x /usr/bin/chromium,chromium,the browser tests)
 
 # Debian's gettext compiles the catalogues under locale/ (msgfmt).
 gettext:
-	@command -v msgfmt >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's gettext to compile the translations"; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext; \
-	  else \
-	    echo "Compiling the translations needs gettext: sudo apt-get install gettext"; exit 1; \
-	  fi; }
+	@$(call debian_package,command -v msgfmt >/dev/null,gettext,compiling the translations)
 
 %.mo: %.po | gettext
 	msgfmt --check-format --check-header -o $@ $<
@@ -45,14 +43,7 @@ gettext:
 # A CJK font, so PRISMA diagrams and the analysis and risk-of-bias plots draw Chinese text
 # (database names such as CNKI and Wanfang, study labels, reasons).
 fonts:
-	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's fonts-wqy-zenhei (Chinese text in diagrams and plots)"; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-zenhei; \
-	  else \
-	    echo "Diagrams and plots need a CJK font for Chinese text: sudo apt-get install fonts-wqy-zenhei"; \
-	    exit 1; \
-	  fi; }
+	@$(call debian_package,fc-list :lang=zh 2>/dev/null | grep -q .,fonts-wqy-zenhei,Chinese text in diagrams and plots)
 
 run: setup
 	@$(MAKE) --no-print-directory fonts || echo "  (continuing: Chinese text in PNG diagrams and plots will show as boxes)"
