@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from django.views.i18n import JavaScriptCatalog
 
 KEPT_FOR = 365 * 24 * 60 * 60  # a year: the URL changes when the content does
+_django_catalogue = JavaScriptCatalog.as_view()
 
 
 @functools.cache
@@ -44,7 +45,7 @@ def javascript_catalogue(request: HttpRequest, language: str, version: str) -> H
     if language not in dict(settings.LANGUAGES):
         raise Http404(_("No interface language “%(code)s”.") % {"code": language})
     with translation.override(language):
-        response = JavaScriptCatalog.as_view()(request)
+        response = _django_catalogue(request)
     response.headers["Content-Language"] = language
     # A page from before new translations asks for its old version: it gets today's file,
     # which the browser must not keep under the old URL.
